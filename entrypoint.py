@@ -1,0 +1,9 @@
+"""Container entrypoint: all logic lives in the lambda_invoke package."""
+
+import os
+import sys
+
+from lambda_invoke.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(os.environ))

@@ -1,0 +1,6 @@
+import os
+import sys
+
+from lambda_invoke.cli import main
+
+sys.exit(main(os.environ))

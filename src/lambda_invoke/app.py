@@ -1,0 +1,88 @@
+"""One run: invoke, check, write the payload file, report, and decide the exit code."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from lambda_invoke.errors import EXIT_FAILED, EXIT_OK, LambdaInvokeError
+from lambda_invoke.invoke import InvokeResult, invoke
+from lambda_invoke.reporters import Outcome, Reporter
+from lambda_invoke.result import build_document, check_values, function_error_line, output_strings
+from lambda_invoke.settings import Settings
+
+#: A payload larger than this does not go into step outputs (GitHub allows 1 MB per
+#: output and the ``result`` output repeats the payload); it goes to ``payload-file``.
+PAYLOAD_OUTPUT_LIMIT = 512 * 1024
+SPILL_DIRECTORY = ".lambda-invoke"
+
+ClientFactory = Callable[[Settings], Any]
+
+
+def run(
+    settings: Settings,
+    reporter: Reporter,
+    client_factory: ClientFactory,
+    *,
+    in_actions: bool,
+    invoke_options: dict[str, Any] | None = None,
+) -> int:
+    client = client_factory(settings)
+    result = invoke(settings, client, say=reporter.say, **(invoke_options or {}))
+
+    from lambda_invoke.assertions import evaluate
+
+    checks = evaluate(settings.checks, result.payload_text, check_values(result))
+    fits = not in_actions or len(result.payload) <= PAYLOAD_OUTPUT_LIMIT
+    payload_file = _write_payload(settings, result, spill=not fits)
+    document = build_document(result, checks, payload_file=payload_file, payload_in_outputs=fits)
+    if not fits:
+        reporter.warn(
+            f"the payload ({len(result.payload)} bytes) is larger than the "
+            f"{PAYLOAD_OUTPUT_LIMIT}-byte output limit: outputs.payload is empty and the "
+            f"whole payload is in {payload_file} (outputs.payload-file)"
+        )
+    reporter.show(
+        Outcome(
+            function_name=settings.function_name,
+            result=result,
+            document=document,
+            outputs=output_strings(document),
+            checks=checks,
+            summary=settings.summary,
+        )
+    )
+
+    exit_code = EXIT_OK
+    if result.function_error:
+        if settings.fail_on_function_error:
+            reporter.fail(function_error_line(result))
+            exit_code = EXIT_FAILED
+        else:
+            reporter.warn(f"{function_error_line(result)} (fail-on-function-error is false)")
+    failed = [check for check in checks if not check.passed]
+    for check in failed:
+        reporter.fail(f"assertion failed ({len(failed)} of {len(checks)}): {check.describe()}")
+    if failed:
+        exit_code = EXIT_FAILED
+    return exit_code
+
+
+def _write_payload(settings: Settings, result: InvokeResult, *, spill: bool) -> str | None:
+    """Write the payload to output-file, or to a spill file when it is too large for outputs."""
+    path = settings.output_file
+    if path is None and spill:
+        os.makedirs(SPILL_DIRECTORY, exist_ok=True)
+        name = result.request_id or str(os.getpid())
+        path = os.path.join(SPILL_DIRECTORY, f"payload-{name}.json")
+    if path is None:
+        return None
+    try:
+        with open(path, "wb") as handle:
+            handle.write(result.payload)
+    except OSError as error:
+        raise LambdaInvokeError(
+            f"invoked, but cannot write the payload to '{path}': {error.strerror}"
+        ) from None
+    return path

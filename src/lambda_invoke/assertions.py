@@ -1,0 +1,334 @@
+"""Checks on the response: parsed (and every JSONPath compiled) before invoking, run after.
+
+A key starting with ``$`` is a JSONPath (jsonpath-ng extended syntax) on the decoded payload;
+any other key is an output name. The value is a plain value (equality) or a mapping of
+operators. Each (key, operator) pair is one check, and every check is reported.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lambda_invoke.errors import InputError
+
+TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
+#: outputs a check may name (the others are documents, not values to compare)
+CHECKABLE_OUTPUTS = (
+    "payload",
+    "status-code",
+    "function-error",
+    "logs",
+    "executed-version",
+    "request-id",
+    "duration-ms",
+    "billed-duration-ms",
+    "max-memory-used-mb",
+    "init-duration-ms",
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    target: str  # a JSONPath or an output name
+    operator: str
+    expected: Any
+    path: Any = field(default=None, compare=False, repr=False)  # compiled JSONPath
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: Check
+    actual: Any
+    passed: bool
+    reason: str  # why it failed, "" when it passed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.check.target,
+            "operator": self.check.operator,
+            "expected": self.check.expected,
+            "actual": self.actual,
+            "passed": self.passed,
+        }
+
+    def describe(self) -> str:
+        """One line, JSON-quoted values: safe to print even when the payload is hostile."""
+        expected = _short(self.check.expected)
+        line = f"{self.check.target} {self.check.operator} {expected}"
+        if self.passed:
+            return line
+        return f"{line}: {self.reason}"
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# -- parsing -------------------------------------------------------------------
+
+
+def _expect_any(value: Any) -> str | None:
+    return None
+
+
+def _expect_bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "expects true or false"
+
+
+def _expect_number(value: Any) -> str | None:
+    return None if _is_number(value) else "expects a number"
+
+
+def _expect_length(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return None if ok else "expects a whole number >= 0"
+
+
+def _expect_type(value: Any) -> str | None:
+    return None if value in TYPES else f"expects one of {', '.join(TYPES)}"
+
+
+def _expect_list(value: Any) -> str | None:
+    return None if isinstance(value, list) else "expects a list of values"
+
+
+def _expect_regex(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "expects a regular expression string"
+    try:
+        re.compile(value)
+    except re.error as error:
+        return f"has an invalid regular expression: {error}"
+    return None
+
+
+_EXPECTED: dict[str, Callable[[Any], str | None]] = {
+    "equals": _expect_any,
+    "not-equals": _expect_any,
+    "contains": _expect_any,
+    "not-contains": _expect_any,
+    "matches": _expect_regex,
+    "exists": _expect_bool,
+    "type": _expect_type,
+    "length": _expect_length,
+    "gt": _expect_number,
+    "gte": _expect_number,
+    "lt": _expect_number,
+    "lte": _expect_number,
+    "in": _expect_list,
+}
+OPERATORS = tuple(_EXPECTED)
+
+
+def parse_checks(text: str) -> tuple[Check, ...]:
+    """Parse the ``assert`` input; any problem is an ``InputError`` naming ``assert``."""
+    import yaml
+
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        problem = " ".join(str(error).split())
+        raise InputError("assert", f"is not valid YAML: {problem}") from None
+    if document is None:
+        return ()
+    if not isinstance(document, dict):
+        kind = type(document).__name__
+        raise InputError(
+            "assert", f"must be a YAML mapping of checks (key: expected), not a {kind}"
+        )
+    checks: list[Check] = []
+    for key, spec in document.items():
+        target = str(key)
+        path = _compile_target(target)
+        if isinstance(spec, dict):
+            if not spec:
+                raise InputError("assert", f"{target}: empty mapping of operators")
+            for operator, expected in spec.items():
+                checks.append(_check(target, str(operator), expected, path))
+        else:
+            checks.append(_check(target, "equals", spec, path))
+    return tuple(checks)
+
+
+def _compile_target(target: str) -> Any:
+    if target.startswith("$"):
+        from jsonpath_ng.ext.parser import parse
+
+        try:
+            return parse(target)
+        except Exception as error:  # jsonpath-ng raises several unrelated types
+            problem = " ".join(str(error).split()) or type(error).__name__
+            raise InputError("assert", f"invalid JSONPath '{target}': {problem}") from None
+    if target not in CHECKABLE_OUTPUTS:
+        raise InputError(
+            "assert",
+            f"'{target}' is neither a JSONPath (starting with $) nor an output "
+            f"({', '.join(CHECKABLE_OUTPUTS)})",
+        )
+    return None
+
+
+def _check(target: str, operator: str, expected: Any, path: Any) -> Check:
+    validate = _EXPECTED.get(operator)
+    if validate is None:
+        raise InputError(
+            "assert", f"{target}: unknown operator '{operator}' (known: {', '.join(OPERATORS)})"
+        )
+    problem = validate(expected)
+    if problem:
+        raise InputError("assert", f"{target}: {operator} {problem}, got {_short(expected)}")
+    return Check(target, operator, expected, path)
+
+
+# -- evaluation ----------------------------------------------------------------
+
+
+def decode_document(payload: str) -> tuple[bool, Any]:
+    """The payload as JSON (``(False, None)`` when it is not), proxy ``body`` decoded.
+
+    An API Gateway / function-URL proxy response (``statusCode`` plus a string ``body``
+    holding JSON) gets its body replaced by the decoded JSON, so ``$.body.x`` works.
+    """
+    try:
+        document = json.loads(payload)
+    except ValueError:
+        return False, None
+    if isinstance(document, dict) and "statusCode" in document:
+        body = document.get("body")
+        if isinstance(body, str):
+            if document.get("isBase64Encoded") is True:
+                try:
+                    body = base64.b64decode(body, validate=True).decode("utf-8")
+                except ValueError:
+                    return True, document
+            with contextlib.suppress(ValueError):
+                document = {**document, "body": json.loads(body)}
+    return True, document
+
+
+def evaluate(
+    checks: tuple[Check, ...], payload: str, outputs: Mapping[str, Any]
+) -> list[CheckResult]:
+    """Run every check. ``outputs`` maps output names to typed values (None: absent)."""
+    is_json, document = decode_document(payload) if any(c.path for c in checks) else (False, None)
+    results = []
+    for check in checks:
+        if check.path is not None:
+            values = [match.value for match in check.path.find(document)] if is_json else []
+            found = bool(values)
+            actual: Any = values[0] if len(values) == 1 else (values or None)
+            missing = "the payload is not JSON" if not is_json else "no match in the payload"
+        else:
+            actual = outputs.get(check.target)
+            found = actual is not None
+            missing = f"the output {check.target} is not set"
+        results.append(_run(check, actual, found, missing))
+    return results
+
+
+def _run(check: Check, actual: Any, found: bool, missing: str) -> CheckResult:
+    expected = check.expected
+    if check.operator == "exists":
+        passed = found == expected
+        reason = "" if passed else ("it exists" if found else missing)
+        return CheckResult(check, actual, passed, reason)
+    if not found:
+        return CheckResult(check, actual, False, missing)
+    passed = _OPERATIONS[check.operator](actual, expected)
+    reason = "" if passed else f"got {_short(actual)}"
+    return CheckResult(check, actual, passed, reason)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _as_number(value: Any) -> float | None:
+    if _is_number(value):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _equal(actual: Any, expected: Any) -> bool:
+    if isinstance(actual, bool) or isinstance(expected, bool):
+        return isinstance(actual, bool) and isinstance(expected, bool) and actual == expected
+    if _is_number(actual) or _is_number(expected):  # 200 == 200.0 == "200"
+        left, right = _as_number(actual), _as_number(expected)
+        return left is not None and left == right
+    return bool(actual == expected)
+
+
+def _contains(actual: Any, expected: Any) -> bool:
+    if isinstance(actual, str):
+        return str(expected) in actual
+    if isinstance(actual, list):
+        return any(_equal(item, expected) for item in actual)
+    if isinstance(actual, dict):
+        return str(expected) in actual
+    return False
+
+
+def _matches(actual: Any, pattern: str) -> bool:
+    text = actual if isinstance(actual, str) else json.dumps(actual)
+    return re.search(pattern, text) is not None
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _has_type(actual: Any, expected: str) -> bool:
+    kind = _json_type(actual)
+    if expected == "integer":
+        return kind == "number" and float(actual).is_integer()
+    return kind == expected
+
+
+def _length(actual: Any, expected: int) -> bool:
+    return isinstance(actual, (str, list, dict)) and len(actual) == expected
+
+
+def _compare(test: Callable[[float, float], bool]) -> Callable[[Any, Any], bool]:
+    def compare(actual: Any, expected: Any) -> bool:
+        number = _as_number(actual)
+        return number is not None and test(number, float(expected))
+
+    return compare
+
+
+_OPERATIONS: dict[str, Callable[[Any, Any], bool]] = {
+    "equals": _equal,
+    "not-equals": lambda actual, expected: not _equal(actual, expected),
+    "contains": _contains,
+    "not-contains": lambda actual, expected: not _contains(actual, expected),
+    "matches": _matches,
+    "type": _has_type,
+    "length": _length,
+    "gt": _compare(lambda a, b: a > b),
+    "gte": _compare(lambda a, b: a >= b),
+    "lt": _compare(lambda a, b: a < b),
+    "lte": _compare(lambda a, b: a <= b),
+    "in": lambda actual, expected: any(_equal(actual, item) for item in expected),
+}

@@ -1,0 +1,151 @@
+"""Command line and container entry: arguments + ``INPUT_*`` -> settings -> run -> exit code.
+
+This is the one boundary where exceptions become exit codes and one line of text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any, NoReturn, TextIO
+
+from lambda_invoke import __version__
+from lambda_invoke.errors import EXIT_AWS, InputError, LambdaInvokeError
+from lambda_invoke.inputs import INPUTS, env_inputs
+from lambda_invoke.reporters import ActionsReporter, ConsoleReporter
+
+EPILOG = """\
+Every option can also come from the environment as INPUT_<NAME> (INPUT_FUNCTION-NAME or
+INPUT_FUNCTION_NAME), as GitHub passes action inputs. Exit codes: 0 ok, 1 function error
+or failed assertion, 2 invalid input (nothing invoked), 3 AWS or network error.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise InputError("command line", message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="lambda-invoke",
+        description="Invoke an AWS Lambda function; check and report the answer.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    for spec in INPUTS:
+        flags = [f"--{spec.name}", *spec.short]
+        help_text = spec.description + (f" Default: {spec.default}." if spec.default else "")
+        if spec.boolean:
+            parser.add_argument(
+                *flags, dest=spec.name, nargs="?", const="true", metavar="BOOL", help=help_text
+            )
+        else:
+            parser.add_argument(*flags, dest=spec.name, metavar="VALUE", help=help_text)
+    parser.add_argument(
+        "-l",
+        "--log",
+        dest="log-type",
+        action="store_const",
+        const="Tail",
+        help="serverless --log: return the log tail (log-type Tail, the default).",
+    )
+    parser.add_argument(
+        "outfile",
+        nargs="?",
+        help="as in aws lambda invoke: also write the payload here (same as --output-file).",
+    )
+    parser.add_argument("--profile", help="AWS profile to use (same as AWS_PROFILE).")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the whole result document instead of the payload.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def collect_inputs(environ: Mapping[str, str], args: argparse.Namespace) -> dict[str, str]:
+    """Environment ``INPUT_*`` values, overridden by command-line options."""
+    values = env_inputs(environ)
+    for spec in INPUTS:
+        value = getattr(args, spec.name, None)
+        if value is not None:
+            values[spec.name] = value
+    if args.outfile:
+        if values.get("output-file", args.outfile) != args.outfile:
+            raise InputError(
+                "output-file", "given twice (--output-file and outfile) with different paths"
+            )
+        values["output-file"] = args.outfile
+    return values
+
+
+def main(
+    environ: Mapping[str, str],
+    argv: Sequence[str] | None = None,
+    *,
+    client_factory: Any = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    invoke_options: dict[str, Any] | None = None,
+) -> int:
+    """Run once and return the exit code. Never lets a traceback through."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    in_actions = environ.get("GITHUB_ACTIONS") == "true"
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    reporter = _reporter(environ, stdout, stderr, in_actions)
+    try:
+        args = build_parser().parse_args(args_list)
+        reporter.print_json = args.json
+        from lambda_invoke.settings import load_settings
+
+        settings = load_settings(
+            collect_inputs(environ, args), environ=environ, profile=args.profile
+        )
+        if client_factory is None:
+            from lambda_invoke.invoke import make_client
+
+            client_factory = make_client
+        from lambda_invoke.app import run
+
+        return run(
+            settings,
+            reporter,
+            client_factory,
+            in_actions=in_actions,
+            invoke_options=invoke_options,
+        )
+    except LambdaInvokeError as error:
+        reporter.fail(str(error))
+        return error.exit_code
+    except KeyboardInterrupt:
+        reporter.fail("interrupted")
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_AWS
+    except Exception as error:  # the last guard: one line, never a traceback
+        reporter.fail(f"unexpected {type(error).__name__}: {' '.join(str(error).split())}")
+        return EXIT_AWS
+
+
+def _reporter(
+    environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, in_actions: bool
+) -> ActionsReporter | ConsoleReporter:
+    if in_actions:
+        from lambda_invoke.github import GitHubActions
+
+        github = GitHubActions(
+            environ.get("GITHUB_OUTPUT"), environ.get("GITHUB_STEP_SUMMARY"), stdout
+        )
+        return ActionsReporter(github)
+    return ConsoleReporter(stdout, stderr)
+
+
+def console_main() -> int:
+    """The ``lambda-invoke`` console script."""
+    return main(os.environ)

@@ -1,0 +1,32 @@
+"""The few failures the tool knows, each with its exit code.
+
+They are translated to an exit code and one line of text once, in ``cli.main``.
+"""
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # function error or failed assertion
+EXIT_INPUT = 2
+EXIT_AWS = 3
+
+
+class LambdaInvokeError(Exception):
+    """Base class: ``str(error)`` is the one line shown to the user."""
+
+    exit_code = EXIT_AWS
+
+
+class InputError(LambdaInvokeError):
+    """An invalid input, found before any AWS call. The message names the input."""
+
+    exit_code = EXIT_INPUT
+
+    def __init__(self, input_name: str, problem: str) -> None:
+        self.input_name = input_name
+        self.problem = problem
+        super().__init__(f"input '{input_name}': {problem}")
+
+
+class AwsError(LambdaInvokeError):
+    """AWS or network trouble: unknown function, access denied, throttled, timeout."""
+
+    exit_code = EXIT_AWS

@@ -1,0 +1,129 @@
+"""GitHub Actions I/O: step outputs, annotations, log groups and the job summary.
+
+Payloads and logs come from the function and are untrusted: they are written where
+they cannot act as workflow commands (inside ``::stop-commands::``, or escaped) and
+outputs use a random heredoc delimiter they cannot contain.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any, TextIO
+
+from lambda_invoke.assertions import CheckResult
+
+
+def escape_data(text: str) -> str:
+    """Escape the message part of a workflow command (what the runner unescapes)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a property value (``title=...``) of a workflow command."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def heredoc_delimiter(value: str) -> str:
+    """A delimiter that does not occur in ``value`` (random, and checked)."""
+    while True:
+        delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+        if delimiter not in value:
+            return delimiter
+
+
+class GitHubActions:
+    """Writes to the files and stream the runner reads. Paths may be None (not set)."""
+
+    def __init__(self, output_path: str | None, summary_path: str | None, stream: TextIO) -> None:
+        self.output_path = output_path
+        self.summary_path = summary_path
+        self.stream = stream
+
+    def set_outputs(self, outputs: Mapping[str, str]) -> None:
+        if not self.output_path:
+            return
+        with open(self.output_path, "a", encoding="utf-8") as handle:
+            for name, value in outputs.items():
+                delimiter = heredoc_delimiter(value)
+                handle.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+
+    def command(self, name: str, message: str, **properties: str) -> None:
+        props = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+        head = f"::{name} {props}" if props else f"::{name}"
+        self.stream.write(f"{head}::{escape_data(message)}\n")
+        self.stream.flush()
+
+    def error(self, message: str, title: str = "lambda-invoke") -> None:
+        self.command("error", message, title=title)
+
+    def warning(self, message: str, title: str = "lambda-invoke") -> None:
+        self.command("warning", message, title=title)
+
+    def line(self, text: str) -> None:
+        """A plain log line of ours; a line of ours never starts with '::'."""
+        self.stream.write(f"{text}\n")
+        self.stream.flush()
+
+    def untrusted_group(self, title: str, text: str) -> None:
+        """A collapsible group whose lines cannot run workflow commands."""
+        token = secrets.token_hex(16)
+        self.stream.write(f"::group::{escape_data(title)}\n::stop-commands::{token}\n")
+        self.stream.write(text if text.endswith("\n") or not text else text + "\n")
+        self.stream.write(f"::{token}::\n::endgroup::\n")
+        self.stream.flush()
+
+    def append_summary(self, markdown: str) -> None:
+        if not self.summary_path:
+            return
+        with open(self.summary_path, "a", encoding="utf-8") as handle:
+            handle.write(markdown)
+
+
+def _cell(value: Any) -> str:
+    """Text safe inside a Markdown table cell (no HTML, no pipes, one line)."""
+    text = "" if value is None else str(value)
+    text = html.escape(" ".join(text.split()), quote=False).replace("|", "&#124;")
+    return text.replace("`", "&#96;").replace("[", "&#91;").replace("*", "&#42;")
+
+
+def _with_unit(value: Any, unit: str) -> str:
+    return "n/a" if value is None else f"{value} {unit}"
+
+
+def summary_markdown(
+    function_name: str, document: Mapping[str, Any], checks: Sequence[CheckResult]
+) -> str:
+    error = document["function-error"]
+    outcome = f"function error: {error}" if error else "ok"
+    rows = [
+        ("Function", function_name),
+        ("Executed version", document["executed-version"]),
+        ("Status", f"{document['status-code']} ({outcome})"),
+        ("Duration", _with_unit(document["duration-ms"], "ms")),
+        ("Billed duration", _with_unit(document["billed-duration-ms"], "ms")),
+        ("Max memory used", _with_unit(document["max-memory-used-mb"], "MB")),
+        ("Request id", document["request-id"]),
+    ]
+    if checks:
+        passed = sum(1 for check in checks if check.passed)
+        rows.append(("Assertions", f"{passed}/{len(checks)} passed"))
+    lines = ["### Lambda invoke", "", "| | |", "|---|---|"]
+    lines += [f"| {_cell(name)} | {_cell(value)} |" for name, value in rows]
+    if checks:
+        lines += ["", "| Check | Result |", "|---|---|"]
+        for check in checks:
+            mark = "✅ pass" if check.passed else "❌ fail"
+            lines.append(f"| {_cell(check.describe())} | {mark} |")
+    logs = document.get("logs") or ""
+    if logs:
+        lines += [
+            "",
+            "<details><summary>Logs</summary>",
+            "",
+            f"<pre>{html.escape(logs)}</pre>",
+            "",
+            "</details>",
+        ]
+    return "\n".join(lines) + "\n\n"

@@ -1,0 +1,120 @@
+"""The inputs of the action: one table shared by action.yml, the environment and the CLI.
+
+A test compares this table with action.yml so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    name: str
+    description: str
+    default: str = ""
+    required: bool = False
+    short: tuple[str, ...] = ()
+    #: a boolean that the CLI also accepts as a bare flag (``--raw``)
+    boolean: bool = False
+
+
+INPUTS: tuple[InputSpec, ...] = (
+    InputSpec(
+        "function-name",
+        "Function name, name:alias, name:version, or full or partial ARN.",
+        required=True,
+        short=("-f",),
+    ),
+    InputSpec("qualifier", "Version or alias to invoke.", short=("-q",)),
+    InputSpec(
+        "payload",
+        "The event: JSON, a YAML mapping or list (sent as JSON), or file://path.",
+        short=("-d", "--data"),
+    ),
+    InputSpec(
+        "payload-file",
+        "Path of a file holding the event ('-' reads standard input).",
+        short=("-p", "--path"),
+    ),
+    InputSpec(
+        "raw",
+        "Send the payload text as a JSON string instead of parsing it.",
+        default="false",
+        boolean=True,
+    ),
+    InputSpec(
+        "invocation-type",
+        "RequestResponse, Event or DryRun (any case).",
+        default="RequestResponse",
+        short=("-t", "--type"),
+    ),
+    InputSpec(
+        "log-type",
+        "Tail (return the last 4 KB of logs) or None.",
+        default="Tail",
+    ),
+    InputSpec(
+        "client-context",
+        "JSON object (base64-encoded for you) or base64 text; at most 3583 bytes encoded.",
+        short=("-c", "--context"),
+    ),
+    InputSpec(
+        "region",
+        "AWS region. Default: the environment, else the region of an ARN function-name.",
+        short=("-r",),
+    ),
+    InputSpec("endpoint-url", "Another Lambda endpoint (local emulator, VPC endpoint)."),
+    InputSpec(
+        "read-timeout",
+        "Seconds to wait for the response (Lambda runs at most 900 s).",
+        default="910",
+    ),
+    InputSpec("connect-timeout", "Seconds to wait for a connection.", default="10"),
+    InputSpec(
+        "max-attempts",
+        "Tries for Invoke when Lambda certainly did not run it (throttled, connect failure).",
+        default="5",
+    ),
+    InputSpec(
+        "wait-timeout",
+        "Seconds to wait for a function still being updated before invoking it.",
+        default="300",
+    ),
+    InputSpec("assert", "YAML mapping of checks on the payload (JSONPath keys) and outputs."),
+    InputSpec(
+        "fail-on-function-error",
+        "Fail the step (exit 1) when the function returns an error.",
+        default="true",
+        boolean=True,
+    ),
+    InputSpec("output-file", "Also write the response payload to this file."),
+    InputSpec(
+        "summary",
+        "Write a job summary when running in GitHub Actions.",
+        default="true",
+        boolean=True,
+    ),
+)
+
+INPUT_NAMES: tuple[str, ...] = tuple(spec.name for spec in INPUTS)
+DEFAULTS: dict[str, str] = {spec.name: spec.default for spec in INPUTS}
+
+
+def env_inputs(environ: Mapping[str, str]) -> dict[str, str]:
+    """Inputs set in the environment as ``INPUT_<NAME>``.
+
+    GitHub passes ``INPUT_FUNCTION-NAME`` (hyphens kept); people typing
+    ``docker run -e`` write ``INPUT_FUNCTION_NAME``. Both count; the hyphen
+    form wins. Empty values count as not set (GitHub passes unset inputs as "").
+    """
+    found: dict[str, str] = {}
+    for name in INPUT_NAMES:
+        upper = name.upper()
+        for key in (f"INPUT_{upper}", f"INPUT_{upper.replace('-', '_')}"):
+            value = environ.get(key, "")
+            if value.strip():
+                found[name] = value
+                break
+    return found

@@ -1,0 +1,100 @@
+"""The result document: every output of the action, typed, under its output name."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from lambda_invoke.assertions import CheckResult
+from lambda_invoke.invoke import InvokeResult
+
+#: The outputs of action.yml, in order. ``result`` is the JSON of all the others.
+OUTPUT_NAMES = (
+    "payload",
+    "payload-file",
+    "status-code",
+    "function-error",
+    "logs",
+    "executed-version",
+    "request-id",
+    "duration-ms",
+    "billed-duration-ms",
+    "max-memory-used-mb",
+    "init-duration-ms",
+    "assertions",
+    "result",
+)
+
+
+def _number(text: str | None) -> float | int | None:
+    if text is None:
+        return None
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def check_values(result: InvokeResult) -> dict[str, Any]:
+    """Typed output values that assertions may name (None: not set)."""
+    report = result.report
+    return {
+        "payload": result.payload_text,
+        "status-code": result.status_code,
+        "function-error": result.function_error,
+        "logs": result.logs,
+        "executed-version": result.executed_version,
+        "request-id": result.request_id,
+        "duration-ms": _number(report.duration_ms),
+        "billed-duration-ms": _number(report.billed_duration_ms),
+        "max-memory-used-mb": _number(report.max_memory_used_mb),
+        "init-duration-ms": _number(report.init_duration_ms),
+    }
+
+
+def build_document(
+    result: InvokeResult,
+    checks: Sequence[CheckResult],
+    *,
+    payload_file: str | None,
+    payload_in_outputs: bool = True,
+) -> dict[str, Any]:
+    """All outputs but ``result``, typed. The payload is None when it went only to a file."""
+    document = check_values(result)
+    document["payload"] = result.payload_text if payload_in_outputs else None
+    document["payload-file"] = payload_file
+    document["assertions"] = [check.to_dict() for check in checks]
+    return {name: document[name] for name in OUTPUT_NAMES if name != "result"}
+
+
+def output_strings(document: dict[str, Any]) -> dict[str, str]:
+    """The step outputs: text for each output name, ``result`` as one JSON document."""
+    outputs = {}
+    for name, value in document.items():
+        if value is None:
+            outputs[name] = ""
+        elif isinstance(value, str):
+            outputs[name] = value
+        else:
+            outputs[name] = json.dumps(value, ensure_ascii=False, default=str)
+    outputs["result"] = json.dumps(document, ensure_ascii=False, default=str)
+    return outputs
+
+
+def function_error_line(result: InvokeResult) -> str:
+    """One line describing a function error, from the error payload Lambda returns."""
+    detail = ""
+    try:
+        body = json.loads(result.payload_text)
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        kind = body.get("errorType")
+        message = body.get("errorMessage")
+        detail = ": ".join(str(part) for part in (kind, message) if part)
+    elif result.payload_text:
+        detail = result.payload_text
+    detail = " ".join(detail.split())
+    if len(detail) > 300:
+        detail = detail[:297] + "..."
+    line = f"function error ({result.function_error})"
+    return f"{line}: {detail}" if detail else line

@@ -1,0 +1,350 @@
+"""Inputs -> one frozen, validated ``Settings``. Every check happens here, before any AWS call."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import os
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlparse
+
+from lambda_invoke.errors import InputError
+from lambda_invoke.inputs import DEFAULTS
+
+if TYPE_CHECKING:
+    from lambda_invoke.assertions import Check
+
+INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
+LOG_TYPES = ("Tail", "None")
+#: Invoke request payload limits (bytes): synchronous, asynchronous.
+MAX_SYNC_PAYLOAD = 6 * 1024 * 1024
+MAX_EVENT_PAYLOAD = 1024 * 1024
+MAX_CLIENT_CONTEXT = 3583
+MAX_FUNCTION_NAME = 64
+MAX_FUNCTION_REFERENCE = 170  # FunctionName of Invoke: the ARN with a qualifier
+MAX_QUALIFIER = 128
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+_NAME = re.compile(r"[A-Za-z0-9_-]+")
+_QUALIFIER = re.compile(r"\$LATEST|[A-Za-z0-9_-]+")
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+_ARN = re.compile(
+    r"arn:aws[a-zA-Z-]*:lambda:(?P<region>[^:]*):(?P<account>[^:]*):function:"
+    r"(?P<name>[^:]*)(?::(?P<qualifier>[^:]*))?"
+)
+_PARTIAL_ARN = re.compile(r"(?P<account>[^:]*):function:(?P<name>[^:]*)(?::(?P<qualifier>[^:]*))?")
+_ARN_FORM = "arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]"
+
+
+@dataclass(frozen=True)
+class FunctionRef:
+    """A parsed function-name: what to send, and what it says about itself."""
+
+    value: str  # sent as FunctionName, exactly as given
+    name: str
+    qualifier: str | None
+    region: str | None  # from a full ARN
+
+
+@dataclass(frozen=True)
+class Settings:
+    function: FunctionRef
+    qualifier: str | None  # the qualifier input (separate from one inside function-name)
+    payload: bytes | None
+    payload_source: str  # the input the payload came from, for messages
+    invocation_type: str
+    log_type: str
+    client_context: str | None  # base64
+    region: str | None
+    endpoint_url: str | None
+    read_timeout: float
+    connect_timeout: float
+    max_attempts: int
+    wait_timeout: float
+    checks: tuple[Check, ...]
+    fail_on_function_error: bool
+    output_file: str | None
+    summary: bool
+    profile: str | None = None  # CLI only
+
+    @property
+    def function_name(self) -> str:
+        return self.function.value
+
+    @property
+    def effective_qualifier(self) -> str | None:
+        return self.qualifier or self.function.qualifier
+
+
+def load_settings(
+    values: Mapping[str, str],
+    *,
+    environ: Mapping[str, str] | None = None,
+    profile: str | None = None,
+) -> Settings:
+    """Validate raw input strings (by input name; missing -> default) into ``Settings``.
+
+    The region is the input, else the function ARN's, else AWS_REGION; when all are
+    missing botocore looks further (AWS_DEFAULT_REGION, the profile).
+    """
+
+    def get(name: str) -> str:
+        return values.get(name, DEFAULTS[name]).strip()
+
+    function = parse_function_name(get("function-name"))
+    qualifier = get("qualifier") or None
+    if qualifier is not None:
+        _check_qualifier("qualifier", qualifier)
+        if function.qualifier is not None and function.qualifier != qualifier:
+            raise InputError(
+                "qualifier",
+                f"'{qualifier}' conflicts with ':{function.qualifier}' in function-name; give one",
+            )
+
+    raw = parse_bool("raw", get("raw"))
+    invocation_type = _choice("invocation-type", get("invocation-type"), INVOCATION_TYPES)
+    log_type = _choice("log-type", get("log-type"), LOG_TYPES)
+    payload, source = _load_payload(values.get("payload", ""), values.get("payload-file", ""), raw)
+    if payload is not None:
+        limit = MAX_EVENT_PAYLOAD if invocation_type == "Event" else MAX_SYNC_PAYLOAD
+        if len(payload) > limit:
+            raise InputError(
+                source,
+                f"{len(payload)} bytes is over Lambda's {limit}-byte limit for {invocation_type}",
+            )
+
+    region = get("region") or None
+    if region is not None and not _REGION.fullmatch(region):
+        raise InputError("region", f"'{region}' is not an AWS region name (like us-east-1)")
+    if region and function.region and region != function.region:
+        raise InputError(
+            "region", f"'{region}' differs from the region of the function ARN ({function.region})"
+        )
+
+    endpoint_url = get("endpoint-url") or None
+    if endpoint_url is not None:
+        parsed = urlparse(endpoint_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise InputError("endpoint-url", f"'{endpoint_url}' is not an http(s) URL")
+
+    checks: tuple[Check, ...] = ()
+    assert_text = get("assert")
+    if assert_text:
+        from lambda_invoke.assertions import parse_checks  # YAML + JSONPath only when needed
+
+        checks = parse_checks(assert_text)
+
+    output_file = get("output-file") or None
+    if output_file is not None:
+        parent = os.path.dirname(os.path.abspath(output_file))
+        if os.path.isdir(output_file) or not os.path.isdir(parent):
+            raise InputError("output-file", f"cannot write '{output_file}': no such directory")
+
+    return Settings(
+        function=function,
+        qualifier=qualifier,
+        payload=payload,
+        payload_source=source,
+        invocation_type=invocation_type,
+        log_type=log_type,
+        client_context=_client_context(get("client-context")),
+        region=region or function.region or (environ or {}).get("AWS_REGION") or None,
+        endpoint_url=endpoint_url,
+        read_timeout=parse_number("read-timeout", get("read-timeout"), minimum=0, exclusive=True),
+        connect_timeout=parse_number(
+            "connect-timeout", get("connect-timeout"), minimum=0, exclusive=True
+        ),
+        max_attempts=int(
+            parse_number("max-attempts", get("max-attempts"), minimum=1, integer=True)
+        ),
+        wait_timeout=parse_number("wait-timeout", get("wait-timeout"), minimum=0),
+        checks=checks,
+        fail_on_function_error=parse_bool("fail-on-function-error", get("fail-on-function-error")),
+        output_file=output_file,
+        summary=parse_bool("summary", get("summary")),
+        profile=profile,
+    )
+
+
+def parse_function_name(text: str) -> FunctionRef:
+    """Accept the forms ``aws lambda invoke`` accepts, with the same limits."""
+    if not text:
+        raise InputError("function-name", "is required (a name, name:alias or ARN)")
+    if len(text) > MAX_FUNCTION_REFERENCE:
+        raise InputError(
+            "function-name", f"is {len(text)} characters; at most {MAX_FUNCTION_REFERENCE}"
+        )
+    region = None
+    if text.startswith("arn:"):
+        match = _ARN.fullmatch(text)
+        if not match:
+            raise InputError(
+                "function-name", f"'{text}' is not a Lambda function ARN ({_ARN_FORM})"
+            )
+        region = match["region"]
+        if not _REGION.fullmatch(region):
+            raise InputError("function-name", f"the ARN's region '{region}' is not a region name")
+    elif ":function:" in text:
+        match = _PARTIAL_ARN.fullmatch(text)
+        if not match:
+            raise InputError(
+                "function-name",
+                f"'{text}' is not a partial ARN (ACCOUNT:function:NAME[:QUALIFIER])",
+            )
+    else:
+        name, _, qualifier = text.partition(":")
+        if ":" in qualifier:
+            raise InputError("function-name", f"'{text}' has more than one ':' qualifier")
+        return _function_ref(text, name, qualifier if _ else None, None)
+    if not re.fullmatch(r"\d{12}", match["account"]):
+        raise InputError("function-name", f"the account '{match['account']}' is not 12 digits")
+    return _function_ref(text, match["name"], match["qualifier"], region)
+
+
+def _function_ref(text: str, name: str, qualifier: str | None, region: str | None) -> FunctionRef:
+    if not name:
+        raise InputError("function-name", f"'{text}' has no function name")
+    if len(name) > MAX_FUNCTION_NAME:
+        raise InputError(
+            "function-name",
+            f"the name '{name[:20]}...' is {len(name)} characters; at most {MAX_FUNCTION_NAME}",
+        )
+    if not _NAME.fullmatch(name):
+        raise InputError(
+            "function-name", f"'{name}' may hold only letters, digits, hyphens and underscores"
+        )
+    if qualifier is not None:
+        _check_qualifier("function-name", qualifier)
+    return FunctionRef(value=text, name=name, qualifier=qualifier, region=region)
+
+
+def _check_qualifier(input_name: str, qualifier: str) -> None:
+    if len(qualifier) > MAX_QUALIFIER or not _QUALIFIER.fullmatch(qualifier):
+        raise InputError(
+            input_name, f"'{qualifier}' is not a version or alias (letters, digits, - and _)"
+        )
+
+
+def parse_bool(name: str, text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise InputError(name, f"expected true or false, got '{text}'")
+
+
+def parse_number(
+    name: str, text: str, *, minimum: float, exclusive: bool = False, integer: bool = False
+) -> float:
+    try:
+        value = int(text) if integer else float(text)
+    except ValueError:
+        kind = "a whole number" if integer else "a number of seconds"
+        raise InputError(name, f"expected {kind}, got '{text}'") from None
+    if not math.isfinite(value):
+        raise InputError(name, f"expected a finite number, got '{text}'")
+    if value < minimum or (exclusive and value == minimum):
+        relation = "more than" if exclusive else "at least"
+        raise InputError(name, f"must be {relation} {minimum:g}, got '{text}'")
+    return value
+
+
+def _choice(name: str, text: str, choices: tuple[str, ...]) -> str:
+    for choice in choices:
+        if text.lower() == choice.lower():
+            return choice
+    raise InputError(name, f"expected one of {', '.join(choices)}, got '{text}'")
+
+
+def _load_payload(payload: str, payload_file: str, raw: bool) -> tuple[bytes | None, str]:
+    """The bytes to send and the input they came from."""
+    if payload.strip() and payload_file.strip():
+        raise InputError("payload-file", "give payload or payload-file, not both")
+    if payload_file.strip():
+        path = payload_file.strip()
+        if path == "-":
+            return _encode_payload("payload-file", sys.stdin.buffer.read(), raw), "payload-file"
+        return _encode_payload(
+            "payload-file", _read_file("payload-file", path), raw
+        ), "payload-file"
+    if not payload.strip():
+        return None, "payload"
+    if payload.startswith("fileb://"):  # as aws lambda invoke: the bytes, unchecked
+        return _read_file("payload", payload[len("fileb://") :]), "payload"
+    if payload.startswith("file://"):
+        data = _read_file("payload", payload[len("file://") :])
+        return _encode_payload("payload", data, raw), "payload"
+    return _encode_payload("payload", payload.encode("utf-8"), raw), "payload"
+
+
+def _read_file(name: str, path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise InputError(name, f"file '{path}' does not exist") from None
+    except OSError as error:
+        raise InputError(name, f"cannot read '{path}': {error.strerror}") from None
+
+
+def _encode_payload(name: str, data: bytes, raw: bool) -> bytes:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(
+            name, "is not UTF-8 text (use fileb:// to send bytes as they are)"
+        ) from None
+    if raw:
+        return json.dumps(text).encode("utf-8")
+    try:
+        json.loads(text)
+        return data
+    except ValueError as error:
+        json_error = f"{error.msg} at line {error.lineno} column {error.colno}"  # type: ignore[attr-defined]
+    document = _yaml_collection(text)  # imported only when the payload is not JSON
+    if document is not None:
+        return json.dumps(document, default=str).encode("utf-8")
+    raise InputError(name, f"is not valid JSON ({json_error}); set raw to send text as a string")
+
+
+def _yaml_collection(text: str) -> object | None:
+    import yaml
+
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return document if isinstance(document, (dict, list)) else None
+
+
+def _client_context(text: str) -> str | None:
+    if not text:
+        return None
+    if text.startswith("{"):
+        try:
+            document = json.loads(text)
+        except ValueError as error:
+            raise InputError("client-context", f"is not valid JSON: {error}") from None
+        if not isinstance(document, dict):
+            raise InputError("client-context", "must be a JSON object")
+        encoded = base64.b64encode(json.dumps(document, separators=(",", ":")).encode()).decode()
+    else:
+        try:
+            base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise InputError("client-context", "is neither a JSON object nor base64 text") from None
+        encoded = text
+    if len(encoded) > MAX_CLIENT_CONTEXT:
+        raise InputError(
+            "client-context",
+            f"is {len(encoded)} bytes base64-encoded; Lambda accepts at most {MAX_CLIENT_CONTEXT}",
+        )
+    return encoded
