@@ -1,0 +1,188 @@
+"""The CLI and the container entrypoint as subprocesses, over HTTP to moto on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from support import (
+    FAKE_SECRET,
+    MotoEndpoint,
+    cli_command,
+    entrypoint_command,
+    read_github_output,
+    run_command,
+    sandbox_env,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def cli(endpoint: MotoEndpoint, *argv: str, cwd: Path | None = None, stdin: str = ""):  # type: ignore[no-untyped-def]
+    env = sandbox_env()
+    return run_command(
+        [*cli_command(), "--endpoint-url", endpoint.url, *argv], env=env, cwd=cwd, stdin=stdin
+    )
+
+
+def test_request_response_prints_the_payload(moto_endpoint: MotoEndpoint) -> None:
+    done = cli(moto_endpoint, "-f", "echo", "-d", '{"name": "Bob"}')
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"name": "Bob"}
+    assert done.stdout.startswith("{\n  ")  # pretty-printed
+    assert "invoked echo: status 200" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("invocation_type", "status"), [("event", 202), ("DryRun", 204), ("requestresponse", 200)]
+)
+def test_invocation_types(moto_endpoint: MotoEndpoint, invocation_type: str, status: int) -> None:
+    done = cli(moto_endpoint, "-f", "echo", "-t", invocation_type, "-d", "{}", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["status-code"] == status
+
+
+@pytest.mark.parametrize("reference", ["echo:live", "echo:1", "123456789012:function:echo"])
+def test_qualified_names_and_arns(moto_endpoint: MotoEndpoint, reference: str) -> None:
+    done = cli(moto_endpoint, "-f", reference, "-d", '{"q": 1}')
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"q": 1}
+
+
+def test_qualifier_input(moto_endpoint: MotoEndpoint) -> None:
+    done = cli(moto_endpoint, "-f", "echo", "-q", "live", "-d", "[1, 2]")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [1, 2]
+
+
+def test_full_arn_region_is_used(moto_endpoint: MotoEndpoint) -> None:
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:echo"
+    env = sandbox_env()
+    del env["AWS_REGION"]
+    done = run_command(
+        [*cli_command(), "--endpoint-url", moto_endpoint.url, "-f", arn, "-d", "{}"], env=env
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_payload_forms(moto_endpoint: MotoEndpoint, tmp_path: Path) -> None:
+    (tmp_path / "event.json").write_text('{"from": "file"}')
+    (tmp_path / "event.yaml").write_text("from: yaml\nlist: [1, 2]\n")
+    cases = [
+        (["-d", "file://event.json"], {"from": "file"}),
+        (["-p", "event.json"], {"from": "file"}),
+        (["--payload-file", "event.yaml"], {"from": "yaml", "list": [1, 2]}),
+        (["-d", "name: inline yaml"], {"name": "inline yaml"}),
+        (["-d", "hello world", "--raw"], "hello world"),
+        (["-p", "-"], {"from": "stdin"}),
+    ]
+    for argv, expected in cases:
+        done = cli(moto_endpoint, "-f", "echo", *argv, cwd=tmp_path, stdin='{"from": "stdin"}')
+        assert done.returncode == 0, (argv, done.stderr)
+        assert json.loads(done.stdout) == expected, argv
+
+
+def test_assertions_passing_and_failing(moto_endpoint: MotoEndpoint) -> None:
+    payload = json.dumps({"statusCode": 200, "body": json.dumps({"message": "ok", "n": 3})})
+    passing = "$.statusCode: 200\n$.body.message: {contains: ok}\nstatus-code: {in: [200]}"
+    done = cli(moto_endpoint, "-f", "echo", "-d", payload, "--assert", passing)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("PASS ") == 3
+    failing = "$.body.n: {gt: 5}\n$.body.message: ok\n$.nope: {exists: true}"
+    done = cli(moto_endpoint, "-f", "echo", "-d", payload, "--assert", failing)
+    assert done.returncode == 1
+    assert "FAIL $.body.n gt 5: got 3" in done.stderr
+    assert 'PASS $.body.message equals "ok"' in done.stderr
+    assert "FAIL $.nope exists true: no match in the payload" in done.stderr
+    assert done.stderr.count("error: assertion failed (2 of 3)") == 2
+
+
+def test_output_file_positional_like_aws_cli(moto_endpoint: MotoEndpoint, tmp_path: Path) -> None:
+    done = cli(moto_endpoint, "-f", "echo", "-d", '{"a": 1}', "response.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "response.json").read_text()) == {"a": 1}
+
+
+def test_entrypoint_in_actions_mode_writes_outputs(
+    moto_endpoint: MotoEndpoint, tmp_path: Path
+) -> None:
+    """As GitHub runs the container: INPUT_* with hyphens kept, action.yml defaults."""
+    output, summary = tmp_path / "output", tmp_path / "summary"
+    payload = '{"greeting": "hello\\nworld", "n": 2}'
+    env = sandbox_env(
+        GITHUB_ACTIONS="true",
+        GITHUB_OUTPUT=str(output),
+        GITHUB_STEP_SUMMARY=str(summary),
+        **{
+            "INPUT_FUNCTION-NAME": "echo",
+            "INPUT_PAYLOAD": payload,
+            "INPUT_ENDPOINT-URL": moto_endpoint.url,
+            "INPUT_INVOCATION-TYPE": "RequestResponse",
+            "INPUT_LOG-TYPE": "Tail",
+            "INPUT_RAW": "false",
+            "INPUT_READ-TIMEOUT": "910",
+            "INPUT_ASSERT": "$.n: 2\n$.greeting: {matches: '^hello'}",
+            "INPUT_QUALIFIER": "",
+            "INPUT_FAIL-ON-FUNCTION-ERROR": "true",
+        },
+    )
+    done = run_command(entrypoint_command(), env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    outputs = read_github_output(output)
+    assert outputs["payload"] == payload
+    assert outputs["status-code"] == "200"
+    assert outputs["function-error"] == ""
+    assert [c["passed"] for c in json.loads(outputs["assertions"])] == [True, True]
+    assert json.loads(outputs["result"])["payload"] == payload
+    assert "| Assertions | 2/2 passed |" in summary.read_text()
+    assert "✓ $.n equals 2" in done.stdout
+
+
+def test_entrypoint_underscore_inputs_like_docker_run(moto_endpoint: MotoEndpoint) -> None:
+    env = sandbox_env(
+        INPUT_FUNCTION_NAME="echo",
+        INPUT_PAYLOAD='{"via": "docker run -e"}',
+        INPUT_ENDPOINT_URL=moto_endpoint.url,
+    )
+    done = run_command(entrypoint_command(), env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"via": "docker run -e"}
+
+
+def test_entrypoint_bad_input_exit_2(moto_endpoint: MotoEndpoint) -> None:
+    env = sandbox_env(INPUT_FUNCTION_NAME="echo", INPUT_INVOCATION_TYPE="Sync")
+    done = run_command(entrypoint_command(), env=env)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "lambda-invoke: error: input 'invocation-type': expected one of RequestResponse, "
+        "Event, DryRun, got 'Sync'"
+    )
+
+
+def test_no_credentials_and_no_region(moto_endpoint: MotoEndpoint) -> None:
+    env = sandbox_env()
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        del env[key]
+    done = run_command([*cli_command(), "--endpoint-url", moto_endpoint.url, "-f", "echo"], env=env)
+    assert done.returncode == 3
+    assert "no AWS credentials found" in done.stderr
+    env = sandbox_env()
+    del env["AWS_REGION"]
+    done = run_command([*cli_command(), "--endpoint-url", moto_endpoint.url, "-f", "echo"], env=env)
+    assert done.returncode == 3
+    assert "no AWS region" in done.stderr
+
+
+def test_credentials_never_printed(moto_endpoint: MotoEndpoint, tmp_path: Path) -> None:
+    output, summary = tmp_path / "output", tmp_path / "summary"
+    env = sandbox_env(
+        GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary)
+    )
+    done = run_command(
+        [*cli_command(), "--endpoint-url", moto_endpoint.url, "-f", "echo", "-d", "{}", "--json"],
+        env=env,
+    )
+    assert done.returncode == 0
+    everything = done.stdout + done.stderr + output.read_text() + summary.read_text()
+    assert FAKE_SECRET not in everything

@@ -1,0 +1,303 @@
+"""Helpers shared by the tests: a sandboxed environment, stubbed and real clients."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.response import StreamingBody
+from botocore.stub import Stubber
+
+from lambda_invoke.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Port 9 (discard) on loopback: a client that forgets its endpoint-url fails here.
+DEAD_ENDPOINT = "http://127.0.0.1:9"
+FAKE_SECRET = "FAKEsecretKEYdoNotPrint0123456789abcdefgh"
+REGION = "us-east-1"
+
+
+def sandbox_env(**extra: str) -> dict[str, str]:
+    """A clean environment for a subprocess: fake credentials, loopback only."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKEFAKE",
+        "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_ENDPOINT_URL": DEAD_ENDPOINT,
+        "AWS_REGION": REGION,
+        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    env.update(extra)
+    return env
+
+
+# -- in-process runs with botocore's Stubber -------------------------------------------
+
+
+def lambda_client(endpoint_url: str = DEAD_ENDPOINT, **config: Any) -> Any:
+    return boto3.session.Session().client(
+        "lambda",
+        region_name=REGION,
+        endpoint_url=endpoint_url,
+        aws_access_key_id="AKIAFAKEFAKEFAKEFAKE",
+        aws_secret_access_key=FAKE_SECRET,
+        config=Config(retries={"total_max_attempts": 1}, **config),
+    )
+
+
+def invoke_response(
+    payload: bytes = b'{"ok": true}',
+    *,
+    status: int = 200,
+    function_error: str | None = None,
+    logs: str | None = None,
+    version: str = "$LATEST",
+) -> dict[str, Any]:
+    import base64
+
+    response: dict[str, Any] = {
+        "StatusCode": status,
+        "Payload": StreamingBody(io.BytesIO(payload), len(payload)),
+        "ExecutedVersion": version,
+        "ResponseMetadata": {"RequestId": "req-1234", "HTTPStatusCode": status},
+    }
+    if function_error:
+        response["FunctionError"] = function_error
+    if logs is not None:
+        response["LogResult"] = base64.b64encode(logs.encode()).decode()
+    return response
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    client_created: bool
+
+
+class Stubbed:
+    """A real Lambda client whose answers are scripted with botocore's Stubber."""
+
+    def __init__(self) -> None:
+        self.client = lambda_client()
+        self.stubber = Stubber(self.client)
+        self.stubber.activate()
+        self.created = False
+
+    def factory(self, settings: Any) -> Any:
+        self.created = True
+        return self.client
+
+    def run(self, argv: list[str], environ: Mapping[str, str] | None = None) -> Run:
+        stdout, stderr = io.StringIO(), io.StringIO()
+        code = main(
+            dict(environ or {}),
+            argv,
+            client_factory=self.factory,
+            stdout=stdout,
+            stderr=stderr,
+            invoke_options={"sleep": lambda _s: None, "progress_interval": 0},
+        )
+        return Run(code, stdout.getvalue(), stderr.getvalue(), self.created)
+
+
+# -- a real moto server on 127.0.0.1 ------------------------------------------------
+
+
+@dataclass
+class MotoEndpoint:
+    url: str
+
+    def client(self, service: str = "lambda") -> Any:
+        return boto3.session.Session().client(
+            service,
+            region_name=REGION,
+            endpoint_url=self.url,
+            aws_access_key_id="AKIAFAKEFAKEFAKEFAKE",
+            aws_secret_access_key=FAKE_SECRET,
+        )
+
+
+def make_zip(source: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", source)
+    return buffer.getvalue()
+
+
+def run_command(
+    command: list[str], *, env: Mapping[str, str], cwd: Path | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command,
+        env=dict(env),
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def cli_command() -> list[str]:
+    """The installed console script when present, else the module."""
+    script = Path(sys.executable).with_name("lambda-invoke")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "lambda_invoke"]
+
+
+def entrypoint_command() -> list[str]:
+    return [sys.executable, str(ROOT / "entrypoint.py")]
+
+
+def read_github_output(path: Path) -> dict[str, str]:
+    """Parse a GITHUB_OUTPUT file as the runner does (heredoc blocks)."""
+    outputs: dict[str, str] = {}
+    lines = path.read_bytes().decode("utf-8").split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if not line:
+            continue
+        name, marker, delimiter = line.partition("<<")
+        assert marker, f"not a heredoc output line: {line!r}"
+        value: list[str] = []
+        while lines[index] != delimiter:
+            value.append(lines[index])
+            index += 1
+        index += 1
+        outputs[name] = "\n".join(value)
+    return outputs
+
+
+# -- a scripted Lambda-compatible endpoint on 127.0.0.1 ---------------------------
+
+
+@dataclass
+class Answer:
+    """One scripted answer to an Invoke."""
+
+    status: int = 200
+    body: bytes = b'{"ok": true}'
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    drop: bool = False  # close the connection without answering
+
+
+class ScriptedLambda:
+    """An HTTP server that answers Invoke like Lambda does, from a script, and counts.
+
+    Answers are taken in order; the last one repeats. Lambda's own headers
+    (X-Amz-Function-Error, X-Amz-Log-Result, X-Amz-Executed-Version) come from the script.
+    """
+
+    def __init__(self, *answers: Answer) -> None:
+        import http.server
+        import threading
+
+        self.answers = list(answers) or [Answer()]
+        self.requests: list[tuple[str, str, bytes]] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                with outer.lock:
+                    outer.requests.append(("POST", self.path, body))
+                    index = min(len(outer.requests), len(outer.answers)) - 1
+                    answer = outer.answers[index]
+                if answer.delay:
+                    time.sleep(answer.delay)
+                if answer.drop:
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                self.send_response(answer.status)
+                headers = {
+                    "Content-Type": "application/json",
+                    "x-amzn-RequestId": f"req-{len(outer.requests)}",
+                    **answer.headers,
+                }
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(answer.body)))
+                self.end_headers()
+                self.wfile.write(answer.body)
+
+            do_GET = do_POST
+
+        self.lock = threading.Lock()
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def invocations(self) -> int:
+        return sum(1 for _, path, _ in self.requests if path.endswith("/invocations"))
+
+    def __enter__(self) -> ScriptedLambda:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def lambda_error(status: int, code: str, message: str) -> Answer:
+    """An error answer of the Lambda REST-JSON protocol."""
+    return Answer(
+        status=status,
+        body=json.dumps({"Type": "User", "message": message}).encode(),
+        headers={"X-Amzn-ErrorType": code},
+    )
+
+
+def function_answer(
+    payload: Any, *, error: str | None = None, logs: str | None = None, version: str = "$LATEST"
+) -> Answer:
+    import base64
+
+    headers = {"X-Amz-Executed-Version": version}
+    if error:
+        headers["X-Amz-Function-Error"] = error
+    if logs is not None:
+        headers["X-Amz-Log-Result"] = base64.b64encode(logs.encode()).decode()
+    return Answer(body=json.dumps(payload).encode(), headers=headers)
+
+
+REPORT_LOGS = (
+    "START RequestId: 8f5 Version: $LATEST\n"
+    "hello from the function\n"
+    "END RequestId: 8f5\n"
+    "REPORT RequestId: 8f5\tDuration: 2.24 ms\tBilled Duration: 3 ms\t"
+    "Memory Size: 128 MB\tMax Memory Used: 39 MB\tInit Duration: 113.49 ms\t\n"
+)

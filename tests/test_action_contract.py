@@ -1,0 +1,80 @@
+"""action.yml, the settings and the result document describe the same interface."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+import yaml
+from support import ROOT
+
+from lambda_invoke.cli import build_parser
+from lambda_invoke.inputs import INPUTS
+from lambda_invoke.invoke import InvokeResult, Report
+from lambda_invoke.result import OUTPUT_NAMES, build_document, output_strings
+from lambda_invoke.settings import Settings
+
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
+
+
+def test_action_inputs_match_the_settings_table() -> None:
+    declared = ACTION["inputs"]
+    assert list(declared) == [spec.name for spec in INPUTS]
+    for spec in INPUTS:
+        entry = declared[spec.name]
+        assert entry.get("required", False) == spec.required, spec.name
+        assert str(entry.get("default", "")) == spec.default, spec.name
+        assert entry["description"] == spec.description, spec.name
+
+
+def test_every_input_reaches_a_settings_field() -> None:
+    fields = set(Settings.__dataclass_fields__)
+    aliases = {  # inputs that shape another field
+        "function-name": "function",
+        "payload": "payload",
+        "payload-file": "payload",
+        "raw": "payload",
+        "assert": "checks",
+    }
+    for spec in INPUTS:
+        field = aliases.get(spec.name, spec.name.replace("-", "_"))
+        assert field in fields, spec.name
+
+
+def test_every_input_is_a_cli_option() -> None:
+    options = {
+        option
+        for action in build_parser()._actions
+        if isinstance(action, argparse.Action)
+        for option in action.option_strings
+    }
+    for spec in INPUTS:
+        assert f"--{spec.name}" in options
+        assert set(spec.short) <= options
+    assert {"-f", "-q", "-d", "-p", "-t", "-l", "-r", "-c"} <= options
+
+
+def test_action_outputs_match_the_result_document() -> None:
+    assert list(ACTION["outputs"]) == list(OUTPUT_NAMES)
+    result = InvokeResult(200, "", b"{}", "", "1", "id", Report())
+    document = build_document(result, [], payload_file=None)
+    assert list(output_strings(document)) == list(OUTPUT_NAMES)
+
+
+def test_action_runs_the_dockerfile() -> None:
+    assert ACTION["runs"] == {"using": "docker", "image": "Dockerfile"}
+
+
+def test_dockerfile_base_is_pinned_by_digest_and_entrypoint_is_exec_form() -> None:
+    text = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^ARG BASE_IMAGE=python:3\.\d+-slim@sha256:[0-9a-f]{64}$", text, re.M)
+    assert 'ENTRYPOINT ["/usr/local/bin/python", "/opt/lambda-invoke/entrypoint.py"]' in text
+    assert "-r /opt/lambda-invoke/requirements/runtime.txt" in text
+
+
+def test_workflow_actions_are_pinned_to_commit_shas() -> None:
+    for workflow in (ROOT / ".github" / "workflows").glob("*.yml"):
+        for uses in re.findall(r"uses:\s*(\S+)", workflow.read_text()):
+            if uses.startswith("./"):
+                continue
+            assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", uses), (workflow.name, uses)

@@ -1,0 +1,149 @@
+"""Assertion operators: each passes and fails where it should; every check is reported."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+
+from lambda_invoke.assertions import OPERATORS, decode_document, evaluate, parse_checks
+
+PAYLOAD = json.dumps(
+    {
+        "statusCode": 200,
+        "name": "lambda-invoke",
+        "count": 3,
+        "ratio": 0.5,
+        "ok": True,
+        "nothing": None,
+        "tags": ["a", "b"],
+        "items": [{"name": "cheap", "price": 5}, {"name": "dear", "price": 20}],
+        "meta": {"region": "us-east-1"},
+    }
+)
+OUTPUTS: dict[str, Any] = {"status-code": 200, "logs": "START\nhello\nEND", "duration-ms": 12.5}
+
+# (target, operator, expected value that passes, expected value that fails)
+CASES = [
+    ("$.name", "equals", "lambda-invoke", "other"),
+    ("$.count", "equals", 3.0, 4),
+    ("$.ok", "equals", True, 1),
+    ("$.meta", "equals", {"region": "us-east-1"}, {"region": "eu-west-1"}),
+    ("$.name", "not-equals", "other", "lambda-invoke"),
+    ("$.name", "contains", "invoke", "nope"),
+    ("$.tags", "contains", "b", "c"),
+    ("$.meta", "contains", "region", "zone"),
+    ("$.name", "not-contains", "nope", "lambda"),
+    ("$.name", "matches", "^lambda-\\w+$", "^invoke"),
+    ("$.count", "matches", "^3$", "^4$"),
+    ("$.name", "exists", True, False),
+    ("$.missing", "exists", False, True),
+    ("$.name", "type", "string", "number"),
+    ("$.count", "type", "integer", "string"),
+    ("$.ratio", "type", "number", "integer"),
+    ("$.ok", "type", "boolean", "number"),
+    ("$.meta", "type", "object", "array"),
+    ("$.tags", "type", "array", "object"),
+    ("$.nothing", "type", "null", "string"),
+    ("$.tags", "length", 2, 3),
+    ("$.name", "length", 13, 1),
+    ("$.count", "gt", 2, 3),
+    ("$.count", "gte", 3, 4),
+    ("$.count", "lt", 4, 3),
+    ("$.count", "lte", 3, 2),
+    ("$.name", "in", ["x", "lambda-invoke"], ["x", "y"]),
+    ("$.items[?price > 10].name", "equals", "dear", "cheap"),
+    ("$.items[*].name", "equals", ["cheap", "dear"], ["cheap"]),
+    ("status-code", "equals", 200, 500),
+    ("status-code", "in", [200, 202], [500]),
+    ("logs", "not-contains", "ERROR", "hello"),
+    ("duration-ms", "lt", 2000, 10),
+]
+
+
+def run_one(target: str, operator: str, expected: Any, payload: str = PAYLOAD) -> Any:
+    text = f"{json.dumps(target)}: {{{json.dumps(operator)}: {json.dumps(expected)}}}"
+    (result,) = evaluate(parse_checks(text), payload, OUTPUTS)
+    return result
+
+
+@pytest.mark.parametrize(("target", "operator", "good", "bad"), CASES)
+def test_operator_passes_and_fails(target: str, operator: str, good: Any, bad: Any) -> None:
+    assert run_one(target, operator, good).passed
+    failed = run_one(target, operator, bad)
+    assert not failed.passed
+    assert failed.reason
+
+
+def test_every_operator_is_covered() -> None:
+    assert {case[1] for case in CASES} == set(OPERATORS)
+
+
+def test_plain_value_means_equals_and_every_check_is_reported() -> None:
+    checks = parse_checks("$.name: lambda-invoke\n$.count: 4\n$.missing: 1\nstatus-code: 200")
+    results = evaluate(checks, PAYLOAD, OUTPUTS)
+    assert [r.check.operator for r in results] == ["equals"] * 4
+    assert [r.passed for r in results] == [True, False, False, True]
+    assert results[1].reason == "got 3"
+    assert results[2].reason == "no match in the payload"
+    assert results[1].to_dict() == {
+        "path": "$.count",
+        "operator": "equals",
+        "expected": 4,
+        "actual": 3,
+        "passed": False,
+    }
+
+
+def test_no_match_fails_every_operator_but_exists_false() -> None:
+    for operator in OPERATORS:
+        expected = {"exists": False}.get(operator)
+        if expected is None:
+            continue
+        assert run_one("$.missing", operator, expected).passed
+    assert not run_one("$.missing", "not-equals", "x").passed
+    assert not run_one("$.missing", "not-contains", "x").passed
+
+
+def test_payload_that_is_not_json() -> None:
+    result = run_one("$.a", "equals", 1, payload="plain text")
+    assert not result.passed
+    assert result.reason == "the payload is not JSON"
+    assert run_one("$.a", "exists", False, payload="plain text").passed
+
+
+def test_missing_output() -> None:
+    checks = parse_checks("init-duration-ms: {lt: 100}")
+    (result,) = evaluate(checks, PAYLOAD, OUTPUTS)
+    assert not result.passed
+    assert "not set" in result.reason
+
+
+def test_proxy_response_body_is_decoded() -> None:
+    proxy = json.dumps({"statusCode": 200, "body": json.dumps({"message": "all ok", "n": [1, 2]})})
+    assert run_one("$.body.message", "contains", "ok", payload=proxy).passed
+    assert run_one("$.body.n", "length", 2, payload=proxy).passed
+    assert run_one("$.statusCode", "equals", 200, payload=proxy).passed
+
+
+def test_base64_proxy_body_and_plain_text_body() -> None:
+    body = base64.b64encode(json.dumps({"x": 1}).encode()).decode()
+    encoded = json.dumps({"statusCode": 200, "isBase64Encoded": True, "body": body})
+    assert decode_document(encoded)[1]["body"] == {"x": 1}
+    text = json.dumps({"statusCode": 200, "body": "<html>"})
+    assert decode_document(text)[1]["body"] == "<html>"
+
+
+def test_numbers_compare_across_types_but_not_booleans() -> None:
+    assert run_one("$.count", "equals", "3").passed
+    assert not run_one("$.ok", "equals", 1).passed
+    assert not run_one("$.name", "gt", 1).passed  # not a number: fails, no crash
+
+
+def test_describe_is_one_line_even_for_hostile_values() -> None:
+    hostile = json.dumps({"x": "line1\n::error::pwned"})
+    result = run_one("$.x", "equals", "safe", payload=hostile)
+    assert "\n" not in result.describe()
+    assert result.describe().startswith("$.x equals")

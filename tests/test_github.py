@@ -1,0 +1,177 @@
+"""GitHub I/O: outputs, annotations, log groups and the job summary, read back from files."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from support import REPORT_LOGS, Stubbed, invoke_response, read_github_output
+
+from lambda_invoke.app import PAYLOAD_OUTPUT_LIMIT
+from lambda_invoke.github import (
+    GitHubActions,
+    escape_data,
+    escape_property,
+    heredoc_delimiter,
+)
+
+
+def github(tmp_path: Path) -> tuple[GitHubActions, io.StringIO]:
+    stream = io.StringIO()
+    return GitHubActions(str(tmp_path / "out"), str(tmp_path / "summary"), stream), stream
+
+
+def test_multiline_values_round_trip(tmp_path: Path) -> None:
+    gh, _ = github(tmp_path)
+    values = {"payload": '{\n  "a": 1\n}\n', "logs": "line1\r\nline2", "empty": ""}
+    gh.set_outputs(values)
+    assert read_github_output(tmp_path / "out") == values
+
+
+def test_value_holding_a_delimiter_cannot_end_the_block(tmp_path: Path) -> None:
+    gh, _ = github(tmp_path)
+    hostile = "before\nghadelimiter_0123456789abcdef0123456789abcdef\ninjected<<EOF\nx\nEOF\nafter"
+    gh.set_outputs({"payload": hostile, "status-code": "200"})
+    assert read_github_output(tmp_path / "out") == {"payload": hostile, "status-code": "200"}
+
+
+def test_delimiter_is_never_in_the_value() -> None:
+    value = "x" * 100
+    delimiter = heredoc_delimiter(value)
+    assert re.fullmatch(r"ghadelimiter_[0-9a-f]{32}", delimiter)
+    assert delimiter not in value
+
+
+def test_annotation_escaping() -> None:
+    assert escape_data("50% done\r\n::error::x") == "50%25 done%0D%0A::error::x"
+    assert escape_property("a:b,c\nd") == "a%3Ab%2Cc%0Ad"
+
+
+def test_error_annotation_is_one_line(tmp_path: Path) -> None:
+    gh, stream = github(tmp_path)
+    gh.error("line one\n::set-output name=x::pwned", title="t:1,2")
+    assert stream.getvalue() == "::error title=t%3A1%2C2::line one%0A::set-output name=x::pwned\n"
+
+
+def test_untrusted_group_stops_commands(tmp_path: Path) -> None:
+    gh, stream = github(tmp_path)
+    gh.untrusted_group("Logs", "::add-mask::secret\n::error::boom")
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "::group::Logs"
+    token = lines[1].removeprefix("::stop-commands::")
+    assert re.fullmatch(r"[0-9a-f]{32}", token)
+    assert lines[2:4] == ["::add-mask::secret", "::error::boom"]
+    assert lines[4:] == [f"::{token}::", "::endgroup::"]
+
+
+def actions_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_OUTPUT": str(tmp_path / "out"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+        "INPUT_FUNCTION-NAME": "fn",
+    }
+
+
+def test_actions_run_writes_outputs_summary_and_groups(stubbed: Stubbed, tmp_path: Path) -> None:
+    payload = {"statusCode": 200, "body": json.dumps({"message": "hi | <b>"})}
+    stubbed.stubber.add_response(
+        "invoke", invoke_response(json.dumps(payload).encode(), logs=REPORT_LOGS, version="3")
+    )
+    env = actions_env(tmp_path) | {
+        "INPUT_ASSERT": "$.body.message: {contains: hi}\nduration-ms: {lt: 1}",
+    }
+    run = stubbed.run([], env)
+    assert run.code == 1  # the second check fails
+    outputs = read_github_output(tmp_path / "out")
+    assert json.loads(outputs["payload"]) == payload
+    assert outputs["status-code"] == "200"
+    assert outputs["executed-version"] == "3"
+    assert outputs["logs"] == REPORT_LOGS
+    assert outputs["duration-ms"] == "2.24"
+    assert outputs["init-duration-ms"] == "113.49"
+    checks = json.loads(outputs["assertions"])
+    assert [c["passed"] for c in checks] == [True, False]
+    assert checks[1] == {
+        "path": "duration-ms",
+        "operator": "lt",
+        "expected": 1,
+        "actual": 2.24,
+        "passed": False,
+    }
+    result = json.loads(outputs["result"])
+    assert result["status-code"] == 200
+    assert result["assertions"] == checks
+    assert "::error title=lambda-invoke::assertion failed (1 of 2): duration-ms lt 1: got 2.24" in (
+        run.stdout
+    )
+    assert "::group::Logs" in run.stdout
+    summary = (tmp_path / "summary").read_text()
+    assert "| Function | fn |" in summary
+    assert "| Duration | 2.24 ms |" in summary
+    assert "| Assertions | 1/2 passed |" in summary
+    assert "❌ fail" in summary
+    assert "<details><summary>Logs</summary>" in summary
+    assert "<b>" not in summary  # untrusted text is escaped
+
+
+def test_summary_can_be_switched_off(stubbed: Stubbed, tmp_path: Path) -> None:
+    stubbed.stubber.add_response("invoke", invoke_response())
+    run = stubbed.run([], actions_env(tmp_path) | {"INPUT_SUMMARY": "false"})
+    assert run.code == 0
+    assert not (tmp_path / "summary").exists()
+
+
+def test_payload_over_the_output_limit_goes_to_a_file(
+    stubbed: Stubbed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    big = json.dumps({"data": "x" * (PAYLOAD_OUTPUT_LIMIT + 10)}).encode()
+    stubbed.stubber.add_response("invoke", invoke_response(big))
+    run = stubbed.run([], actions_env(tmp_path))
+    assert run.code == 0
+    outputs = read_github_output(tmp_path / "out")
+    assert outputs["payload"] == ""
+    path = tmp_path / outputs["payload-file"]
+    assert path.read_bytes() == big
+    assert json.loads(outputs["result"])["payload"] is None
+    assert json.loads(outputs["result"])["payload-file"] == outputs["payload-file"]
+    assert "::warning title=lambda-invoke::the payload (" in run.stdout
+    total = (tmp_path / "out").stat().st_size
+    assert total < 64 * 1024
+    assert "(cut here in the log only)" in run.stdout
+
+
+def test_output_file_is_the_payload_file(stubbed: Stubbed, tmp_path: Path) -> None:
+    stubbed.stubber.add_response("invoke", invoke_response(b'{"a": 1}'))
+    target = tmp_path / "response.json"
+    run = stubbed.run([], actions_env(tmp_path) | {"INPUT_OUTPUT-FILE": str(target)})
+    assert run.code == 0
+    assert target.read_bytes() == b'{"a": 1}'
+    assert read_github_output(tmp_path / "out")["payload-file"] == str(target)
+
+
+def test_hostile_payload_and_logs_cannot_run_commands(stubbed: Stubbed, tmp_path: Path) -> None:
+    hostile = "::set-output name=status-code::pwned\n::add-mask::x\n::error::fake\n"
+    stubbed.stubber.add_response(
+        "invoke",
+        invoke_response(json.dumps({"msg": hostile}).encode(), logs=hostile, version="1"),
+    )
+    run = stubbed.run([], actions_env(tmp_path))
+    assert run.code == 0
+    # every hostile line sits between stop-commands and its resume token
+    active = True
+    token = ""
+    for line in run.stdout.splitlines():
+        if line.startswith("::stop-commands::"):
+            token, active = line.removeprefix("::stop-commands::"), False
+        elif not active and line == f"::{token}::":
+            active = True
+        elif active and line.startswith("::"):
+            assert line.split("::")[1].split(" ")[0] in {"group", "endgroup"}, line
+    outputs = read_github_output(tmp_path / "out")
+    assert outputs["status-code"] == "200"
+    assert outputs["logs"] == hostile

@@ -1,0 +1,247 @@
+"""Settings: every bad input is one line naming the input, exit 2, and no AWS client."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+from support import Stubbed
+
+from lambda_invoke.errors import InputError
+from lambda_invoke.settings import load_settings, parse_function_name
+
+BASE = {"function-name": "my-function"}
+
+
+def settings(**values: str):  # type: ignore[no-untyped-def]
+    merged = {**BASE, **{key.replace("_", "-"): value for key, value in values.items()}}
+    return load_settings(merged, environ={})
+
+
+# (input named in the message, argv)
+BAD_INPUTS = [
+    ("function-name", []),
+    ("function-name", ["-f", "a" * 65]),
+    ("function-name", ["-f", "bad name"]),
+    ("function-name", ["-f", "arn:aws:lambda:us-east-1:123:function:x"]),
+    ("function-name", ["-f", "arn:aws:s3:::bucket"]),
+    ("function-name", ["-f", "arn:aws:lambda:nowhere:123456789012:function:x"]),
+    ("function-name", ["-f", "12345:function:x"]),
+    ("function-name", ["-f", "fn:a:b"]),
+    ("function-name", ["-f", "fn:bad.alias"]),
+    ("function-name", ["-f", "x" * 171]),
+    ("qualifier", ["-f", "fn:live", "-q", "prod"]),
+    ("qualifier", ["-f", "fn", "-q", "no/slash"]),
+    (
+        "payload",
+        ["-f", "fn", "-d", '{"a": '],
+    ),
+    ("payload", ["-f", "fn", "-d", "hello world"]),
+    ("payload-file", ["-f", "fn", "-d", "{}", "-p", "event.json"]),
+    ("payload-file", ["-f", "fn", "-p", "missing.json"]),
+    ("payload", ["-f", "fn", "-d", "file://missing.json"]),
+    ("invocation-type", ["-f", "fn", "-t", "Sync"]),
+    ("log-type", ["-f", "fn", "--log-type", "All"]),
+    ("client-context", ["-f", "fn", "--client-context", "not base64!"]),
+    ("client-context", ["-f", "fn", "--client-context", "{not json"]),
+    ("client-context", ["-f", "fn", "--client-context", "[1, 2]"]),
+    ("client-context", ["-f", "fn", "--client-context", json.dumps({"k": "v" * 3000})]),
+    ("region", ["-f", "fn", "-r", "Mars"]),
+    ("region", ["-f", "arn:aws:lambda:eu-west-1:123456789012:function:x", "-r", "us-east-1"]),
+    ("endpoint-url", ["-f", "fn", "--endpoint-url", "localhost:4566"]),
+    ("read-timeout", ["-f", "fn", "--read-timeout", "abc"]),
+    ("read-timeout", ["-f", "fn", "--read-timeout", "0"]),
+    ("read-timeout", ["-f", "fn", "--read-timeout", "nan"]),
+    ("connect-timeout", ["-f", "fn", "--connect-timeout", "-1"]),
+    ("max-attempts", ["-f", "fn", "--max-attempts", "2.5"]),
+    ("max-attempts", ["-f", "fn", "--max-attempts", "0"]),
+    ("wait-timeout", ["-f", "fn", "--wait-timeout", "soon"]),
+    ("raw", ["-f", "fn", "--raw", "maybe"]),
+    ("fail-on-function-error", ["-f", "fn", "--fail-on-function-error", "maybe"]),
+    ("summary", ["-f", "fn", "--summary", "sometimes"]),
+    ("assert", ["-f", "fn", "--assert", "$.a: [unclosed"]),
+    ("assert", ["-f", "fn", "--assert", "- just\n- a list"]),
+    ("assert", ["-f", "fn", "--assert", "$.a[: 1"]),
+    ("assert", ["-f", "fn", "--assert", "$.a: {approximately: 1}"]),
+    ("assert", ["-f", "fn", "--assert", "$.a: {matches: '('}"]),
+    ("assert", ["-f", "fn", "--assert", "$.a: {length: -1}"]),
+    ("assert", ["-f", "fn", "--assert", "$.a: {type: decimal}"]),
+    ("assert", ["-f", "fn", "--assert", "$.a: {gt: ten}"]),
+    ("assert", ["-f", "fn", "--assert", "$.a: {exists: maybe}"]),
+    ("assert", ["-f", "fn", "--assert", "$.a: {in: 3}"]),
+    ("assert", ["-f", "fn", "--assert", "$.a: {}"]),
+    ("assert", ["-f", "fn", "--assert", "statuscode: 200"]),
+    ("output-file", ["-f", "fn", "--output-file", "no/such/dir/out.json"]),
+    ("command line", ["-f", "fn", "--no-such-option"]),
+]
+
+
+@pytest.mark.parametrize(("input_name", "argv"), BAD_INPUTS)
+def test_bad_input_is_one_line_exit_2_and_no_client(
+    input_name: str, argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "event.json").write_text("{}")
+    stub = Stubbed()
+    run = stub.run(argv)
+    assert run.code == 2
+    assert not run.client_created
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].startswith(f"lambda-invoke: error: input '{input_name}'")
+    assert "Traceback" not in run.stderr + run.stdout
+    assert run.stdout == ""
+
+
+def test_bad_input_in_actions_is_an_error_annotation() -> None:
+    stub = Stubbed()
+    run = stub.run([], {"GITHUB_ACTIONS": "true", "INPUT_FUNCTION-NAME": ""})
+    assert run.code == 2
+    assert run.stdout.startswith("::error title=lambda-invoke::input 'function-name'")
+    assert run.stdout.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "qualifier", "region"),
+    [
+        ("my-function", "my-function", None, None),
+        ("my-function:v1", "my-function", "v1", None),
+        ("my-function:$LATEST", "my-function", "$LATEST", None),
+        ("123456789012:function:my-function", "my-function", None, None),
+        ("123456789012:function:my-function:7", "my-function", "7", None),
+        (
+            "arn:aws:lambda:us-west-2:123456789012:function:my-function",
+            "my-function",
+            None,
+            "us-west-2",
+        ),
+        ("arn:aws:lambda:us-west-2:123456789012:function:fn:live", "fn", "live", "us-west-2"),
+        (
+            "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:fn",
+            "fn",
+            None,
+            "us-gov-west-1",
+        ),
+        ("a" * 64, "a" * 64, None, None),
+    ],
+)
+def test_function_name_forms(
+    text: str, name: str, qualifier: str | None, region: str | None
+) -> None:
+    ref = parse_function_name(text)
+    assert (ref.value, ref.name, ref.qualifier, ref.region) == (text, name, qualifier, region)
+
+
+def test_defaults() -> None:
+    s = settings()
+    assert s.invocation_type == "RequestResponse"
+    assert s.log_type == "Tail"
+    assert s.read_timeout == 910
+    assert s.connect_timeout == 10
+    assert s.max_attempts == 5
+    assert s.wait_timeout == 300
+    assert s.fail_on_function_error is True
+    assert s.summary is True
+    assert s.payload is None
+    assert s.checks == ()
+
+
+def test_case_insensitive_choices_and_booleans() -> None:
+    s = settings(invocation_type="event", log_type="none", fail_on_function_error="FALSE")
+    assert (s.invocation_type, s.log_type, s.fail_on_function_error) == ("Event", "None", False)
+
+
+def test_region_order_input_then_arn_then_environment() -> None:
+    arn = "arn:aws:lambda:eu-west-1:123456789012:function:x"
+    assert load_settings({"function-name": arn}, environ={"AWS_REGION": "us-east-1"}).region == (
+        "eu-west-1"
+    )
+    assert load_settings({"function-name": "x"}, environ={"AWS_REGION": "us-east-2"}).region == (
+        "us-east-2"
+    )
+    assert load_settings({"function-name": "x", "region": "ap-south-1"}, environ={}).region == (
+        "ap-south-1"
+    )
+
+
+def test_same_qualifier_twice_is_fine() -> None:
+    assert settings(function_name="fn:live", qualifier="live").effective_qualifier == "live"
+
+
+def test_json_payload_is_sent_as_given() -> None:
+    assert settings(payload='{ "name": "Bob" }').payload == b'{ "name": "Bob" }'
+
+
+def test_yaml_payload_is_sent_as_json() -> None:
+    s = settings(payload="name: Bob\nitems: [1, 2]")
+    assert json.loads(s.payload or b"") == {"name": "Bob", "items": [1, 2]}
+    assert json.loads(settings(payload="{name: Bob}").payload or b"") == {"name": "Bob"}
+
+
+def test_raw_payload_is_a_json_string() -> None:
+    assert settings(payload='{"a": 1}', raw="true").payload == b'"{\\"a\\": 1}"'
+    assert settings(payload="hello world", raw="yes").payload == b'"hello world"'
+
+
+def test_payload_from_files(tmp_path: Path) -> None:
+    event = tmp_path / "event.json"
+    event.write_text('{"from": "file"}')
+    assert settings(payload=f"file://{event}").payload == b'{"from": "file"}'
+    assert settings(payload_file=str(event)).payload == b'{"from": "file"}'
+    yaml_event = tmp_path / "event.yml"
+    yaml_event.write_text("from: yaml\n")
+    assert json.loads(settings(payload_file=str(yaml_event)).payload or b"") == {"from": "yaml"}
+    binary = tmp_path / "blob.bin"
+    binary.write_bytes(b"\xff\x00")
+    assert settings(payload=f"fileb://{binary}").payload == b"\xff\x00"
+
+
+def test_payload_size_limits(tmp_path: Path) -> None:
+    big = json.dumps({"data": "x" * (1024 * 1024)})
+    (tmp_path / "big.json").write_text(big)
+    assert settings(payload_file=str(tmp_path / "big.json")).payload is not None
+    with pytest.raises(InputError) as error:
+        settings(payload_file=str(tmp_path / "big.json"), invocation_type="Event")
+    assert error.value.input_name == "payload-file"
+    huge = json.dumps({"data": "x" * (6 * 1024 * 1024)})
+    with pytest.raises(InputError, match="6291456-byte limit"):
+        settings(payload=huge)
+
+
+def test_client_context_object_is_base64_encoded() -> None:
+    s = settings(client_context='{"custom": {"k": "v"}}')
+    assert json.loads(base64.b64decode(s.client_context or "")) == {"custom": {"k": "v"}}
+    encoded = base64.b64encode(b'{"a":1}').decode()
+    assert settings(client_context=encoded).client_context == encoded
+
+
+def test_client_context_limit_is_on_the_encoded_size() -> None:
+    fits = json.dumps({"k": "v" * 2600})  # about 3480 bytes once encoded
+    assert settings(client_context=fits).client_context
+    with pytest.raises(InputError, match="at most 3583"):
+        settings(client_context=json.dumps({"k": "v" * 2700}))
+
+
+def test_assertions_are_compiled_with_the_settings() -> None:
+    s = settings(**{"assert": "$.a: 1\nstatus-code: {gte: 200, lt: 300}"})
+    assert [(c.target, c.operator) for c in s.checks] == [
+        ("$.a", "equals"),
+        ("status-code", "gte"),
+        ("status-code", "lt"),
+    ]
+
+
+def test_environment_inputs_hyphen_and_underscore_forms() -> None:
+    from lambda_invoke.inputs import env_inputs
+
+    found = env_inputs(
+        {
+            "INPUT_FUNCTION-NAME": "hyphen",
+            "INPUT_FUNCTION_NAME": "underscore",
+            "INPUT_LOG_TYPE": "None",
+            "INPUT_QUALIFIER": "   ",
+        }
+    )
+    assert found == {"function-name": "hyphen", "log-type": "None"}
