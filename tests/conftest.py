@@ -36,7 +36,7 @@ def moto_endpoint() -> Iterator[MotoEndpoint]:
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    host, port = server.get_host_and_port()
+    _, port = server.get_host_and_port()
     endpoint = MotoEndpoint(f"http://127.0.0.1:{port}")
     request = urllib.request.Request(
         f"{endpoint.url}/moto-api/config",

@@ -207,7 +207,7 @@ def test_function_error_and_logs_from_lambda_headers() -> None:
         {"errorMessage": "boom", "errorType": "Error"}, error="Unhandled", logs=REPORT_LOGS
     )
     with ScriptedLambda(answer) as endpoint:
-        code, out, err = http_run(endpoint.url, "--json")
+        code, out, _ = http_run(endpoint.url, "--json")
     assert code == 1
     document = json.loads(out)
     assert document["function-error"] == "Unhandled"

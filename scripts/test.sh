@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Set up everything (pinned test and lint tools in .venv) and run all lints and tests.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+setup_venv requirements/dev.txt
+sandbox_aws
+export AWS_ENDPOINT_URL=http://127.0.0.1:9  # a client without its own endpoint-url fails here
+
+run() { echo "== $*" >&2; "$@"; }
+run ruff check .
+run ruff format --check .
+run mypy
+run check-jsonschema --builtin-schema vendor.github-actions action.yml
+run check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+run actionlint
+run hadolint Dockerfile
+run shellcheck scripts/*.sh .ci/run
+run python -m pytest "$@"
