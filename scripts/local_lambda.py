@@ -126,7 +126,9 @@ def make_server(
             name = reference.split(":")[0]
             if not match or name not in functions:
                 message = json.dumps({"message": f"Function not found: {name or self.path}"})
-                self._answer(404, message.encode(), {"X-Amzn-ErrorType": "ResourceNotFoundException"})
+                self._answer(
+                    404, message.encode(), {"X-Amzn-ErrorType": "ResourceNotFoundException"}
+                )
                 return
             kind = self.headers.get("X-Amz-Invocation-Type", "RequestResponse")
             if kind == "DryRun":
