@@ -17,6 +17,6 @@ run check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/
 run actionlint
 run hadolint Dockerfile
 run shellcheck scripts/*.sh .ci/run
-run python -m pytest "$@"
 echo "== bash scripts/demo.sh (the README's first command)" >&2
 bash scripts/demo.sh > /dev/null 2>&1 || { echo "the demo failed: run bash scripts/demo.sh" >&2; exit 1; }
+run python -m pytest "$@"

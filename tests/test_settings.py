@@ -167,7 +167,7 @@ def test_region_order_input_then_arn_then_environment() -> None:
 
 
 def test_same_qualifier_twice_is_fine() -> None:
-    assert settings(function_name="fn:live", qualifier="live").effective_qualifier == "live"
+    assert settings(function_name="fn:live", qualifier="live").qualifier == "live"
 
 
 def test_json_payload_is_sent_as_given() -> None:

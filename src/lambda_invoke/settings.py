@@ -58,7 +58,6 @@ class Settings:
     function: FunctionRef
     qualifier: str | None  # the qualifier input (separate from one inside function-name)
     payload: bytes | None
-    payload_source: str  # the input the payload came from, for messages
     invocation_type: str
     log_type: str
     client_context: str | None  # base64
@@ -77,10 +76,6 @@ class Settings:
     @property
     def function_name(self) -> str:
         return self.function.value
-
-    @property
-    def effective_qualifier(self) -> str | None:
-        return self.qualifier or self.function.qualifier
 
 
 def load_settings(
@@ -151,7 +146,6 @@ def load_settings(
         function=function,
         qualifier=qualifier,
         payload=payload,
-        payload_source=source,
         invocation_type=invocation_type,
         log_type=log_type,
         client_context=_client_context(get("client-context")),
