@@ -9,9 +9,9 @@ import yaml
 from support import ROOT
 
 from lambda_invoke.cli import build_parser
-from lambda_invoke.inputs import INPUTS
+from lambda_invoke.interface import INPUTS, OUTPUT_NAMES
 from lambda_invoke.invoke import InvokeResult, Report
-from lambda_invoke.result import OUTPUT_NAMES, build_document, output_strings
+from lambda_invoke.result import build_document, output_strings
 from lambda_invoke.settings import Settings
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())

@@ -16,21 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_invoke.errors import InputError
+from lambda_invoke.interface import NOT_CHECKABLE, OUTPUT_NAMES
 
 TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
-#: outputs a check may name (the others are documents, not values to compare)
-CHECKABLE_OUTPUTS = (
-    "payload",
-    "status-code",
-    "function-error",
-    "logs",
-    "executed-version",
-    "request-id",
-    "duration-ms",
-    "billed-duration-ms",
-    "max-memory-used-mb",
-    "init-duration-ms",
-)
+#: outputs a check may name
+CHECKABLE_OUTPUTS = tuple(name for name in OUTPUT_NAMES if name not in NOT_CHECKABLE)
 
 
 @dataclass(frozen=True)

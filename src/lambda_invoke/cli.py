@@ -13,7 +13,7 @@ from typing import Any, NoReturn, TextIO
 
 from lambda_invoke import __version__
 from lambda_invoke.errors import EXIT_AWS, InputError, LambdaInvokeError
-from lambda_invoke.inputs import INPUTS, env_inputs
+from lambda_invoke.interface import INPUTS, env_inputs
 from lambda_invoke.reporters import ActionsReporter, ConsoleReporter
 
 EPILOG = """\

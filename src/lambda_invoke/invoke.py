@@ -170,16 +170,6 @@ def invoke(
             return _result(response, payload, attempt)
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
-            if code in THROTTLING:
-                if attempt >= settings.max_attempts:
-                    raise AwsError(
-                        f"throttled by Lambda ({code}) on all {attempt} attempts "
-                        f"(max-attempts {settings.max_attempts}); the function did not run"
-                    ) from None
-                delay = backoff(attempt)
-                say(f"throttled ({code}); attempt {attempt + 1} in {delay:.1f} s")
-                sleep(delay)
-                continue
             if code in UPDATING:
                 say(f"{target} is being updated ({code}); waiting before invoking")
                 _wait_until_ready(
@@ -191,7 +181,13 @@ def invoke(
                     clock=clock,
                 )
                 continue
-            raise _client_error(error, settings) from None
+            if code not in THROTTLING:
+                raise _client_error(error, settings) from None
+            retry_reason = f"throttled ({code})"
+            final_error = (
+                f"throttled by Lambda ({code}) on all {attempt} attempts "
+                f"(max-attempts {settings.max_attempts}); the function did not run"
+            )
         except ReadTimeoutError:
             raise AwsError(
                 f"no answer from Lambda within read-timeout {settings.read_timeout:g} s; "
@@ -203,16 +199,16 @@ def invoke(
                 "Not retried: a second Invoke could run it twice"
             ) from None
         except (EndpointConnectionError, ConnectTimeoutError) as error:
-            if attempt >= settings.max_attempts:
-                raise AwsError(
-                    f"cannot connect to {_endpoint(client)} after {attempt} attempts: "
-                    f"{_one_line(error)}"
-                ) from None
-            delay = backoff(attempt)
-            say(f"cannot connect to {_endpoint(client)}; attempt {attempt + 1} in {delay:.1f} s")
-            sleep(delay)
+            retry_reason = f"cannot connect to {_endpoint(client)}"
+            final_error = f"{retry_reason} after {attempt} attempts: {_one_line(error)}"
         except BotoCoreError as error:
             raise _botocore_error(error, settings) from None
+        # Lambda certainly did not run this request: try again, within max-attempts.
+        if attempt >= settings.max_attempts:
+            raise AwsError(final_error)
+        delay = backoff(attempt)
+        say(f"{retry_reason}; attempt {attempt + 1} in {delay:.1f} s")
+        sleep(delay)
 
 
 def backoff(attempt: int) -> float:

@@ -7,24 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from lambda_invoke.assertions import CheckResult
+from lambda_invoke.interface import OUTPUT_NAMES
 from lambda_invoke.invoke import InvokeResult
-
-#: The outputs of action.yml, in order. ``result`` is the JSON of all the others.
-OUTPUT_NAMES = (
-    "payload",
-    "payload-file",
-    "status-code",
-    "function-error",
-    "logs",
-    "executed-version",
-    "request-id",
-    "duration-ms",
-    "billed-duration-ms",
-    "max-memory-used-mb",
-    "init-duration-ms",
-    "assertions",
-    "result",
-)
 
 
 def _number(text: str | None) -> float | int | None:

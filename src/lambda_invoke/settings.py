@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from lambda_invoke.errors import InputError
-from lambda_invoke.inputs import DEFAULTS
+from lambda_invoke.interface import DEFAULTS
 
 if TYPE_CHECKING:
     from lambda_invoke.assertions import Check

@@ -1,6 +1,5 @@
-"""The inputs of the action: one table shared by action.yml, the environment and the CLI.
-
-A test compares this table with action.yml so the two cannot drift apart.
+"""The action's interface: its inputs (shared by action.yml, the environment and the CLI)
+and its outputs. A test compares both with action.yml so they cannot drift apart.
 """
 
 from __future__ import annotations
@@ -118,3 +117,23 @@ def env_inputs(environ: Mapping[str, str]) -> dict[str, str]:
                 found[name] = value
                 break
     return found
+
+
+#: The outputs of action.yml, in order. ``result`` is the JSON of all the others.
+OUTPUT_NAMES: tuple[str, ...] = (
+    "payload",
+    "payload-file",
+    "status-code",
+    "function-error",
+    "logs",
+    "executed-version",
+    "request-id",
+    "duration-ms",
+    "billed-duration-ms",
+    "max-memory-used-mb",
+    "init-duration-ms",
+    "assertions",
+    "result",
+)
+#: Outputs that are documents or paths rather than values a check compares.
+NOT_CHECKABLE = ("payload-file", "assertions", "result")
