@@ -1,0 +1,139 @@
+"""The real image, run as the README tells users: docker run -e INPUT_... <image> [options]."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+
+from harness import Engine
+from support import (
+    FAKE_SECRET,
+    REPORT_LOGS,
+    ScriptedLambda,
+    function_answer,
+    lambda_error,
+)
+
+AWS = {
+    "AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKEFAKE",
+    "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
+    "AWS_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def docker_run(
+    engine: Engine, image: str, inputs: dict[str, str], *args: str
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    command = ["docker", "run", "--rm", "--network", "host"]
+    for key, value in {**AWS, **inputs}.items():
+        command += ["-e", f"{key}={value}"]
+    started = time.monotonic()
+    done = subprocess.run(
+        [*command, image, *args],
+        env=engine.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return done, time.monotonic() - started
+
+
+def test_payload_on_stdout_exit_0(engine: Engine, action_image: str) -> None:
+    answer = function_answer({"greeting": "hello", "n": [1, 2]}, logs=REPORT_LOGS)
+    with ScriptedLambda(answer) as endpoint:
+        done, seconds = docker_run(
+            engine,
+            action_image,
+            {
+                "INPUT_FUNCTION-NAME": "fn",
+                "INPUT_ENDPOINT-URL": endpoint.url,
+                "INPUT_PAYLOAD": '{"name": "docker"}',
+                "INPUT_ASSERT": "$.n: {length: 2}",
+            },
+        )
+    print(f"docker run wall time for one invoke: {seconds:.2f} s")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"greeting": "hello", "n": [1, 2]}
+    assert done.stdout.startswith("{\n  ")
+    assert "PASS $.n length 2" in done.stderr
+    assert "Duration: 2.24 ms" in done.stderr
+    assert endpoint.requests[0][2] == b'{"name": "docker"}'
+    assert endpoint.invocations == 1
+
+
+def test_underscore_inputs_and_json_option(engine: Engine, action_image: str) -> None:
+    with ScriptedLambda(function_answer({"ok": True}, version="4")) as endpoint:
+        done, _ = docker_run(
+            engine,
+            action_image,
+            {"INPUT_FUNCTION_NAME": "fn", "INPUT_ENDPOINT_URL": endpoint.url},
+            "--json",
+        )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["executed-version"] == "4"
+    assert json.loads(document["payload"]) == {"ok": True}
+
+
+def test_options_after_the_image(engine: Engine, action_image: str) -> None:
+    with ScriptedLambda(function_answer({"ok": 1})) as endpoint:
+        done, _ = docker_run(
+            engine,
+            action_image,
+            {},
+            "--function-name",
+            "fn",
+            "--endpoint-url",
+            endpoint.url,
+            "-t",
+            "event",
+            "--json",
+        )
+    assert done.returncode == 0, done.stderr
+    assert endpoint.requests[0][1].endswith("/invocations")
+
+
+def test_function_error_exit_1(engine: Engine, action_image: str) -> None:
+    error = function_answer({"errorMessage": "boom", "errorType": "Error"}, error="Unhandled")
+    with ScriptedLambda(error) as endpoint:
+        done, _ = docker_run(
+            engine, action_image, {"INPUT_FUNCTION-NAME": "fn", "INPUT_ENDPOINT-URL": endpoint.url}
+        )
+    assert done.returncode == 1
+    assert done.stderr.strip().endswith("error: function error (Unhandled): Error: boom")
+
+
+def test_bad_input_exit_2_and_nothing_sent(engine: Engine, action_image: str) -> None:
+    with ScriptedLambda() as endpoint:
+        done, _ = docker_run(
+            engine,
+            action_image,
+            {
+                "INPUT_FUNCTION-NAME": "fn",
+                "INPUT_ENDPOINT-URL": endpoint.url,
+                "INPUT_INVOCATION-TYPE": "Sync",
+            },
+        )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "lambda-invoke: error: input 'invocation-type': expected one of RequestResponse, "
+        "Event, DryRun, got 'Sync'"
+    )
+    assert endpoint.requests == []
+
+
+def test_unknown_function_exit_3(engine: Engine, action_image: str) -> None:
+    missing = lambda_error(404, "ResourceNotFoundException", "Function not found: fn")
+    with ScriptedLambda(missing) as endpoint:
+        done, _ = docker_run(
+            engine, action_image, {"INPUT_FUNCTION-NAME": "fn", "INPUT_ENDPOINT-URL": endpoint.url}
+        )
+    assert done.returncode == 3
+    assert done.stderr.strip() == (
+        "lambda-invoke: error: function fn not found: Function not found: fn"
+    )
+    assert "Traceback" not in done.stdout + done.stderr
+    assert FAKE_SECRET not in done.stdout + done.stderr
