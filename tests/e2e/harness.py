@@ -2,7 +2,8 @@
 
 - Uses a running engine when ``docker info`` answers; otherwise installs Debian's
   docker.io when dockerd is missing (root only), starts dockerd without touching the host
-  network (no iptables, no bridge), and stops only the engine it started.
+  network (no iptables, no bridge) on a fresh data root, and stops only the engine it
+  started.
 - The real base image (Dockerfile's ``BASE_IMAGE``) is used when it can be had; where no
   registry is reachable a stand-in is built from Debian packages with debootstrap and
   cached (as a tarball keyed by its recipe) so later runs only load it.
@@ -125,17 +126,11 @@ def start_engine() -> Engine:
     dockerd = shutil.which("dockerd")
     if not dockerd:
         raise EngineUnavailable("dockerd is not installed")
-    try:  # the data root is kept between runs: its layer cache saves rebuilding
-        return _start_dockerd(dockerd, CACHE / "docker-data")
-    except EngineUnavailable as error:
-        log(f"{error}; trying again with a fresh data root")
-        return _start_dockerd(dockerd, None)
-
-
-def _start_dockerd(dockerd: str, data_root: Path | None) -> Engine:
+    # A fresh data root each time (the stand-in base comes from its cached tarball):
+    # a root shared between runs would be locked by any engine a killed run left behind.
     workdir = Path(tempfile.mkdtemp(prefix="li-dockerd-"))  # short: socket paths are limited
-    data_root = data_root or workdir / "data"
-    data_root.mkdir(parents=True, exist_ok=True)
+    data_root = workdir / "data"
+    data_root.mkdir()
     socket = workdir / "docker.sock"
     command = [
         dockerd,

