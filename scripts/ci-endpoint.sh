@@ -6,7 +6,6 @@
 # the container shares the host's network (act --network host).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-port=${LOCAL_LAMBDA_PORT:-9001}
 host=${LOCAL_LAMBDA_HOST:-}
 bind=127.0.0.1
 if [ -z "$host" ]; then
@@ -19,9 +18,13 @@ if [ -z "$host" ]; then
   host=127.0.0.1
   bind=127.0.0.1
 fi
-nohup python3 scripts/local_lambda.py --host "$bind" --port "$port" --url-file /tmp/local-lambda-url \
+state=$(mktemp -d)
+nohup python3 scripts/local_lambda.py --host "$bind" --port "${LOCAL_LAMBDA_PORT:-0}" \
+  --url-file "$state/url" \
   --function hello=examples/hello/handler.py:hello \
-  --function fail=examples/hello/handler.py:fail > /tmp/local-lambda.log 2>&1 &
-for _ in $(seq 50); do [ -s /tmp/local-lambda-url ] && break; sleep 0.1; done
-[ -s /tmp/local-lambda-url ] || { cat /tmp/local-lambda.log >&2; exit 1; }
+  --function fail=examples/hello/handler.py:fail > "$state/log" 2>&1 &
+for _ in $(seq 50); do [ -s "$state/url" ] && break; sleep 0.1; done
+[ -s "$state/url" ] || { cat "$state/log" >&2; exit 1; }
+port=$(sed -E 's/.*:([0-9]+)$/\1/' "$state/url")
 echo "url=http://$host:$port" >> "$GITHUB_OUTPUT"
+echo "local Lambda endpoint for the action: http://$host:$port"

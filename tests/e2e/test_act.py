@@ -65,17 +65,20 @@ def act(engine: Engine, action_image: str, tmp_path: Path):  # type: ignore[no-u
     (workspace / "action.yml").write_text(
         action.replace("image: Dockerfile", f"image: docker://{action_image}")
     )
+    for folder in ("scripts", "examples", ".github"):  # for the repository's own workflow
+        shutil.copytree(ROOT / folder, workspace / folder)
     git = ["git", "-c", "user.name=e2e", "-c", "user.email=e2e@localhost"]
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "e2e"]):
         subprocess.run([*git, *command], cwd=workspace, check=True, capture_output=True)
 
-    def run(workflow: str, *answers: Answer) -> ActRun:
+    def run(workflow: str | Path, *answers: Answer, extra: tuple[str, ...] = ()) -> ActRun:
         with ScriptedLambda(*answers) as endpoint:
             command = [
                 act_binary(),
                 "push",
                 "--workflows",
                 str(WORKFLOWS / workflow),
+                *extra,
                 "--platform",
                 f"ubuntu-latest={platform}",
                 "--pull=false",
@@ -179,3 +182,12 @@ def test_injection_in_payload_and_logs_does_not_act(act) -> None:  # type: ignor
     assert "the mask word is: hunter2," in run.output  # the function's mask did not act
     lines = run.output.splitlines()
     assert not [line for line in lines if "❗" in line and "fake error from the function" in line]
+
+
+def test_the_repository_workflow_test_action(act) -> None:  # type: ignore[no-untyped-def]
+    """.github/workflows/test-action.yml itself, both jobs, against scripts/local_lambda.py."""
+    workflow = ROOT / ".github" / "workflows" / "test-action.yml"  # absolute: used as it is
+    run = act(workflow, extra=("--env", "LOCAL_LAMBDA_HOST=127.0.0.1"))
+    assert run.code == 0, run.output[-4000:]
+    assert "outputs ok" in run.output
+    assert "function error detected as expected" in run.output
