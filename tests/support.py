@@ -205,35 +205,38 @@ class Answer:
 class ScriptedLambda:
     """An HTTP server that answers Invoke like Lambda does, from a script, and counts.
 
-    Answers are taken in order; the last one repeats. Lambda's own headers
+    Invoke answers are taken in order; the last one repeats. Lambda's own headers
     (X-Amz-Function-Error, X-Amz-Log-Result, X-Amz-Executed-Version) come from the script.
+    GET .../configuration (GetFunctionConfiguration) takes ``configurations`` in order
+    (the last repeats; an Active, Successful function when none are given).
     """
 
-    def __init__(self, *answers: Answer) -> None:
+    def __init__(self, *answers: Answer, configurations: tuple[dict[str, str], ...] = ()) -> None:
         import http.server
         import threading
 
         self.answers = list(answers) or [Answer()]
+        self.configurations = list(configurations) or [
+            {"State": "Active", "LastUpdateStatus": "Successful"}
+        ]
         self.requests: list[tuple[str, str, bytes]] = []
         outer = self
+
+        def pick(items: list[Any], method: str) -> Any:
+            count = sum(1 for request in outer.requests if request[0] == method)
+            return items[min(count, len(items)) - 1]
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length)
-                with outer.lock:
-                    outer.requests.append(("POST", self.path, body))
-                    index = min(len(outer.requests), len(outer.answers)) - 1
-                    answer = outer.answers[index]
-                if answer.delay:
-                    time.sleep(answer.delay)
-                if answer.drop:
-                    self.close_connection = True
-                    self.connection.shutdown(2)
-                    return
+            def _send(self, answer: Answer) -> None:
+                try:
+                    self._write(answer)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a read timeout): what a real endpoint sees too
+
+            def _write(self, answer: Answer) -> None:
                 self.send_response(answer.status)
                 headers = {
                     "Content-Type": "application/json",
@@ -246,7 +249,25 @@ class ScriptedLambda:
                 self.end_headers()
                 self.wfile.write(answer.body)
 
-            do_GET = do_POST
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                with outer.lock:
+                    outer.requests.append(("POST", self.path, body))
+                    answer = pick(outer.answers, "POST")
+                if answer.delay:
+                    time.sleep(answer.delay)
+                if answer.drop:
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                self._send(answer)
+
+            def do_GET(self) -> None:
+                with outer.lock:
+                    outer.requests.append(("GET", self.path, b""))
+                    configuration = pick(outer.configurations, "GET")
+                self._send(Answer(body=json.dumps(configuration).encode()))
 
         self.lock = threading.Lock()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -12,7 +12,6 @@ from support import (
     Stubbed,
     function_answer,
     invoke_response,
-    lambda_error,
 )
 
 from lambda_invoke.invoke import Report, backoff, build_request, parse_report
@@ -214,59 +213,6 @@ def test_function_error_and_logs_from_lambda_headers() -> None:
     assert document["logs"] == REPORT_LOGS
     assert document["duration-ms"] == 2.24
     assert endpoint.invocations == 1
-
-
-def test_read_timeout_is_reported_and_not_retried() -> None:
-    with ScriptedLambda(Answer(delay=3)) as endpoint:
-        code, _, err = http_run(endpoint.url, "--read-timeout", "0.5")
-    assert code == 3
-    assert "may still be running. Not retried" in err
-    assert endpoint.invocations == 1
-
-
-def test_dropped_connection_is_reported_and_not_retried() -> None:
-    with ScriptedLambda(Answer(drop=True)) as endpoint:
-        code, _, err = http_run(endpoint.url)
-    assert code == 3
-    assert "Not retried" in err
-    assert endpoint.invocations == 1
-
-
-def test_server_error_is_not_retried() -> None:
-    with ScriptedLambda(lambda_error(502, "ServiceException", "internal")) as endpoint:
-        code, _, err = http_run(endpoint.url)
-    assert code == 3
-    assert "ServiceException (HTTP 502)" in err
-    assert endpoint.invocations == 1
-
-
-def test_throttled_over_http_then_ok() -> None:
-    throttled = lambda_error(429, "TooManyRequestsException", "Rate exceeded")
-    with ScriptedLambda(throttled, throttled, function_answer({"ok": 1})) as endpoint:
-        code, out, _ = http_run(endpoint.url)
-    assert code == 0
-    assert json.loads(out) == {"ok": 1}
-    assert endpoint.invocations == 3
-
-
-def test_unknown_function_over_http() -> None:
-    missing = lambda_error(404, "ResourceNotFoundException", "Function not found: fn")
-    with ScriptedLambda(missing) as endpoint:
-        code, _, err = http_run(endpoint.url)
-    assert code == 3
-    assert err.strip() == "lambda-invoke: error: function fn not found: Function not found: fn"
-
-
-def test_connect_failure_is_retried_then_names_the_endpoint() -> None:
-    import socket
-
-    with socket.socket() as sock:  # a port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    code, _, err = http_run(f"http://127.0.0.1:{port}", "--max-attempts", "3")
-    assert code == 3
-    assert f"cannot connect to http://127.0.0.1:{port} after 3 attempts" in err
-    assert err.count("cannot connect") == 3  # two retry notices and the final error
 
 
 def test_progress_line_while_waiting() -> None:

@@ -117,7 +117,7 @@ def main(
             reporter,
             client_factory,
             in_actions=in_actions,
-            invoke_options=invoke_options,
+            invoke_options=_invoke_options(environ, invoke_options),
         )
     except LambdaInvokeError as error:
         reporter.fail(str(error))
@@ -131,6 +131,21 @@ def main(
     except Exception as error:  # the last guard: one line, never a traceback
         reporter.fail(f"unexpected {type(error).__name__}: {' '.join(str(error).split())}")
         return EXIT_AWS
+
+
+def _invoke_options(
+    environ: Mapping[str, str], options: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Test knob: LAMBDA_INVOKE_PROGRESS_SECONDS shortens the 30 s progress interval."""
+    options = dict(options or {})
+    text = environ.get("LAMBDA_INVOKE_PROGRESS_SECONDS")
+    if text is not None and "progress_interval" not in options:
+        from lambda_invoke.settings import parse_number
+
+        options["progress_interval"] = parse_number(
+            "LAMBDA_INVOKE_PROGRESS_SECONDS", text, minimum=0, exclusive=True
+        )
+    return options
 
 
 def _reporter(

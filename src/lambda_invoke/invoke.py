@@ -232,8 +232,8 @@ def _wait_until_ready(
     """
     from botocore.exceptions import ClientError
 
-    start = clock()
-    last_said = start
+    poll = min(POLL_INTERVAL, max(0.2, settings.wait_timeout / 20))  # ~20 polls at most
+    last_said = clock()
     while True:
         if clock() >= deadline:
             raise AwsError(
@@ -246,7 +246,7 @@ def _wait_until_ready(
         try:
             config = client.get_function_configuration(**request)
         except ClientError:
-            sleep(min(POLL_INTERVAL, max(0.0, deadline - clock())))
+            sleep(min(poll, max(0.0, deadline - clock())))
             return
         state = config.get("State") or "Active"
         update = config.get("LastUpdateStatus") or "Successful"
@@ -258,7 +258,7 @@ def _wait_until_ready(
         if clock() - last_said >= PROGRESS_INTERVAL:
             last_said = clock()
             say(f"still waiting for {settings.function_name} ({state}, update {update})")
-        sleep(min(POLL_INTERVAL, max(0.0, deadline - clock())))
+        sleep(min(poll, max(0.0, deadline - clock())))
 
 
 @contextmanager
