@@ -133,9 +133,7 @@ def main(
         return EXIT_AWS
 
 
-def _invoke_options(
-    environ: Mapping[str, str], options: dict[str, Any] | None
-) -> dict[str, Any]:
+def _invoke_options(environ: Mapping[str, str], options: dict[str, Any] | None) -> dict[str, Any]:
     """Test knob: LAMBDA_INVOKE_PROGRESS_SECONDS shortens the 30 s progress interval."""
     options = dict(options or {})
     text = environ.get("LAMBDA_INVOKE_PROGRESS_SECONDS")
