@@ -35,6 +35,10 @@ def test_every_input_reaches_a_settings_field() -> None:
         "payload-file": "payload",
         "raw": "payload",
         "assert": "checks",
+        "function": "serverless",
+        "stage": "serverless",
+        "config": "serverless",
+        "context-path": "client_context",
     }
     for spec in INPUTS:
         field = aliases.get(spec.name, spec.name.replace("-", "_"))

@@ -28,8 +28,15 @@ def run(
     in_actions: bool,
     invoke_options: dict[str, Any] | None = None,
 ) -> int:
-    client = client_factory(settings)
-    result = invoke(settings, client, say=reporter.say, **(invoke_options or {}))
+    for warning in settings.warnings:
+        reporter.warn(warning)
+    if settings.local:
+        from lambda_invoke.local import invoke_local
+
+        result = invoke_local(settings, reporter.say)
+    else:
+        client = client_factory(settings)
+        result = invoke(settings, client, say=reporter.say, **(invoke_options or {}))
 
     from lambda_invoke.assertions import evaluate
 

@@ -17,6 +17,7 @@ from lambda_invoke.interface import INPUTS, env_inputs
 from lambda_invoke.reporters import ActionsReporter, ConsoleReporter
 
 EPILOG = """\
+"lambda-invoke local -f KEY ..." runs a serverless.yml function's handler on this machine.
 Every option can also come from the environment as INPUT_<NAME> (INPUT_FUNCTION-NAME or
 INPUT_FUNCTION_NAME), as GitHub passes action inputs. Exit codes: 0 ok, 1 function error
 or failed assertion, 2 invalid input (nothing invoked), 3 AWS or network error.
@@ -42,8 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
             parser.add_argument(
                 *flags, dest=spec.name, nargs="?", const="true", metavar="BOOL", help=help_text
             )
+        elif spec.repeatable:
+            parser.add_argument(
+                *flags, dest=spec.name, action="append", metavar="VALUE", help=help_text
+            )
         else:
             parser.add_argument(*flags, dest=spec.name, metavar="VALUE", help=help_text)
+    parser.add_argument(
+        "-f",
+        dest="f",
+        metavar="NAME",
+        help="a function key of serverless.yml (as serverless -f) when there is one with that "
+        "key here; else the deployed function name (as --function-name).",
+    )
     parser.add_argument(
         "-l",
         "--log",
@@ -72,8 +84,15 @@ def collect_inputs(environ: Mapping[str, str], args: argparse.Namespace) -> dict
     values = env_inputs(environ)
     for spec in INPUTS:
         value = getattr(args, spec.name, None)
+        if isinstance(value, list):
+            value = "\n".join(value)
         if value is not None:
             values[spec.name] = value
+    if args.f:
+        from lambda_invoke.serverless import function_keys
+
+        is_key = args.f in function_keys(values.get("config", ""))
+        values.setdefault("function" if is_key else "function-name", args.f)
     if args.outfile:
         if values.get("output-file", args.outfile) != args.outfile:
             raise InputError(
@@ -97,6 +116,8 @@ def main(
     stderr = stderr or sys.stderr
     in_actions = environ.get("GITHUB_ACTIONS") == "true"
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["local"]:  # lambda-invoke local ... as serverless invoke local
+        args_list = [*args_list[1:], "--local"]
     reporter = _reporter(environ, stdout, stderr, in_actions)
     try:
         args = build_parser().parse_args(args_list)

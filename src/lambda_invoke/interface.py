@@ -17,14 +17,41 @@ class InputSpec:
     short: tuple[str, ...] = ()
     #: a boolean that the CLI also accepts as a bare flag (``--raw``)
     boolean: bool = False
+    #: the CLI option may be repeated; the values are joined with newlines
+    repeatable: bool = False
 
 
 INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "function-name",
-        "Function name, name:alias, name:version, or full or partial ARN.",
-        required=True,
-        short=("-f",),
+        "Function name, name:alias, name:version, or full or partial ARN. "
+        "Required unless function is given.",
+    ),
+    InputSpec(
+        "function",
+        "Function key in serverless.yml, resolved to the deployed name "
+        "(service-stage-key, or functions.KEY.name).",
+    ),
+    InputSpec(
+        "stage",
+        "Stage for serverless.yml names (default: provider.stage, else dev).",
+        short=("-s",),
+    ),
+    InputSpec(
+        "config",
+        "Path of serverless.yml (default: serverless.yml or serverless.yaml here).",
+    ),
+    InputSpec(
+        "local",
+        "Run the function's handler on this machine (serverless invoke local).",
+        default="false",
+        boolean=True,
+    ),
+    InputSpec(
+        "env",
+        "Extra environment for invoke local: KEY=VALUE lines (CLI: --env, repeatable).",
+        short=("-e",),
+        repeatable=True,
     ),
     InputSpec("qualifier", "Version or alias to invoke.", short=("-q",)),
     InputSpec(
@@ -58,6 +85,11 @@ INPUTS: tuple[InputSpec, ...] = (
         "client-context",
         "JSON object (base64-encoded for you) or base64 text; at most 3583 bytes encoded.",
         short=("-c", "--context"),
+    ),
+    InputSpec(
+        "context-path",
+        "Path of a JSON file with the context; replaces client-context (serverless -x).",
+        short=("-x", "--contextPath"),
     ),
     InputSpec(
         "region",

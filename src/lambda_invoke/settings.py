@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from lambda_invoke.errors import InputError
@@ -19,6 +19,7 @@ from lambda_invoke.interface import DEFAULTS
 
 if TYPE_CHECKING:
     from lambda_invoke.assertions import Check
+    from lambda_invoke.serverless import ServerlessFunction
 
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
 LOG_TYPES = ("Tail", "None")
@@ -72,6 +73,11 @@ class Settings:
     output_file: str | None
     summary: bool
     profile: str | None = None  # CLI only
+    serverless: ServerlessFunction | None = None  # the serverless.yml function, if named
+    local: bool = False
+    env: tuple[tuple[str, str], ...] = ()  # extra environment for invoke local
+    context: dict[str, Any] | None = None  # the client context as a mapping, when it is one
+    warnings: tuple[str, ...] = ()
 
     @property
     def function_name(self) -> str:
@@ -93,7 +99,23 @@ def load_settings(
     def get(name: str) -> str:
         return values.get(name, DEFAULTS[name]).strip()
 
-    function = parse_function_name(get("function-name"))
+    environ = environ or {}
+    warnings: list[str] = []
+    local = parse_bool("local", get("local"))
+    region = get("region") or None
+    if region is not None and not _REGION.fullmatch(region):
+        raise InputError("region", f"'{region}' is not an AWS region name (like us-east-1)")
+    serverless = _serverless_function(get, region, environ, warnings)
+    if local and serverless is None:
+        raise InputError("function", "invoke local needs function: a key of serverless.yml")
+    if serverless is not None and not get("function-name"):
+        function = parse_function_name(serverless.name)
+    else:
+        function = parse_function_name(get("function-name"))
+    if local and serverless is not None:
+        from lambda_invoke.local import check_runnable
+
+        check_runnable(serverless)
     qualifier = get("qualifier") or None
     if qualifier is not None:
         _check_qualifier("qualifier", qualifier)
@@ -115,9 +137,6 @@ def load_settings(
                 f"{len(payload)} bytes is over Lambda's {limit}-byte limit for {invocation_type}",
             )
 
-    region = get("region") or None
-    if region is not None and not _REGION.fullmatch(region):
-        raise InputError("region", f"'{region}' is not an AWS region name (like us-east-1)")
     if region and function.region and region != function.region:
         raise InputError(
             "region", f"'{region}' differs from the region of the function ARN ({function.region})"
@@ -136,6 +155,7 @@ def load_settings(
 
         checks = parse_checks(assert_text)
 
+    client_context, context = _client_context(get("client-context"), get("context-path"))
     output_file = get("output-file") or None
     if output_file is not None:
         parent = os.path.dirname(os.path.abspath(output_file))
@@ -148,8 +168,12 @@ def load_settings(
         payload=payload,
         invocation_type=invocation_type,
         log_type=log_type,
-        client_context=_client_context(get("client-context")),
-        region=region or function.region or (environ or {}).get("AWS_REGION") or None,
+        client_context=client_context,
+        region=region
+        or function.region
+        or (serverless.region if serverless else None)
+        or environ.get("AWS_REGION")
+        or None,
         endpoint_url=endpoint_url,
         read_timeout=parse_number("read-timeout", get("read-timeout"), minimum=0, exclusive=True),
         connect_timeout=parse_number(
@@ -164,13 +188,60 @@ def load_settings(
         output_file=output_file,
         summary=parse_bool("summary", get("summary")),
         profile=profile,
+        serverless=serverless,
+        local=local,
+        env=_environment_lines(get("env")),
+        context=context,
+        warnings=tuple(warnings),
     )
+
+
+def _serverless_function(
+    get: Any, region: str | None, environ: Mapping[str, str], warnings: list[str]
+) -> ServerlessFunction | None:
+    """The serverless.yml function named by ``function``; None when none is named."""
+    key = get("function")
+    if not key:
+        for name in ("stage", "config"):
+            if get(name):
+                warnings.append(f"{name} is used only with function (a serverless.yml key)")
+        return None
+    from lambda_invoke.serverless import resolve_function
+
+    resolved = resolve_function(
+        key,
+        config_path=get("config"),
+        stage=get("stage") or None,
+        region=region,
+        environ=environ,
+    )
+    if get("function-name"):
+        warnings.append(
+            f"function-name '{get('function-name')}' and function '{key}' are both given: "
+            f"function-name wins (serverless.yml would give '{resolved.name}')"
+        )
+    return resolved
+
+
+def _environment_lines(text: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        key, equals, value = line.strip().partition("=")
+        if not equals or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise InputError("env", f"'{line.strip()}' is not KEY=VALUE")
+        pairs.append((key, value))
+    return tuple(pairs)
 
 
 def parse_function_name(text: str) -> FunctionRef:
     """Accept the forms ``aws lambda invoke`` accepts, with the same limits."""
     if not text:
-        raise InputError("function-name", "is required (a name, name:alias or ARN)")
+        raise InputError(
+            "function-name",
+            "is required (a name, name:alias or ARN; or function, a serverless.yml key)",
+        )
     if len(text) > MAX_FUNCTION_REFERENCE:
         raise InputError(
             "function-name", f"is {len(text)} characters; at most {MAX_FUNCTION_REFERENCE}"
@@ -319,26 +390,44 @@ def _yaml_collection(text: str) -> object | None:
     return document if isinstance(document, (dict, list)) else None
 
 
-def _client_context(text: str) -> str | None:
+def _client_context(text: str, path: str) -> tuple[str | None, dict[str, Any] | None]:
+    """The base64 ClientContext to send and the context as a mapping (when it is one).
+
+    As with serverless, a context-path file replaces the client-context text.
+    """
+    name = "client-context"
+    mapping: dict[str, Any] | None = None
+    encoded: str | None = None
+    if path:
+        name, text = "context-path", _read_file("context-path", path).decode("utf-8", "replace")
+        if not text.lstrip().startswith("{"):
+            raise InputError(name, f"file '{path}' does not hold a JSON object")
+    text = text.strip()
     if not text:
-        return None
+        return None, None
     if text.startswith("{"):
         try:
             document = json.loads(text)
         except ValueError as error:
-            raise InputError("client-context", f"is not valid JSON: {error}") from None
+            raise InputError(name, f"is not valid JSON: {error}") from None
         if not isinstance(document, dict):
-            raise InputError("client-context", "must be a JSON object")
+            raise InputError(name, "must be a JSON object")
+        mapping = document
         encoded = base64.b64encode(json.dumps(document, separators=(",", ":")).encode()).decode()
     else:
         try:
-            base64.b64decode(text, validate=True)
+            decoded = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
-            raise InputError("client-context", "is neither a JSON object nor base64 text") from None
+            raise InputError(name, "is neither a JSON object nor base64 text") from None
         encoded = text
+        try:
+            document = json.loads(decoded)
+            mapping = document if isinstance(document, dict) else None
+        except ValueError:
+            mapping = None
     if len(encoded) > MAX_CLIENT_CONTEXT:
         raise InputError(
-            "client-context",
+            name,
             f"is {len(encoded)} bytes base64-encoded; Lambda accepts at most {MAX_CLIENT_CONTEXT}",
         )
-    return encoded
+    return encoded, mapping

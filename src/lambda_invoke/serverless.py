@@ -1,0 +1,267 @@
+"""serverless.yml: a function key -> the deployed name, region, handler and settings.
+
+Only the variables a name depends on in practice are resolved: ``${sls:stage}``,
+``${opt:stage[, default]}``, ``${opt:region[, default]}``, ``${self:path.to.key}``,
+``${env:NAME[, default]}``, with defaults that are quoted text, numbers or another
+such reference. Anything else is an error naming the variable: a silently wrong
+function name would invoke the wrong function.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lambda_invoke.errors import InputError
+
+DEFAULT_CONFIGS = ("serverless.yml", "serverless.yaml")
+DEFAULT_STAGE = "dev"
+DEFAULT_MEMORY = 1024
+DEFAULT_TIMEOUT = 6
+_VARIABLE = re.compile(r"\$\{([^${}]*)\}")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+SUPPORTED = "${sls:stage}, ${opt:stage}, ${opt:region}, ${self:...}, ${env:NAME}"
+
+
+@dataclass(frozen=True)
+class ServerlessFunction:
+    """One function of a serverless.yml, resolved for a stage."""
+
+    key: str
+    name: str  # the deployed name
+    region: str | None
+    stage: str
+    service_dir: Path
+    handler: str | None
+    runtime: str | None
+    memory: int
+    timeout: float
+    environment: tuple[tuple[str, str], ...]
+
+
+def find_config(path: str) -> Path:
+    """The config file: ``path`` when given, else serverless.yml/.yaml in this directory."""
+    if path:
+        config = Path(path)
+        if not config.is_file():
+            raise InputError("config", f"file '{path}' does not exist")
+        return config
+    for name in DEFAULT_CONFIGS:
+        if Path(name).is_file():
+            return Path(name)
+    raise InputError("config", "no serverless.yml or serverless.yaml in this directory")
+
+
+def load_config(config: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        document = yaml.safe_load(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError("config", f"cannot read '{config}': {error}") from None
+    except yaml.YAMLError as error:
+        problem = " ".join(str(error).split())
+        raise InputError("config", f"'{config}' is not valid YAML: {problem}") from None
+    if not isinstance(document, dict):
+        raise InputError("config", f"'{config}' is not a serverless.yml (no mapping at the top)")
+    return document
+
+
+def function_keys(config_path: str) -> tuple[str, ...]:
+    """The function keys of the config, or () when there is no readable config."""
+    try:
+        functions = load_config(find_config(config_path)).get("functions")
+    except InputError:
+        return ()
+    return tuple(str(key) for key in functions) if isinstance(functions, dict) else ()
+
+
+def resolve_function(
+    key: str,
+    *,
+    config_path: str,
+    stage: str | None,
+    region: str | None,
+    environ: Mapping[str, str],
+) -> ServerlessFunction:
+    config_file = find_config(config_path)
+    document = load_config(config_file)
+    functions = document.get("functions")
+    if not isinstance(functions, dict) or key not in functions:
+        known = ", ".join(str(k) for k in functions) if isinstance(functions, dict) else "none"
+        raise InputError("function", f"'{key}' is not a function of {config_file} (has: {known})")
+    resolver = _Resolver(document, str(config_file), stage, region, environ)
+    stage_value = stage or _text(resolver.get("provider.stage"), "provider.stage") or DEFAULT_STAGE
+    resolver.stage = stage_value
+    service = resolver.get("service")
+    if isinstance(service, dict):  # the old form: service: {name: ...}
+        service = resolver.get("service.name")
+    service_name = _text(service, "service")
+    if not service_name:
+        raise InputError("config", f"{config_file} has no service name")
+    spec = functions[key] or {}
+    if not isinstance(spec, dict):
+        raise InputError("config", f"functions.{key} of {config_file} is not a mapping")
+    name = _text(resolver.get(f"functions.{key}.name"), f"functions.{key}.name")
+    environment = {
+        **_environment(resolver, "provider.environment"),
+        **_environment(resolver, f"functions.{key}.environment"),
+    }
+    return ServerlessFunction(
+        key=key,
+        name=name or f"{service_name}-{stage_value}-{key}",
+        region=region or _text(resolver.get("provider.region"), "provider.region") or None,
+        stage=stage_value,
+        service_dir=config_file.resolve().parent,
+        handler=_text(resolver.get(f"functions.{key}.handler"), "handler") or None,
+        runtime=_text(
+            resolver.get(f"functions.{key}.runtime") or resolver.get("provider.runtime"), "runtime"
+        )
+        or None,
+        memory=int(
+            _number(
+                resolver.get(f"functions.{key}.memorySize")
+                or resolver.get("provider.memorySize")
+                or DEFAULT_MEMORY,
+                "memorySize",
+            )
+        ),
+        timeout=_number(
+            resolver.get(f"functions.{key}.timeout")
+            or resolver.get("provider.timeout")
+            or DEFAULT_TIMEOUT,
+            "timeout",
+        ),
+        environment=tuple(environment.items()),
+    )
+
+
+def _text(value: Any, where: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        raise InputError("config", f"{where} is a {type(value).__name__}, not text")
+    return str(value)
+
+
+def _number(value: Any, where: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InputError("config", f"{where} '{value}' is not a number") from None
+
+
+def _environment(resolver: _Resolver, path: str) -> dict[str, str]:
+    value = resolver.get(path)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError("config", f"{path} is not a mapping of variables")
+    return {str(k): "" if v is None else _text(v, f"{path}.{k}") for k, v in value.items()}
+
+
+class _Resolver:
+    """Reads dotted paths of the config, resolving ``${...}`` variables on the way."""
+
+    def __init__(
+        self,
+        document: dict[str, Any],
+        config_file: str,
+        stage: str | None,
+        region: str | None,
+        environ: Mapping[str, str],
+    ) -> None:
+        self.document = document
+        self.config_file = config_file
+        self.stage_option = stage
+        self.stage = stage or DEFAULT_STAGE
+        self.region_option = region
+        self.environ = environ
+        self.depth = 0
+
+    def get(self, path: str) -> Any:
+        value: Any = self.document
+        for part in path.split("."):
+            if not isinstance(value, dict) or part not in value:
+                return None
+            value = value[part]
+        return self.resolve(value)
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: self.resolve(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(item) for item in value]
+        if not isinstance(value, str) or "${" not in value:
+            return value
+        self.depth += 1
+        try:
+            if self.depth > 20:
+                raise InputError("config", f"variables in {self.config_file} refer to themselves")
+            whole = _VARIABLE.fullmatch(value)
+            if whole:  # a value that is one variable keeps its type (numbers, mappings)
+                return self.resolve(self._variable(whole.group(1)))
+            previous = None
+            while previous != value and "${" in value:
+                previous = value
+                value = _VARIABLE.sub(
+                    lambda m: _text(self._variable(m.group(1)), m.group(0)), value
+                )
+            return value
+        finally:
+            self.depth -= 1
+
+    def _variable(self, body: str) -> Any:
+        candidates = [part.strip() for part in _split_top_level(body)]
+        for candidate in candidates:
+            value = self._candidate(candidate, "${" + body + "}")
+            if value is not None:
+                return value
+        raise InputError(
+            "config", f"{self.config_file}: variable '${{{body}}}' has no value and no default"
+        )
+
+    def _candidate(self, text: str, variable: str) -> Any:
+        if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+            return text[1:-1]
+        if re.fullmatch(r"-?\d+(\.\d+)?", text):
+            return float(text) if "." in text else int(text)
+        source, _, address = text.partition(":")
+        address = address.strip()
+        if source == "sls" and address == "stage":
+            return self.stage
+        if source == "opt" and address == "stage":
+            return self.stage_option
+        if source == "opt" and address == "region":
+            return self.region_option
+        if source == "self":
+            return self.get(address) if address else self.document
+        if source == "env" and _ENV_NAME.fullmatch(address):
+            return self.environ.get(address)
+        if not _ and re.fullmatch(r"[A-Za-z0-9_.-]+", text):
+            return text  # a bare word default: ${opt:stage, dev}
+        raise InputError(
+            "config",
+            f"{self.config_file}: variable '{variable}' is not supported here "
+            f"(supported: {SUPPORTED}); give function-name instead",
+        )
+
+
+def _split_top_level(body: str) -> list[str]:
+    """Split on commas that are not inside quotes."""
+    parts, current, quote = [], "", ""
+    for char in body:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == ",":
+            parts.append(current)
+            current = ""
+            continue
+        current += char
+    parts.append(current)
+    return parts
