@@ -53,5 +53,10 @@ code=0
 show lambda-invoke --endpoint-url "$endpoint" -f fail --json > "$work/result.json" || code=$?
 echo "exit code: $code; function-error output: $(python -c 'import json,sys; print(json.load(open(sys.argv[1]))["function-error"])' "$work/result.json")" >&2
 [ "$code" -eq 1 ]
+
 echo >&2
-echo "demo finished: exit codes 0, 0, 0 and 1 as expected" >&2
+echo "== 5. A smoke suite (smoke.yml): six cases in one run, concurrently, with a JUnit report" >&2
+show lambda-invoke suite smoke.yml --endpoint-url "$endpoint" --junit-file "$work/smoke.xml"
+echo "-- JUnit: $(grep -c '<testcase ' "$work/smoke.xml") testcases in $work/smoke.xml" >&2
+echo >&2
+echo "demo finished: exit codes 0, 0, 0, 1 and 0 as expected" >&2

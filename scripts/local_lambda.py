@@ -8,7 +8,11 @@ X-Amz-Executed-Version and x-amzn-RequestId, and 404 for an unknown function.
 Standard library only.
 
     python scripts/local_lambda.py --function hello=examples/hello/handler.py:hello \
-        [--host 127.0.0.1] [--port 0] [--url-file FILE]
+        [--host 127.0.0.1] [--port 0] [--url-file FILE] [--delay-ms 50]
+
+``--delay-ms`` adds a fixed time to every Invoke (a stand-in for a real function's run
+time, for benchmarks). GET /_local/stats answers {"invokes": N, "peak_in_flight": M}:
+how many Invokes arrived and how many were being answered at the same time at most.
 """
 
 from __future__ import annotations
@@ -102,10 +106,46 @@ def run_handler(name: str, handler: Callable[[Any, Context], Any], body: bytes) 
     }
 
 
+class Stats:
+    """Invokes received, and the most answered at once (concurrency seen by the server)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.invokes = 0
+        self.in_flight = 0
+        self.peak_in_flight = 0
+
+    @contextlib.contextmanager
+    def invoke(self) -> Any:
+        with self.lock:
+            self.invokes += 1
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def as_json(self) -> bytes:
+        with self.lock:
+            return json.dumps(
+                {"invokes": self.invokes, "peak_in_flight": self.peak_in_flight}
+            ).encode()
+
+
 def make_server(
-    host: str, port: int, functions: dict[str, Callable[[Any, Context], Any]]
+    host: str,
+    port: int,
+    functions: dict[str, Callable[[Any, Context], Any]],
+    delay: float = 0.0,
 ) -> ThreadingHTTPServer:
+    stats = Stats()
+
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive as Lambda (every answer has a length)
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms stall
+
         def log_message(self, *args: Any) -> None:
             pass
 
@@ -117,7 +157,19 @@ def make_server(
             self.end_headers()
             self.wfile.write(body)
 
+        def do_GET(self) -> None:
+            if self.path == "/_local/stats":
+                self._answer(200, stats.as_json(), {})
+            else:
+                self._answer(404, b'{"message": "not found"}', {})
+
         def do_POST(self) -> None:
+            with stats.invoke():
+                if delay:
+                    time.sleep(delay)
+                self._invoke()
+
+        def _invoke(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             match = PATH.match(self.path)
             reference = urllib.parse.unquote(match["name"]) if match else ""
@@ -158,9 +210,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--url-file", help="write the endpoint URL here once listening")
+    parser.add_argument(
+        "--delay-ms", type=float, default=0.0, help="added to every Invoke (a function's run time)"
+    )
     args = parser.parse_args(argv)
     functions = dict(load_handler(spec) for spec in args.function)
-    server = make_server(args.host, args.port, functions)
+    server = make_server(args.host, args.port, functions, args.delay_ms / 1000)
     url = f"http://{args.host}:{server.server_address[1]}"
     if args.url_file:
         Path(args.url_file).write_text(url + "\n")

@@ -14,6 +14,8 @@ run ruff format --check .
 run mypy
 run check-jsonschema --builtin-schema vendor.github-actions action.yml
 run check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml tests/e2e/workflows/*.yml
+run check-jsonschema --check-metaschema schema/suite.schema.json
+run check-jsonschema --schemafile schema/suite.schema.json examples/*/smoke.yml
 run actionlint
 # The injection workflow's control step uses set-output on purpose (it proves act acts on it).
 run actionlint -ignore 'workflow command "set-output" was deprecated' tests/e2e/workflows/*.yml

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -320,3 +320,50 @@ REPORT_LOGS = (
     "REPORT RequestId: 8f5\tDuration: 2.24 ms\tBilled Duration: 3 ms\t"
     "Memory Size: 128 MB\tMax Memory Used: 39 MB\tInit Duration: 113.49 ms\t\n"
 )
+
+
+# -- scripts/local_lambda.py, run as users run it -------------------------------------
+
+
+@dataclass
+class LocalLambda:
+    """scripts/local_lambda.py in a subprocess: its URL and its Invoke statistics."""
+
+    url: str
+
+    def stats(self) -> dict[str, int]:
+        import urllib.request
+
+        with urllib.request.urlopen(f"{self.url}/_local/stats", timeout=10) as answer:
+            stats: dict[str, int] = json.load(answer)
+        return stats
+
+
+@contextlib.contextmanager
+def local_lambda(
+    directory: Path, functions: Mapping[str, str], *, delay_ms: float = 0
+) -> Iterator[LocalLambda]:
+    """Serve ``{name: "path/module.py:function"}`` on a free loopback port."""
+    url_file = directory / "local-lambda-url"
+    command = [
+        sys.executable,
+        str(ROOT / "scripts" / "local_lambda.py"),
+        "--url-file",
+        str(url_file),
+    ]
+    for name, target in functions.items():
+        command += ["--function", f"{name}={target}"]
+    if delay_ms:
+        command += ["--delay-ms", str(delay_ms)]
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            if url_file.exists() and url_file.read_text().strip():
+                break
+            if process.poll() is not None:
+                raise RuntimeError(f"local_lambda.py exited with {process.returncode}")
+            time.sleep(0.05)
+        yield LocalLambda(url_file.read_text().strip())
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

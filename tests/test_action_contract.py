@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import re
 
+import pytest
 import yaml
 from support import ROOT
 
 from lambda_invoke.cli import build_parser
-from lambda_invoke.interface import INPUTS, OUTPUT_NAMES
+from lambda_invoke.interface import INPUTS, OUTPUT_NAMES, SUITE_INPUTS, SUITE_OUTPUT_NAMES
 from lambda_invoke.invoke import InvokeResult, Report
 from lambda_invoke.result import build_document, output_strings
 from lambda_invoke.settings import Settings
+from lambda_invoke.suite import SuiteSettings
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 
@@ -40,9 +42,13 @@ def test_every_input_reaches_a_settings_field() -> None:
         "config": "serverless",
         "context-path": "client_context",
     }
+    suite_fields = set(SuiteSettings.__dataclass_fields__) | {"suite"}
     for spec in INPUTS:
         field = aliases.get(spec.name, spec.name.replace("-", "_"))
-        assert field in fields, spec.name
+        if spec.name in SUITE_INPUTS:
+            assert field in suite_fields, spec.name
+        else:
+            assert field in fields, spec.name
 
 
 def test_every_input_is_a_cli_option() -> None:
@@ -59,7 +65,7 @@ def test_every_input_is_a_cli_option() -> None:
 
 
 def test_action_outputs_match_the_result_document() -> None:
-    assert list(ACTION["outputs"]) == list(OUTPUT_NAMES)
+    assert list(ACTION["outputs"]) == [*OUTPUT_NAMES, *SUITE_OUTPUT_NAMES]
     result = InvokeResult(200, "", b"{}", "", "1", "id", Report())
     document = build_document(result, [], payload_file=None)
     assert list(output_strings(document)) == list(OUTPUT_NAMES)
@@ -82,3 +88,31 @@ def test_workflow_actions_are_pinned_to_commit_shas() -> None:
             if uses.startswith("./"):
                 continue
             assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", uses), (workflow.name, uses)
+
+
+def test_action_inputs_and_suite_schema_are_what_the_sync_script_writes() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("sync", ROOT / "scripts" / "sync_interface.py")
+    assert spec is not None and spec.loader is not None
+    sync = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sync)
+    action_text = (ROOT / "action.yml").read_text()
+    assert sync.action_yml(action_text) == action_text, "run python scripts/sync_interface.py"
+    assert sync.SCHEMA.read_text() == sync.schema_text(), "run python scripts/sync_interface.py"
+
+
+def test_suite_schema_accepts_the_example_and_knows_every_case_field() -> None:
+    import json
+
+    import jsonschema
+
+    from lambda_invoke.suite import CASE_KEYS
+
+    schema = json.loads((ROOT / "schema" / "suite.schema.json").read_text())
+    case_fields = schema["properties"]["cases"]["items"]["properties"]
+    assert set(case_fields) == set(CASE_KEYS)
+    example = yaml.safe_load((ROOT / "examples" / "hello" / "smoke.yml").read_text())
+    jsonschema.validate(example, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"cases": [{"paylod": {}}]}, schema)

@@ -147,3 +147,10 @@ def test_describe_is_one_line_even_for_hostile_values() -> None:
     result = run_one("$.x", "equals", "safe", payload=hostile)
     assert "\n" not in result.describe()
     assert result.describe().startswith("$.x equals")
+
+
+def test_a_check_given_twice_is_refused_not_dropped() -> None:
+    from lambda_invoke.errors import InputError
+
+    with pytest.raises(InputError, match=r"found the key '\$\.a' twice"):
+        parse_checks("$.a: 1\n$.b: 2\n$.a: 3")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.errors import EXIT_FAILED, EXIT_OK, LambdaInvokeError
 from lambda_invoke.invoke import InvokeResult, invoke
-from lambda_invoke.reporters import Outcome, Reporter
+from lambda_invoke.reporters import Outcome, Reporter, SuiteOutcome
 from lambda_invoke.result import build_document, check_values, function_error_line, output_strings
 from lambda_invoke.settings import Settings
+
+if TYPE_CHECKING:
+    from lambda_invoke.suite import SuiteSettings
 
 #: A payload larger than this does not go into step outputs (GitHub allows 1 MB per
 #: output and the ``result`` output repeats the payload); it goes to ``payload-file``.
@@ -85,11 +89,73 @@ def _write_payload(settings: Settings, result: InvokeResult, *, spill: bool) -> 
         path = os.path.join(SPILL_DIRECTORY, f"payload-{name}.json")
     if path is None:
         return None
+    write_payload(path, result.payload)
+    return path
+
+
+def write_payload(path: str, payload: bytes) -> None:
     try:
         with open(path, "wb") as handle:
-            handle.write(result.payload)
+            handle.write(payload)
     except OSError as error:
         raise LambdaInvokeError(
             f"invoked, but cannot write the payload to '{path}': {error.strerror}"
         ) from None
-    return path
+
+
+def run_suite(
+    suite: SuiteSettings,
+    reporter: Reporter,
+    client_factory: ClientFactory,
+    *,
+    invoke_options: dict[str, Any] | None = None,
+) -> int:
+    """Run a smoke suite: every case, one report; exit 1 when any case did not pass."""
+    from lambda_invoke import suite as suites
+
+    for warning in dict.fromkeys(w for case in suite.cases for w in case.settings.warnings):
+        reporter.warn(warning)
+    total = len(suite.cases)
+    reporter.say(
+        f"running {total} cases from {suite.source}, up to {suite.max_concurrency} at a time"
+    )
+    done = 0
+
+    def on_done(slot: suites.CaseResult) -> None:
+        nonlocal done
+        done += 1
+        reporter.case_done(slot, done, total)
+
+    started = time.monotonic()
+    results = suites.execute_cases(
+        suite.cases,
+        client_factory=client_factory,
+        max_concurrency=suite.max_concurrency,
+        fail_fast=suite.fail_fast,
+        say=reporter.say,
+        on_done=on_done,
+        invoke_options=invoke_options,
+    )
+    seconds = time.monotonic() - started
+    if suite.junit_file:
+        try:
+            with open(suite.junit_file, "w", encoding="utf-8") as handle:
+                handle.write(suites.junit_xml(results, seconds))
+        except OSError as error:
+            reporter.fail(f"cannot write junit-file '{suite.junit_file}': {error.strerror}")
+    results_text, with_payloads = suites.results_json(results)
+    if not with_payloads:
+        reporter.warn(
+            "outputs.results leaves out the payloads: with them it would be larger than "
+            f"{suites.RESULTS_OUTPUT_LIMIT} bytes"
+        )
+    passed, failed, _ = suites.counts(results)
+    reporter.show_suite(
+        SuiteOutcome(
+            results=results,
+            outputs={"passed": str(passed), "failed": str(failed), "results": results_text},
+            summary=suites.summary_markdown(results) if suite.summary else None,
+            line=f"{suites.final_line(results)} in {seconds:.1f} s",
+        )
+    )
+    return EXIT_OK if passed == total else EXIT_FAILED

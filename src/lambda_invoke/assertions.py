@@ -121,8 +121,10 @@ def parse_checks(text: str) -> tuple[Check, ...]:
     """Parse the ``assert`` input; any problem is an ``InputError`` naming ``assert``."""
     import yaml
 
+    from lambda_invoke.yamltext import load_yaml
+
     try:
-        document = yaml.safe_load(text)
+        document = load_yaml(text)
     except yaml.YAMLError as error:
         problem = " ".join(str(error).split())
         raise InputError("assert", f"is not valid YAML: {problem}") from None

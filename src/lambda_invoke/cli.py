@@ -18,6 +18,8 @@ from lambda_invoke.reporters import ActionsReporter, ConsoleReporter
 
 EPILOG = """\
 "lambda-invoke local -f KEY ..." runs a serverless.yml function's handler on this machine.
+"lambda-invoke suite FILE ..." runs a smoke suite (same as --suite FILE); the other options
+are defaults for every case.
 Every option can also come from the environment as INPUT_<NAME> (INPUT_FUNCTION-NAME or
 INPUT_FUNCTION_NAME), as GitHub passes action inputs. Exit codes: 0 ok, 1 function error
 or failed assertion, 2 invalid input (nothing invoked), 3 AWS or network error.
@@ -116,17 +118,17 @@ def main(
     stderr = stderr or sys.stderr
     in_actions = environ.get("GITHUB_ACTIONS") == "true"
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["local"]:  # lambda-invoke local ... as serverless invoke local
-        args_list = [*args_list[1:], "--local"]
     reporter = _reporter(environ, stdout, stderr, in_actions)
     try:
-        args = build_parser().parse_args(args_list)
+        args = build_parser().parse_args(_subcommand(args_list))
         reporter.print_json = args.json
+        values = collect_inputs(environ, args)
+        options = _invoke_options(environ, invoke_options)
+        if values.get("suite", "").strip():
+            return _run_suite(values, environ, args.profile, reporter, client_factory, options)
         from lambda_invoke.settings import load_settings
 
-        settings = load_settings(
-            collect_inputs(environ, args), environ=environ, profile=args.profile
-        )
+        settings = load_settings(values, environ=environ, profile=args.profile)
         if client_factory is None:
             from lambda_invoke.invoke import make_client
 
@@ -134,11 +136,7 @@ def main(
         from lambda_invoke.app import run
 
         return run(
-            settings,
-            reporter,
-            client_factory,
-            in_actions=in_actions,
-            invoke_options=_invoke_options(environ, invoke_options),
+            settings, reporter, client_factory, in_actions=in_actions, invoke_options=options
         )
     except LambdaInvokeError as error:
         reporter.fail(str(error))
@@ -152,6 +150,38 @@ def main(
     except Exception as error:  # the last guard: one line, never a traceback
         reporter.fail(f"unexpected {type(error).__name__}: {' '.join(str(error).split())}")
         return EXIT_AWS
+
+
+def _subcommand(args: list[str]) -> list[str]:
+    """``local ...`` (as serverless invoke local) and ``suite FILE ...`` as options."""
+    if args[:1] == ["local"]:
+        return [*args[1:], "--local"]
+    if args[:1] == ["suite"]:
+        if len(args) < 2 or (args[1].startswith("-") and args[1] != "-"):
+            raise InputError("suite", "give the suite file: lambda-invoke suite FILE")
+        return [*args[2:], "--suite", args[1]]
+    return args
+
+
+def _run_suite(  # noqa: PLR0917
+    values: dict[str, str],
+    environ: Mapping[str, str],
+    profile: str | None,
+    reporter: ActionsReporter | ConsoleReporter,
+    client_factory: Any,
+    options: dict[str, Any],
+) -> int:
+    from lambda_invoke.app import run_suite
+    from lambda_invoke.suite import load_suite_settings
+
+    suite = load_suite_settings(values, environ=environ, profile=profile)
+    if client_factory is None:
+        from functools import partial
+
+        from lambda_invoke.invoke import make_client
+
+        client_factory = partial(make_client, pool_size=suite.max_concurrency)
+    return run_suite(suite, reporter, client_factory, invoke_options=options)
 
 
 def _invoke_options(environ: Mapping[str, str], options: dict[str, Any] | None) -> dict[str, Any]:

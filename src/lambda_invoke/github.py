@@ -81,7 +81,7 @@ class GitHubActions:
             handle.write(markdown)
 
 
-def _cell(value: Any) -> str:
+def markdown_cell(value: Any) -> str:
     """Text safe inside a Markdown table cell (no HTML, no pipes, one line)."""
     text = "" if value is None else str(value)
     text = html.escape(" ".join(text.split()), quote=False).replace("|", "&#124;")
@@ -110,12 +110,12 @@ def summary_markdown(
         passed = sum(1 for check in checks if check.passed)
         rows.append(("Assertions", f"{passed}/{len(checks)} passed"))
     lines = ["### Lambda invoke", "", "| | |", "|---|---|"]
-    lines += [f"| {_cell(name)} | {_cell(value)} |" for name, value in rows]
+    lines += [f"| {markdown_cell(name)} | {markdown_cell(value)} |" for name, value in rows]
     if checks:
         lines += ["", "| Check | Result |", "|---|---|"]
         for check in checks:
             mark = "✅ pass" if check.passed else "❌ fail"
-            lines.append(f"| {_cell(check.describe())} | {mark} |")
+            lines.append(f"| {markdown_cell(check.describe())} | {mark} |")
     logs = document.get("logs") or ""
     if logs:
         lines += [

@@ -127,9 +127,28 @@ INPUTS: tuple[InputSpec, ...] = (
         default="true",
         boolean=True,
     ),
+    InputSpec(
+        "suite",
+        "Smoke suite: path of a YAML file (or the YAML itself) with defaults and a list of "
+        "cases; runs them all in this step. Other inputs are defaults for every case.",
+    ),
+    InputSpec(
+        "max-concurrency",
+        "Suite: how many cases run at the same time.",
+        default="8",
+    ),
+    InputSpec(
+        "fail-fast",
+        "Suite: start no more cases after one fails.",
+        default="false",
+        boolean=True,
+    ),
+    InputSpec("junit-file", "Suite: write a JUnit XML report to this path."),
 )
 
 INPUT_NAMES: tuple[str, ...] = tuple(spec.name for spec in INPUTS)
+#: inputs of a suite run as a whole; the others are also fields of each case
+SUITE_INPUTS: tuple[str, ...] = ("suite", "max-concurrency", "fail-fast", "junit-file", "summary")
 DEFAULTS: dict[str, str] = {spec.name: spec.default for spec in INPUTS}
 
 
@@ -167,5 +186,7 @@ OUTPUT_NAMES: tuple[str, ...] = (
     "assertions",
     "result",
 )
+#: Outputs of a suite run (``suite`` input).
+SUITE_OUTPUT_NAMES: tuple[str, ...] = ("passed", "failed", "results")
 #: Outputs that are documents or paths rather than values a check compares.
 NOT_CHECKABLE = ("payload-file", "assertions", "result")

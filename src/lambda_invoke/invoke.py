@@ -97,8 +97,11 @@ class InvokeResult:
         return self.payload.decode("utf-8", errors="replace")
 
 
-def make_client(settings: Settings) -> Any:
-    """The Lambda client: our timeouts, botocore's retries off."""
+def make_client(settings: Settings, *, pool_size: int = 10) -> Any:
+    """The Lambda client: our timeouts, botocore's retries off.
+
+    ``pool_size`` connections may be open at once (a suite shares one client).
+    """
     import boto3
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError
@@ -108,6 +111,7 @@ def make_client(settings: Settings) -> Any:
         read_timeout=settings.read_timeout,
         retries={"mode": "standard", "total_max_attempts": 1},
         tcp_keepalive=True,
+        max_pool_connections=max(10, pool_size),
         user_agent_extra=f"lambda-invoke-action/{__version__}",
     )
     try:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from lambda_invoke.assertions import CheckResult
 from lambda_invoke.github import GitHubActions, summary_markdown
 from lambda_invoke.invoke import InvokeResult
+
+if TYPE_CHECKING:
+    from lambda_invoke.suite import CaseResult
 
 #: how much of a payload is echoed into the Actions log (all of it is in the outputs/file)
 LOG_PAYLOAD_LIMIT = 64 * 1024
@@ -27,6 +30,16 @@ class Outcome:
     summary: bool
 
 
+@dataclass(frozen=True)
+class SuiteOutcome:
+    """What a finished suite shows: every case in the file's order, outputs, summary."""
+
+    results: Sequence[CaseResult]
+    outputs: Mapping[str, str]
+    summary: str | None  # Markdown, when the summary is wanted
+    line: str  # the final "N passed, M failed" line
+
+
 class Reporter(Protocol):
     def say(self, text: str) -> None: ...
 
@@ -35,6 +48,10 @@ class Reporter(Protocol):
     def fail(self, message: str) -> None: ...
 
     def show(self, outcome: Outcome) -> None: ...
+
+    def case_done(self, slot: CaseResult, done: int, total: int) -> None: ...
+
+    def show_suite(self, outcome: SuiteOutcome) -> None: ...
 
 
 def pretty_payload(text: str) -> str:
@@ -60,6 +77,29 @@ def status_line(function_name: str, result: InvokeResult) -> str:
     if result.request_id:
         parts.append(f"request id {result.request_id}")
     return f"invoked {function_name}: " + ", ".join(parts)
+
+
+def case_line(slot: CaseResult, done: int, total: int, marks: Mapping[str, str]) -> str:
+    """One line for a finished case: mark, progress, name, function, and what happened."""
+    case = slot.case
+    head = f"{marks[slot.status]} [{done}/{total}] {case.name} ({case.settings.function_name})"
+    if slot.problems:  # problems may quote the payload: keep them on this one line
+        return f"{head}: {' '.join('; '.join(slot.problems).split())}"
+    result = slot.result
+    if result is None:
+        return head
+    parts = [f"status {result.status_code}"]
+    if result.function_error:
+        parts.append(f"function error {result.function_error} (expected)")
+    if result.report.duration_ms is not None:
+        parts.append(f"{result.report.duration_ms} ms")
+    if slot.checks:
+        parts.append(f"{len(slot.checks)}/{len(slot.checks)} assertions")
+    return f"{head}: {', '.join(parts)}"
+
+
+ACTIONS_MARKS = {"passed": "✓", "failed": "✗", "skipped": "-"}
+CONSOLE_MARKS = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP"}
 
 
 class ActionsReporter:
@@ -99,6 +139,22 @@ class ActionsReporter:
                 summary_markdown(outcome.function_name, outcome.document, checks)
             )
 
+    def case_done(self, slot: CaseResult, done: int, total: int) -> None:
+        self.github.line(case_line(slot, done, total, ACTIONS_MARKS))
+
+    def show_suite(self, outcome: SuiteOutcome) -> None:
+        for slot in outcome.results:
+            if slot.status == "failed":
+                self.github.error("; ".join(slot.problems), title=f"smoke case: {slot.case.name}")
+                if slot.result is not None and slot.result.logs:
+                    self.github.untrusted_group(f"Logs of {slot.case.name}", slot.result.logs)
+        if self.print_json:
+            self.github.untrusted_group("Results", outcome.outputs["results"])
+        self.github.set_outputs(outcome.outputs)
+        if outcome.summary:
+            self.github.append_summary(outcome.summary)
+        self.github.line(outcome.line)
+
 
 class ConsoleReporter:
     """Payload (or ``--json`` document) on stdout; status, logs and checks on stderr."""
@@ -137,4 +193,19 @@ class ConsoleReporter:
         elif result.payload:
             text = pretty_payload(result.payload_text)
             self.stdout.write(text if text.endswith("\n") else text + "\n")
+        self.stdout.flush()
+
+    def case_done(self, slot: CaseResult, done: int, total: int) -> None:
+        self._err(case_line(slot, done, total, CONSOLE_MARKS))
+
+    def show_suite(self, outcome: SuiteOutcome) -> None:
+        """Failed cases again in the file's order, then the final line on stdout."""
+        failed = [slot for slot in outcome.results if slot.status == "failed"]
+        for slot in failed:
+            self.fail(f"case {slot.case.name}: {'; '.join(slot.problems)}")
+        if self.print_json:
+            self.stdout.write(pretty_payload(outcome.outputs["results"]) + "\n")
+            self._err(outcome.line)
+        else:
+            self.stdout.write(outcome.line + "\n")
         self.stdout.flush()

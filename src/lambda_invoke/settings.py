@@ -158,9 +158,7 @@ def load_settings(
     client_context, context = _client_context(get("client-context"), get("context-path"))
     output_file = get("output-file") or None
     if output_file is not None:
-        parent = os.path.dirname(os.path.abspath(output_file))
-        if os.path.isdir(output_file) or not os.path.isdir(parent):
-            raise InputError("output-file", f"cannot write '{output_file}': no such directory")
+        check_output_path("output-file", output_file)
 
     return Settings(
         function=function,
@@ -297,6 +295,13 @@ def _check_qualifier(input_name: str, qualifier: str) -> None:
         )
 
 
+def check_output_path(name: str, path: str) -> None:
+    """A file we will write after invoking: its directory must exist now."""
+    parent = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path) or not os.path.isdir(parent):
+        raise InputError(name, f"cannot write '{path}': no such directory")
+
+
 def parse_bool(name: str, text: str) -> bool:
     lowered = text.strip().lower()
     if lowered in _TRUE:
@@ -383,8 +388,10 @@ def _encode_payload(name: str, data: bytes, raw: bool) -> bytes:
 def _yaml_collection(text: str) -> object | None:
     import yaml
 
+    from lambda_invoke.yamltext import load_yaml
+
     try:
-        document = yaml.safe_load(text)
+        document = load_yaml(text)
     except yaml.YAMLError:
         return None
     return document if isinstance(document, (dict, list)) else None

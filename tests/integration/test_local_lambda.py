@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from support import ROOT, cli_command, run_command, sandbox_env
+from support import local_lambda as start_local_lambda
 
 pytestmark = pytest.mark.integration
 HANDLERS = ROOT / "examples" / "hello" / "handler.py"
@@ -18,27 +16,9 @@ HANDLERS = ROOT / "examples" / "hello" / "handler.py"
 
 @pytest.fixture(scope="module")
 def local_lambda(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url_file = tmp_path_factory.mktemp("local") / "url"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "local_lambda.py"),
-            "--url-file",
-            str(url_file),
-            "--function",
-            f"hello={HANDLERS}:hello",
-            "--function",
-            f"fail={HANDLERS}:fail",
-        ],
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        if url_file.exists() and url_file.read_text().strip():
-            break
-        time.sleep(0.05)
-    yield url_file.read_text().strip()
-    process.terminate()
-    process.wait(timeout=10)
+    functions = {"hello": f"{HANDLERS}:hello", "fail": f"{HANDLERS}:fail"}
+    with start_local_lambda(tmp_path_factory.mktemp("local"), functions) as server:
+        yield server.url
 
 
 def invoke(url: str, *argv: str, cwd: Path | None = None):  # type: ignore[no-untyped-def]

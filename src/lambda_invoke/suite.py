@@ -1,0 +1,479 @@
+"""Smoke suites: many invocations in one step, run concurrently, one report.
+
+A suite is YAML: ``defaults`` (any invoke input) and ``cases`` (a list; each a ``name``,
+any invoke input, ``assert`` and ``expect-function-error``). Every case is validated
+into ``Settings`` before anything is invoked. Cases run on a thread pool over shared
+boto3 clients (one per endpoint/region/timeouts); the report keeps the file's order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from lambda_invoke.assertions import CheckResult, evaluate
+from lambda_invoke.errors import InputError, LambdaInvokeError
+from lambda_invoke.interface import INPUT_NAMES, SUITE_INPUTS
+from lambda_invoke.invoke import InvokeResult, invoke
+from lambda_invoke.result import check_values, function_error_line
+from lambda_invoke.settings import Settings, load_settings
+
+CASE_INPUTS = tuple(name for name in INPUT_NAMES if name not in SUITE_INPUTS)
+CASE_KEYS = ("name", "expect-function-error", *CASE_INPUTS)
+#: inputs of which a case gives one: a later layer's choice replaces the earlier's
+EXCLUSIVE = (
+    ("function-name", "function"),
+    ("payload", "payload-file"),
+    ("client-context", "context-path"),
+)
+INLINE_START = re.compile(r"(cases|defaults)\s*:")
+MAX_CONCURRENCY = 64
+#: results output: payloads are left out when the JSON would be larger than this
+RESULTS_OUTPUT_LIMIT = 512 * 1024
+
+
+@dataclass(frozen=True)
+class Case:
+    index: int
+    name: str
+    settings: Settings
+    expect_function_error: bool | str  # True: any; a string: that value; False: none
+
+
+@dataclass(frozen=True)
+class SuiteSettings:
+    source: str  # the file's path, or "inline"
+    cases: tuple[Case, ...]
+    max_concurrency: int
+    fail_fast: bool
+    junit_file: str | None
+    summary: bool
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    status: str = "skipped"  # passed, failed, skipped
+    result: InvokeResult | None = None
+    checks: list[CheckResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self, *, with_payload: bool = True) -> dict[str, Any]:
+        result = self.result
+        values = check_values(result) if result else {}
+        return {
+            "name": self.case.name,
+            "function": self.case.settings.function_name,
+            "status": self.status,
+            "status-code": values.get("status-code"),
+            "function-error": values.get("function-error"),
+            "duration-ms": values.get("duration-ms"),
+            "billed-duration-ms": values.get("billed-duration-ms"),
+            "request-id": values.get("request-id"),
+            "assertions": [check.to_dict() for check in self.checks],
+            "problems": self.problems,
+            "payload": result.payload_text if result and with_payload else None,
+        }
+
+
+# -- loading and validation ---------------------------------------------------------
+
+
+def load_suite_settings(
+    values: Mapping[str, str], *, environ: Mapping[str, str], profile: str | None = None
+) -> SuiteSettings:
+    """The suite input and the run's other inputs (defaults for every case), validated."""
+    from lambda_invoke.interface import DEFAULTS
+    from lambda_invoke.settings import check_output_path, parse_bool, parse_number
+
+    def get(name: str) -> str:
+        return values.get(name, DEFAULTS[name]).strip()
+
+    max_concurrency = int(
+        parse_number("max-concurrency", get("max-concurrency"), minimum=1, integer=True)
+    )
+    if max_concurrency > MAX_CONCURRENCY:
+        raise InputError("max-concurrency", f"at most {MAX_CONCURRENCY}, got {max_concurrency}")
+    fail_fast = parse_bool("fail-fast", get("fail-fast"))
+    summary = parse_bool("summary", get("summary"))
+    junit_file = get("junit-file") or None
+    if junit_file is not None:
+        check_output_path("junit-file", junit_file)
+    text, source = _suite_text(values["suite"])
+    base = {name: value for name, value in values.items() if name in CASE_INPUTS}
+    cases = load_suite(text, base=base, environ=environ, profile=profile)
+    return SuiteSettings(source, tuple(cases), max_concurrency, fail_fast, junit_file, summary)
+
+
+def _suite_text(value: str) -> tuple[str, str]:
+    """The suite input is YAML when it has a line break or starts like a suite (``{``,
+    ``cases:``, ``defaults:``); else a path (``-``: standard input)."""
+    stripped = value.strip()
+    if "\n" in stripped or stripped.startswith("{") or INLINE_START.match(stripped):
+        return value, "inline"
+    if stripped == "-":
+        import sys
+
+        return sys.stdin.read(), "standard input"
+    try:
+        with open(stripped, encoding="utf-8") as handle:
+            return handle.read(), stripped
+    except FileNotFoundError:
+        raise InputError("suite", f"file '{stripped}' not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError("suite", f"cannot read '{stripped}': {error}") from None
+
+
+def load_suite(
+    text: str,
+    *,
+    base: Mapping[str, str] | None = None,
+    environ: Mapping[str, str],
+    profile: str | None = None,
+) -> list[Case]:
+    """Parse and validate a whole suite; any problem is an InputError naming the case.
+
+    Layers, each replacing the one before: ``base`` (the run's other inputs), the file's
+    ``defaults``, the case. ``assert`` mappings are merged instead.
+    """
+    import yaml
+
+    from lambda_invoke.yamltext import load_yaml
+
+    try:
+        document = load_yaml(text)
+    except yaml.YAMLError as error:
+        raise InputError("suite", f"is not valid YAML: {' '.join(str(error).split())}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("cases"), list):
+        raise InputError("suite", "must be a mapping with a list of cases (cases: [...])")
+    unknown = sorted(str(key) for key in set(document) - {"defaults", "cases"})
+    if unknown:
+        raise InputError("suite", f"unknown key '{unknown[0]}' (expected defaults, cases)")
+    defaults = document.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise InputError("suite", "defaults must be a mapping of inputs")
+    _check_fields("defaults", defaults)
+    if not document["cases"]:
+        raise InputError("suite", "has no cases")
+    layers: list[tuple[str | None, dict[str, Any]]] = [(None, dict(base or {}))]
+    layers.append(("defaults", _without_name(defaults)))
+    cases = []
+    seen: set[str] = set()
+    for index, raw in enumerate(document["cases"]):
+        label = f"case {index + 1}"
+        if not isinstance(raw, dict):
+            raise InputError("suite", f"{label} is not a mapping")
+        name = " ".join(str(raw.get("name") or label).split())
+        label = f"case {index + 1} ({name})"
+        if name in seen:
+            raise InputError("suite", f"{label}: the name is used twice")
+        seen.add(name)
+        _check_fields(label, raw)
+        merged, origin = _merge([*layers, (label, _without_name(raw))])
+        expect = merged.pop("expect-function-error", False)
+        if not isinstance(expect, (bool, str)):
+            raise InputError("suite", f"{label}: expect-function-error must be true, false or text")
+        try:
+            settings = load_settings(_as_text(merged), environ=environ, profile=profile)
+        except InputError as error:
+            where = origin.get(error.input_name, label)
+            if where is None:  # the run's own input: its message names it already
+                raise
+            problem = f"{where}: field '{error.input_name}': {error.problem}"
+            raise InputError("suite", problem) from None
+        cases.append(Case(index, name, settings, expect))
+    return cases
+
+
+def _without_name(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in mapping.items() if key != "name"}
+
+
+def _check_fields(label: str, mapping: Mapping[Any, Any]) -> None:
+    for key in mapping:
+        if key not in CASE_KEYS or (label == "defaults" and key == "name"):
+            raise InputError("suite", f"{label}: unknown field '{key}'")
+
+
+def _merge(
+    layers: list[tuple[str | None, dict[str, Any]]],
+) -> tuple[dict[str, Any], dict[str, str | None]]:
+    """Apply the layers in order; also say which layer each value came from."""
+
+    merged: dict[str, Any] = {}
+    origin: dict[str, str | None] = {}
+    for where, layer in layers:
+        for group in EXCLUSIVE:
+            if any(key in layer for key in group):
+                for key in group:
+                    merged.pop(key, None)
+        for key, value in layer.items():
+            merged[key] = _merged_assert(merged.get(key), value) if key == "assert" else value
+            origin[key] = where
+    return merged, origin
+
+
+def _merged_assert(earlier: Any, value: Any) -> Any:
+    """A later ``assert`` mapping adds to an earlier one (YAML text is parsed first)."""
+    import yaml
+
+    if isinstance(value, str):
+        from lambda_invoke.yamltext import load_yaml
+
+        with contextlib.suppress(yaml.YAMLError):  # else load_settings names the problem
+            value = load_yaml(value)
+    if isinstance(earlier, dict) and isinstance(value, dict):
+        return {**earlier, **value}
+    return value
+
+
+def _as_text(values: Mapping[str, Any]) -> dict[str, str]:
+    """Suite values as the strings inputs are: mappings and lists as JSON or YAML."""
+    import yaml
+
+    text = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if key == "assert" and isinstance(value, (dict, list)):
+            text[key] = yaml.safe_dump(value, sort_keys=False)
+        elif isinstance(value, bool):
+            text[key] = "true" if value else "false"
+        elif key == "env" and isinstance(value, dict):
+            text[key] = "\n".join(f"{name}={item}" for name, item in value.items())
+        elif key == "env" and isinstance(value, list):
+            text[key] = "\n".join(str(item) for item in value)
+        elif isinstance(value, (dict, list)):
+            text[key] = json.dumps(value)
+        else:
+            text[key] = str(value)
+    return text
+
+
+# -- running ---------------------------------------------------------------------------
+
+
+class ClientPool:
+    """One boto3 client per distinct connection setting, shared by the threads.
+
+    botocore clients are thread-safe; sharing one keeps its connection pool warm.
+    """
+
+    def __init__(self, factory: Callable[[Settings], Any]) -> None:
+        self.factory = factory
+        self.clients: dict[tuple[Any, ...], Any] = {}
+        self.lock = threading.Lock()
+
+    def get(self, settings: Settings) -> Any:
+        key = (
+            settings.region,
+            settings.endpoint_url,
+            settings.profile,
+            settings.read_timeout,
+            settings.connect_timeout,
+        )
+        with self.lock:
+            if key not in self.clients:
+                self.clients[key] = self.factory(settings)
+            return self.clients[key]
+
+
+def execute_cases(
+    cases: Sequence[Case],
+    *,
+    client_factory: Callable[[Settings], Any],
+    max_concurrency: int,
+    fail_fast: bool,
+    say: Callable[[str], None],
+    on_done: Callable[[CaseResult], None],
+    invoke_options: Mapping[str, Any] | None = None,
+) -> list[CaseResult]:
+    """Run every case on a thread pool; the results keep the cases' order.
+
+    ``say`` and ``on_done`` are called from worker threads, one at a time. A case's
+    failure (AWS error included) fails that case only.
+    """
+    pool = ClientPool(client_factory)
+    results = [CaseResult(case) for case in cases]
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def run_one(slot: CaseResult) -> None:
+        if stop.is_set():
+            slot.problems.append("not run: an earlier case failed (fail-fast)")
+            with lock:
+                on_done(slot)
+            return
+
+        def case_say(text: str) -> None:
+            with lock:
+                say(f"{slot.case.name}: {text}")
+
+        started = time.monotonic()
+        try:
+            _execute(slot, pool, case_say, invoke_options or {})
+        except LambdaInvokeError as error:
+            slot.problems.append(str(error))
+        except Exception as error:  # one case's surprise must not end the suite
+            slot.problems.append(f"unexpected {type(error).__name__}: {error}")
+        slot.seconds = time.monotonic() - started
+        slot.status = "failed" if slot.problems else "passed"
+        if slot.status == "failed" and fail_fast:
+            stop.set()
+        with lock:
+            on_done(slot)
+
+    workers = max(1, min(max_concurrency, len(results)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="case") as executor:
+        for future in [executor.submit(run_one, slot) for slot in results]:
+            future.result()
+    return results
+
+
+def _execute(
+    slot: CaseResult, pool: ClientPool, say: Callable[[str], None], options: Mapping[str, Any]
+) -> None:
+    settings = slot.case.settings
+    if settings.local:
+        from lambda_invoke.local import invoke_local
+
+        result = invoke_local(settings, say)
+    else:
+        result = invoke(settings, pool.get(settings), say=say, **options)
+    slot.result = result
+    if settings.output_file:
+        from lambda_invoke.app import write_payload
+
+        write_payload(settings.output_file, result.payload)
+    slot.checks = evaluate(settings.checks, result.payload_text, check_values(result))
+    expected = slot.case.expect_function_error
+    if expected is False and result.function_error and settings.fail_on_function_error:
+        slot.problems.append(function_error_line(result))
+    elif expected is True and not result.function_error:
+        slot.problems.append("a function error was expected; the function succeeded")
+    elif isinstance(expected, str) and result.function_error != expected:
+        got = result.function_error or "none"
+        slot.problems.append(f"function error '{expected}' was expected; got {got}")
+    for check in slot.checks:
+        if not check.passed:
+            slot.problems.append(f"assertion failed: {check.describe()}")
+
+
+# -- reports ---------------------------------------------------------------------------
+
+
+def counts(results: Sequence[CaseResult]) -> tuple[int, int, int]:
+    """Passed, failed, not run."""
+    passed = sum(1 for r in results if r.status == "passed")
+    failed = sum(1 for r in results if r.status == "failed")
+    return passed, failed, len(results) - passed - failed
+
+
+def final_line(results: Sequence[CaseResult]) -> str:
+    passed, failed, skipped = counts(results)
+    line = f"{passed} passed, {failed} failed"
+    return line + (f", {skipped} not run (fail-fast)" if skipped else "")
+
+
+def results_json(results: Sequence[CaseResult]) -> tuple[str, bool]:
+    """The ``results`` output; payloads are left out when it would be too large."""
+    text = json.dumps([r.to_dict() for r in results], ensure_ascii=False, default=str)
+    if len(text.encode()) <= RESULTS_OUTPUT_LIMIT:
+        return text, True
+    lean = [r.to_dict(with_payload=False) for r in results]
+    return json.dumps(lean, ensure_ascii=False, default=str), False
+
+
+def junit_xml(
+    results: Sequence[CaseResult], seconds: float, suite_name: str = "lambda-invoke"
+) -> str:
+    """A JUnit XML report: one testcase per case, failures with the details."""
+    from xml.etree import ElementTree
+
+    _, failed, skipped = counts(results)
+    suites = ElementTree.Element("testsuites")
+    suite = ElementTree.SubElement(
+        suites,
+        "testsuite",
+        name=suite_name,
+        tests=str(len(results)),
+        failures=str(failed),
+        errors="0",
+        skipped=str(skipped),
+        time=f"{seconds:.3f}",
+    )
+    for slot in results:
+        case = ElementTree.SubElement(
+            suite,
+            "testcase",
+            classname=slot.case.settings.function_name,
+            name=slot.case.name,
+            time=f"{slot.seconds:.3f}",
+        )
+        if slot.status == "failed":
+            failure = ElementTree.SubElement(
+                case, "failure", message=_xml_text(slot.problems[0]), type="failure"
+            )
+            details = list(slot.problems)
+            if slot.result is not None and slot.result.function_error:
+                details.append(f"payload: {slot.result.payload_text[:2000]}")
+            failure.text = _xml_text("\n".join(details))
+        elif slot.status == "skipped":
+            ElementTree.SubElement(case, "skipped", message=_xml_text(slot.problems[0]))
+        if slot.result is not None and slot.result.logs:
+            ElementTree.SubElement(case, "system-out").text = _xml_text(slot.result.logs)
+    ElementTree.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(
+        suites, encoding="unicode"
+    )
+
+
+def _xml_text(text: str) -> str:
+    """XML 1.0 cannot hold most control characters: drop them (payloads are untrusted)."""
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+
+
+def summary_markdown(results: Sequence[CaseResult]) -> str:
+    from lambda_invoke.github import markdown_cell as cell
+
+    lines = [
+        f"### Lambda smoke suite: {final_line(results)}",
+        "",
+        "| Case | Function | Status | Duration | Billed | Assertions | Result |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for slot in results:
+        row = slot.to_dict()
+        checks = slot.checks
+        mark = {"passed": "✅ pass", "failed": "❌ fail", "skipped": "⏭ skipped"}[slot.status]
+        status = "" if row["status-code"] is None else str(row["status-code"])
+        if row["function-error"]:
+            status += f" ({row['function-error']})"
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    cell(slot.case.name),
+                    cell(row["function"]),
+                    cell(status),
+                    cell("" if row["duration-ms"] is None else f"{row['duration-ms']:g} ms"),
+                    cell(
+                        ""
+                        if row["billed-duration-ms"] is None
+                        else f"{row['billed-duration-ms']:g} ms"
+                    ),
+                    f"{sum(1 for c in checks if c.passed)}/{len(checks)}",
+                    mark + (f": {cell(slot.problems[0])}" if slot.problems else ""),
+                ]
+            )
+            + " |"
+        )
+    return "\n".join(lines) + "\n\n"
