@@ -116,3 +116,7 @@ def test_suite_schema_accepts_the_example_and_knows_every_case_field() -> None:
     jsonschema.validate(example, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"cases": [{"paylod": {}}]}, schema)
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```yaml\n(# smoke.yml .*?)```", readme, re.S)
+    assert block, "the README shows a suite file"
+    jsonschema.validate(yaml.safe_load(block[1]), schema)
