@@ -185,9 +185,10 @@ def test_injection_in_payload_and_logs_does_not_act(act) -> None:  # type: ignor
 
 
 def test_the_repository_workflow_test_action(act) -> None:  # type: ignore[no-untyped-def]
-    """.github/workflows/test-action.yml itself, both jobs, against scripts/local_lambda.py."""
+    """.github/workflows/test-action.yml itself, every job, against scripts/local_lambda.py."""
     workflow = ROOT / ".github" / "workflows" / "test-action.yml"  # absolute: used as it is
     run = act(workflow, extra=("--env", "LOCAL_LAMBDA_HOST=127.0.0.1"))
     assert run.code == 0, run.output[-4000:]
     assert "outputs ok" in run.output
     assert "function error detected as expected" in run.output
+    assert "suite outputs ok" in run.output
