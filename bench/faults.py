@@ -10,8 +10,6 @@ Prints a Markdown table: fault -> Invokes received -> exit code -> message.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from benchlib import bench_env, tool  # noqa: E402
 from support import Answer, ScriptedLambda, function_answer, lambda_error  # noqa: E402
 
 OK = function_answer({"ok": True})
@@ -63,21 +62,8 @@ def run(command: list[str], env: dict[str, str]) -> tuple[int, str, float]:
 
 
 def main() -> int:
-    bin_dir = Path(sys.executable).parent
-    aws = shutil.which("aws", path=str(bin_dir)) or shutil.which("aws")
-    ours = shutil.which("lambda-invoke", path=str(bin_dir)) or shutil.which("lambda-invoke")
-    if not aws or not ours:
-        raise SystemExit("needs 'aws' (awscli) and 'lambda-invoke': run bash scripts/test.sh first")
-    env = dict(
-        os.environ,
-        AWS_ACCESS_KEY_ID="AKIAFAKEFAKEFAKEFAKE",
-        AWS_SECRET_ACCESS_KEY="fake-secret-for-local-use-only",
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        AWS_REGION="us-east-1",
-        AWS_DEFAULT_REGION="us-east-1",
-    )
+    aws, ours = tool("aws"), tool("lambda-invoke")
+    env = bench_env()
     print("| fault | lambda-invoke: Invokes | exit | message | aws lambda invoke: Invokes | exit |")
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -20,8 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
+from benchlib import bench_env, tool
 
 SERVER = """
 import io, json, sys, time, urllib.request, zipfile
@@ -80,23 +78,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="AKIAFAKEFAKEFAKEFAKE",
-        AWS_SECRET_ACCESS_KEY="fake-secret-for-local-use-only",
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        AWS_REGION="us-east-1",
-        AWS_DEFAULT_REGION="us-east-1",
-    )
+    os.environ.update(bench_env())
     server, url = start_moto()
-    bin_dir = Path(sys.executable).parent
-    aws = shutil.which("aws", path=str(bin_dir)) or shutil.which("aws")
-    ours = shutil.which("lambda-invoke", path=str(bin_dir)) or shutil.which("lambda-invoke")
-    if not aws or not ours:
-        raise SystemExit(
-            "needs 'aws' (awscli) and 'lambda-invoke' installed (bash scripts/test.sh)"
-        )
+    aws, ours = tool("aws"), tool("lambda-invoke")
     payload = '{"hello": "bench"}'
     with tempfile.TemporaryDirectory() as tmp:
         commands = {

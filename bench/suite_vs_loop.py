@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shlex
-import shutil
 import statistics
 import subprocess
 import sys
@@ -25,7 +23,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchlib import ROOT, bench_env, tool
+
 HANDLER = ROOT / "examples" / "hello" / "handler.py"
 
 
@@ -66,21 +65,8 @@ def main() -> int:
     parser.add_argument("--delay-ms", type=float, default=50)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    env = dict(
-        os.environ,
-        AWS_ACCESS_KEY_ID="AKIAFAKEFAKEFAKEFAKE",
-        AWS_SECRET_ACCESS_KEY="fake-secret-for-local-use-only",
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        AWS_REGION="us-east-1",
-        AWS_DEFAULT_REGION="us-east-1",
-    )
-    bin_dir = Path(sys.executable).parent
-    aws = shutil.which("aws", path=str(bin_dir)) or shutil.which("aws")
-    ours = shutil.which("lambda-invoke", path=str(bin_dir)) or shutil.which("lambda-invoke")
-    if not aws or not ours:
-        raise SystemExit("needs 'aws' (awscli) and 'lambda-invoke' (bash scripts/test.sh)")
+    env = bench_env()
+    aws, ours = tool("aws"), tool("lambda-invoke")
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         server, url = start_endpoint(directory, args.delay_ms)

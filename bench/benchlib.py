@@ -1,0 +1,33 @@
+"""What every benchmark needs: the tools side by side, and an environment that keeps
+them on 127.0.0.1 with fake credentials."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bench_env() -> dict[str, str]:
+    """This environment plus fake credentials, a region, and no metadata or config lookups."""
+    return dict(
+        os.environ,
+        AWS_ACCESS_KEY_ID="AKIAFAKEFAKEFAKEFAKE",
+        AWS_SECRET_ACCESS_KEY="fake-secret-for-local-use-only",
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_REGION="us-east-1",
+        AWS_DEFAULT_REGION="us-east-1",
+    )
+
+
+def tool(name: str) -> str:
+    """A command installed next to this Python (the .venv), else on PATH."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if not found:
+        raise SystemExit(f"needs '{name}' installed: run bash scripts/test.sh first")
+    return found
