@@ -6,11 +6,16 @@ FROM ${BASE_IMAGE}
 ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PYTHONPATH=/opt/lambda-invoke/src
+    PYTHONPATH=/opt/lambda-invoke/src \
+    LAMBDA_INVOKE_CACHE=/opt/lambda-invoke/cache
 
-# Dependencies first, in their own layer, from the pinned list.
+# Dependencies first, in their own layer, from the pinned list. In the same layer: only the
+# botocore models of the services the tool calls stay (botodata.SERVICES), and the small
+# endpoints.json that every client reads is made now, not at each run.
 COPY requirements/runtime.txt /opt/lambda-invoke/requirements/runtime.txt
-RUN pip install --no-cache-dir -r /opt/lambda-invoke/requirements/runtime.txt
+COPY src/lambda_invoke/botodata.py /opt/lambda-invoke/build/botodata.py
+RUN pip install --no-cache-dir -r /opt/lambda-invoke/requirements/runtime.txt \
+    && python /opt/lambda-invoke/build/botodata.py --prune
 
 COPY entrypoint.py /opt/lambda-invoke/entrypoint.py
 COPY src /opt/lambda-invoke/src

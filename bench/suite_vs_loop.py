@@ -20,34 +20,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from benchlib import ROOT, bench_env, tool
+from support import local_lambda
 
 HANDLER = ROOT / "examples" / "hello" / "handler.py"
-
-
-def start_endpoint(directory: Path, delay_ms: float) -> tuple[subprocess.Popen[bytes], str]:
-    url_file = directory / "url"
-    server = subprocess.Popen(
-        [
-            sys.executable, str(ROOT / "scripts" / "local_lambda.py"), "--url-file", str(url_file),
-            "--function", f"smoke={HANDLER}:hello", "--delay-ms", str(delay_ms),
-        ],
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    for _ in range(200):
-        if url_file.exists() and url_file.read_text().strip():
-            return server, url_file.read_text().strip()
-        time.sleep(0.05)
-    raise SystemExit("the local endpoint did not start")
-
-
-def invokes(url: str) -> int:
-    with urllib.request.urlopen(f"{url}/_local/stats", timeout=10) as answer:
-        count: int = json.load(answer)["invokes"]
-    return count
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:
@@ -69,8 +47,9 @@ def main() -> int:
     aws, ours = tool("aws"), tool("lambda-invoke")
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        server, url = start_endpoint(directory, args.delay_ms)
-        try:
+        functions = {"smoke": f"{HANDLER}:hello"}
+        with local_lambda(directory, functions, delay_ms=args.delay_ms) as endpoint:
+            url = endpoint.url
             suite = directory / "suite.yml"
             cases = [
                 {"name": f"case {i}", "payload": {"name": f"n{i}"}, "assert": {"$.statusCode": 200}}
@@ -96,14 +75,11 @@ def main() -> int:
             samples: dict[str, list[float]] = {name: [] for name in contenders}
             for _ in range(args.rounds):
                 for name, command in contenders.items():
-                    before = invokes(url)
+                    before = endpoint.stats()["invokes"]
                     samples[name].append(timed(command, env))
-                    sent = invokes(url) - before
+                    sent = endpoint.stats()["invokes"] - before
                     if sent != args.cases:
                         raise SystemExit(f"{name}: the endpoint received {sent} Invokes")
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     loop_wall = statistics.median(samples[f"shell loop of {args.cases} aws lambda invoke"])
     print(
         f"{args.cases} invokes, {args.delay_ms:g} ms each at the endpoint (127.0.0.1), "

@@ -15,10 +15,10 @@ from support import MotoEndpoint, Stubbed, make_zip, sandbox_env
 @pytest.fixture(autouse=True)
 def aws_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
-        if key.startswith(("AWS_", "INPUT_", "GITHUB_")):
+        if key.startswith(("AWS_", "INPUT_", "GITHUB_", "LAMBDA_INVOKE_")):
             monkeypatch.delenv(key)
     for key, value in sandbox_env().items():
-        if key.startswith("AWS_"):
+        if key.startswith(("AWS_", "LAMBDA_INVOKE_")):
             monkeypatch.setenv(key, value)
 
 

@@ -43,6 +43,7 @@ def sandbox_env(**extra: str) -> dict[str, str]:
         "AWS_REGION": REGION,
         "PYTHONPATH": str(ROOT / "src"),
         "PYTHONDONTWRITEBYTECODE": "1",
+        "LAMBDA_INVOKE_CACHE": str(ROOT / ".cache" / "lambda-invoke"),
     }
     env.update(extra)
     return env

@@ -42,9 +42,11 @@ def run(
         client = client_factory(settings)
         result = invoke(settings, client, say=reporter.say, **(invoke_options or {}))
 
-    from lambda_invoke.assertions import evaluate
+    checks = []
+    if settings.checks:  # no assertions: no JSONPath or YAML to import
+        from lambda_invoke.assertions import evaluate
 
-    checks = evaluate(settings.checks, result.payload_text, check_values(result))
+        checks = evaluate(settings.checks, result.payload_text, check_values(result))
     fits = not in_actions or len(result.payload) <= PAYLOAD_OUTPUT_LIMIT
     payload_file = _write_payload(settings, result, spill=not fits)
     document = build_document(result, checks, payload_file=payload_file, payload_in_outputs=fits)

@@ -9,12 +9,14 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from lambda_invoke import __version__
 from lambda_invoke.errors import EXIT_AWS, InputError, LambdaInvokeError
 from lambda_invoke.interface import INPUTS, env_inputs
-from lambda_invoke.reporters import ActionsReporter, ConsoleReporter
+
+if TYPE_CHECKING:
+    from lambda_invoke.reporters import ActionsReporter, ConsoleReporter
 
 EPILOG = """\
 "lambda-invoke local -f KEY ..." runs a serverless.yml function's handler on this machine.
@@ -91,10 +93,9 @@ def collect_inputs(environ: Mapping[str, str], args: argparse.Namespace) -> dict
         if value is not None:
             values[spec.name] = value
     if args.f:
-        from lambda_invoke.serverless import function_keys
-
-        is_key = args.f in function_keys(values.get("config", ""))
-        values.setdefault("function" if is_key else "function-name", args.f)
+        values.setdefault(
+            "function" if _is_function_key(args.f, values) else "function-name", args.f
+        )
     if args.outfile:
         if values.get("output-file", args.outfile) != args.outfile:
             raise InputError(
@@ -102,6 +103,16 @@ def collect_inputs(environ: Mapping[str, str], args: argparse.Namespace) -> dict
             )
         values["output-file"] = args.outfile
     return values
+
+
+def _is_function_key(name: str, values: Mapping[str, str]) -> bool:
+    """-f names a serverless.yml key when a config here (or --config) has that key."""
+    config = values.get("config", "")
+    if not config and not any(os.path.isfile(n) for n in ("serverless.yml", "serverless.yaml")):
+        return False  # the usual case in CI: no YAML to read, nothing to import
+    from lambda_invoke.serverless import function_keys
+
+    return name in function_keys(config)
 
 
 def main(
@@ -202,11 +213,14 @@ def _reporter(
 ) -> ActionsReporter | ConsoleReporter:
     if in_actions:
         from lambda_invoke.github import GitHubActions
+        from lambda_invoke.reporters import ActionsReporter
 
         github = GitHubActions(
             environ.get("GITHUB_OUTPUT"), environ.get("GITHUB_STEP_SUMMARY"), stdout
         )
         return ActionsReporter(github)
+    from lambda_invoke.reporters import ConsoleReporter
+
     return ConsoleReporter(stdout, stderr)
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import html
 import secrets
 from collections.abc import Mapping, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from lambda_invoke.assertions import CheckResult
+if TYPE_CHECKING:
+    from lambda_invoke.assertions import CheckResult
 
 
 def escape_data(text: str) -> str:

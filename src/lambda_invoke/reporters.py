@@ -7,11 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from lambda_invoke.assertions import CheckResult
-from lambda_invoke.github import GitHubActions, summary_markdown
-from lambda_invoke.invoke import InvokeResult
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: a terminal run needs neither GitHub nor checks
+    from lambda_invoke.assertions import CheckResult
+    from lambda_invoke.github import GitHubActions
+    from lambda_invoke.invoke import InvokeResult
     from lambda_invoke.suite import CaseResult
 
 #: how much of a payload is echoed into the Actions log (all of it is in the outputs/file)
@@ -135,6 +134,8 @@ class ActionsReporter:
             self.github.line(f"{mark} {check.describe()}")
         self.github.set_outputs(outcome.outputs)
         if outcome.summary:
+            from lambda_invoke.github import summary_markdown
+
             self.github.append_summary(
                 summary_markdown(outcome.function_name, outcome.document, checks)
             )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lambda_invoke.assertions import CheckResult
 from lambda_invoke.interface import OUTPUT_NAMES
-from lambda_invoke.invoke import InvokeResult
+
+if TYPE_CHECKING:
+    from lambda_invoke.assertions import CheckResult
+    from lambda_invoke.invoke import InvokeResult
 
 
 def _number(text: str | None) -> float | int | None:

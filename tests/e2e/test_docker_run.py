@@ -137,3 +137,48 @@ def test_unknown_function_exit_3(engine: Engine, action_image: str) -> None:
     )
     assert "Traceback" not in done.stdout + done.stderr
     assert FAKE_SECRET not in done.stdout + done.stderr
+
+
+IMAGE_CHECK = """
+import json, os, botocore, botocore.session
+from lambda_invoke import botodata
+data = os.path.join(os.path.dirname(botocore.__file__), "data")
+models = sorted(e for e in os.listdir(data) if os.path.isdir(os.path.join(data, e)))
+prebuilt = os.listdir(os.environ["LAMBDA_INVOKE_CACHE"])
+folder = botodata.data_folder(os.environ)
+session = botocore.session.Session()
+session.set_config_variable("data_path", botodata.data_path(os.environ))
+regions = {}
+for service in botodata.SERVICES:
+    client = session.create_client(service, region_name="eu-west-1")
+    regions[service] = client.meta.endpoint_url
+found = {"models": models, "prebuilt": prebuilt, "folder": str(folder), "endpoints": regions}
+print(json.dumps(found))
+"""
+
+
+def test_the_image_keeps_only_the_models_it_uses_and_its_small_endpoints(
+    engine: Engine, action_image: str
+) -> None:
+    """The image's trimmed botocore data still makes every client the tool makes."""
+    done = subprocess.run(
+        [
+            "docker", "run", "--rm", "--network", "host", "-e", "AWS_EC2_METADATA_DISABLED=true",
+            "--entrypoint", "/usr/local/bin/python", action_image, "-c", IMAGE_CHECK,
+        ],
+        env=engine.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    from lambda_invoke.botodata import SERVICES
+
+    assert set(found["models"]) <= set(SERVICES)
+    assert {"lambda", "sts", "cloudformation"} <= set(found["models"])
+    assert found["folder"].startswith("/opt/lambda-invoke/cache/botocore-")
+    assert found["prebuilt"] == [found["folder"].rsplit("/", 1)[1]]  # made at build time
+    assert found["endpoints"]["lambda"] == "https://lambda.eu-west-1.amazonaws.com"
+    assert found["endpoints"]["sts"] == "https://sts.eu-west-1.amazonaws.com"

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Start-up, side by side: the same single invoke by our CLI, our container (docker run),
+``aws lambda invoke`` and a minimal boto3 script, against one local endpoint.
+
+The endpoint is scripts/local_lambda.py on 127.0.0.1 (an echo function). Contenders run
+alternately, ``--rounds`` times after one warm-up run each; the table gives the median wall
+time and peak memory (max RSS of the process) as ratios to ``aws lambda invoke``, the
+image size, and the targets. ``docker run`` needs a Docker engine: the e2e harness uses a
+running one or starts one, and builds the image from the Dockerfile (``--no-docker`` skips).
+
+    .venv/bin/python bench/startup.py [--rounds 10] [--no-docker]
+    .venv/bin/python bench/startup.py --check   # CLI vs minimal boto3 only; exit 1 if > 1.2x
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from benchlib import ROOT, bench_env, tool
+from support import local_lambda
+
+HANDLER = ROOT / "tests" / "handlers" / "suite_functions.py"
+PAYLOAD = '{"hello": "bench"}'
+#: the regression budget of the test command: our CLI vs the minimal boto3 script
+CHECK_LIMIT = 1.2
+
+Measure = Callable[[], tuple[float, float | None]]
+
+
+def process(command: list[str], env: dict[str, str]) -> Measure:
+    """Wall seconds and peak RSS (MiB) of one run of ``command`` (which must succeed)."""
+
+    def measure() -> tuple[float, float | None]:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            assert child.stderr is not None
+            raise SystemExit(f"{command[:3]} failed: {child.stderr.read().decode()[-2000:]}")
+        return wall, usage.ru_maxrss / 1024
+
+    return measure
+
+
+def docker_contender(url: str, env: dict[str, str]) -> tuple[Measure, float, object]:
+    """``docker run`` of the action's image as the README shows; RSS is not the process's."""
+    from harness import base_image, build_action_image, image_size_mb, start_engine
+
+    engine = start_engine()
+    image = build_action_image(engine, base_image(engine))
+    command = ["docker", "run", "--rm", "--network", "host"]
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"):
+        command += ["-e", f"{key}={env[key]}"]
+    command += [
+        "-e", "AWS_EC2_METADATA_DISABLED=true",
+        "-e", "INPUT_FUNCTION-NAME=echo",
+        "-e", f"INPUT_ENDPOINT-URL={url}",
+        "-e", f"INPUT_PAYLOAD={PAYLOAD}",
+        image,
+    ]  # fmt: skip
+    run = process(command, engine.env(env))
+
+    def measure() -> tuple[float, float | None]:
+        return run()[0], None
+
+    return measure, image_size_mb(engine, image), engine
+
+
+def median_table(samples: dict[str, list[tuple[float, float | None]]], peer: str) -> list[str]:
+    peer_wall = statistics.median(wall for wall, _ in samples[peer])
+    peer_rss = statistics.median(rss or 0 for _, rss in samples[peer])
+    lines = [
+        "| contender | wall ms | wall vs aws | peak MiB | memory vs aws |",
+        "|---|---|---|---|---|",
+    ]
+    for name, values in samples.items():
+        wall = statistics.median(w for w, _ in values)
+        sizes = [rss for _, rss in values if rss is not None]
+        rss_text = "n/a (in the container)"
+        ratio_text = ""
+        if sizes:
+            rss = statistics.median(sizes)
+            rss_text, ratio_text = f"{rss:.1f}", f"{rss / peer_rss:.2f}x"
+        lines.append(
+            f"| {name} | {wall * 1000:.0f} | {wall / peer_wall:.2f}x | {rss_text} | {ratio_text} |"
+        )
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--no-docker", action="store_true", help="leave out docker run")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help=f"our CLI vs the minimal boto3 script only; exit 1 above {CHECK_LIMIT}x",
+    )
+    args = parser.parse_args()
+    env = bench_env()
+    ours = tool("lambda-invoke")
+    # As a pip install would (and the image does): our modules byte-compiled, like the
+    # installed packages of the others. The checkout's editable install may lack them.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
+    engine = None
+    image_mb = None
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        local_lambda(Path(tmp), {"echo": f"{HANDLER}:echo"}) as endpoint,
+    ):
+        url = endpoint.url
+        contenders: dict[str, Measure] = {
+            "lambda-invoke (CLI)": process(
+                [ours, "-f", "echo", "--endpoint-url", url, "-d", PAYLOAD], env
+            ),
+            "minimal boto3 script": process(
+                [sys.executable, str(ROOT / "bench" / "minimal_boto3.py"), url, "echo", PAYLOAD],
+                env,
+            ),
+        }
+        if not args.check:
+            contenders["aws lambda invoke"] = process(
+                [
+                    tool("aws"), "lambda", "invoke", "--function-name", "echo",
+                    "--endpoint-url", url, "--payload", PAYLOAD, "--log-type", "Tail",
+                    str(Path(tmp) / "out.json"),
+                ],
+                env,
+            )  # fmt: skip
+            if not args.no_docker:
+                measure, image_mb, engine = docker_contender(url, env)
+                contenders["docker run (action image)"] = measure
+        try:
+            for measure in contenders.values():
+                measure()  # warm the file cache once
+            samples: dict[str, list[tuple[float, float | None]]] = {n: [] for n in contenders}
+            for _ in range(args.rounds):
+                for name, measure in contenders.items():
+                    samples[name].append(measure())
+        finally:
+            if engine is not None:
+                engine.stop()  # type: ignore[attr-defined]
+    cli = statistics.median(w for w, _ in samples["lambda-invoke (CLI)"])
+    floor = statistics.median(w for w, _ in samples["minimal boto3 script"])
+    if args.check:
+        verdict = "ok" if cli <= CHECK_LIMIT * floor else "TOO SLOW"
+        print(
+            f"start-up check: lambda-invoke {cli * 1000:.0f} ms vs minimal boto3 script "
+            f"{floor * 1000:.0f} ms = {cli / floor:.2f}x (limit {CHECK_LIMIT}x, median of "
+            f"{args.rounds}): {verdict}"
+        )
+        return 0 if verdict == "ok" else 1
+    print(f"one invoke on 127.0.0.1, median of {args.rounds} alternating runs\n")
+    print("\n".join(median_table(samples, "aws lambda invoke")))
+    aws = statistics.median(w for w, _ in samples["aws lambda invoke"])
+    print(f"\nour CLI vs aws lambda invoke: {cli / aws:.2f}x (target <= 0.6x)")
+    print(f"our CLI vs minimal boto3 script: {cli / floor:.2f}x (target <= 1.0x)")
+    if "docker run (action image)" in samples:
+        docker = statistics.median(w for w, _ in samples["docker run (action image)"])
+        print(f"docker run vs our CLI: {docker / cli:.2f}x (target <= 1.5x)")
+        print(f"image size: {image_mb:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
