@@ -201,7 +201,14 @@ def make_server(
                 headers["X-Amz-Function-Error"] = outcome["error"]
             self._answer(200, outcome["payload"], headers)
 
-    return ThreadingHTTPServer((host, port), Handler)
+    return Server((host, port), Handler)
+
+
+class Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a client opening more connections at once
+    # (a suite runs 8 cases at a time) would see SYNs dropped and wait a second to retry
+    request_queue_size = 128
+    daemon_threads = True
 
 
 def main(argv: list[str] | None = None) -> int:

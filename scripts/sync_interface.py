@@ -19,7 +19,13 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from lambda_invoke.interface import INPUTS, SUITE_INPUTS  # noqa: E402
 
-NUMBERS = {"read-timeout", "connect-timeout", "max-attempts", "wait-timeout"}
+NUMBERS = {
+    "read-timeout",
+    "connect-timeout",
+    "max-attempts",
+    "wait-timeout",
+    "role-duration-seconds",
+}
 
 
 def inputs_block() -> str:

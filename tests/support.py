@@ -272,6 +272,7 @@ class ScriptedLambda:
 
         self.lock = threading.Lock()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.socket.listen(128)  # socketserver's backlog of 5 drops parallel SYNs
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -41,6 +41,11 @@ def test_every_input_reaches_a_settings_field() -> None:
         "stage": "serverless",
         "config": "serverless",
         "context-path": "client_context",
+        "stack-name": "stack",
+        "role-to-assume": "role",
+        "role-session-name": "role",
+        "role-duration-seconds": "role",
+        "audience": "role",
     }
     suite_fields = set(SuiteSettings.__dataclass_fields__) | {"suite"}
     for spec in INPUTS:

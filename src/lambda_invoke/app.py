@@ -14,6 +14,7 @@ from lambda_invoke.result import build_document, check_values, function_error_li
 from lambda_invoke.settings import Settings
 
 if TYPE_CHECKING:
+    from lambda_invoke.aws import Connections
     from lambda_invoke.suite import SuiteSettings
 
 #: A payload larger than this does not go into step outputs (GitHub allows 1 MB per
@@ -30,6 +31,7 @@ def run(
     client_factory: ClientFactory,
     *,
     in_actions: bool,
+    connections: Connections,
     invoke_options: dict[str, Any] | None = None,
 ) -> int:
     for warning in settings.warnings:
@@ -39,8 +41,10 @@ def run(
 
         result = invoke_local(settings, reporter.say)
     else:
+        settings = connections.resolve_stack(settings)
         client = client_factory(settings)
-        result = invoke(settings, client, say=reporter.say, **(invoke_options or {}))
+        options = {"on_chunk": reporter.chunk, **(invoke_options or {})}
+        result = invoke(settings, client, say=reporter.say, **options)
 
     checks = []
     if settings.checks:  # no assertions: no JSONPath or YAML to import
@@ -110,6 +114,7 @@ def run_suite(
     reporter: Reporter,
     client_factory: ClientFactory,
     *,
+    connections: Connections,
     invoke_options: dict[str, Any] | None = None,
 ) -> int:
     """Run a smoke suite: every case, one report; exit 1 when any case did not pass."""
@@ -136,6 +141,7 @@ def run_suite(
         fail_fast=suite.fail_fast,
         say=reporter.say,
         on_done=on_done,
+        resolve=connections.resolve_stack,
         invoke_options=invoke_options,
     )
     seconds = time.monotonic() - started

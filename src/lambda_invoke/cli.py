@@ -16,6 +16,7 @@ from lambda_invoke.errors import EXIT_AWS, InputError, LambdaInvokeError
 from lambda_invoke.interface import INPUTS, env_inputs
 
 if TYPE_CHECKING:
+    from lambda_invoke.aws import Connections
     from lambda_invoke.reporters import ActionsReporter, ConsoleReporter
 
 EPILOG = """\
@@ -135,19 +136,31 @@ def main(
         reporter.print_json = args.json
         values = collect_inputs(environ, args)
         options = _invoke_options(environ, invoke_options)
+        from lambda_invoke.aws import Connections
+
+        connections = Connections(environ, say=reporter.say, mask=reporter.mask)
         if values.get("suite", "").strip():
-            return _run_suite(values, environ, args.profile, reporter, client_factory, options)
+            return _run_suite(
+                values,
+                environ=environ,
+                profile=args.profile,
+                reporter=reporter,
+                client_factory=client_factory,
+                connections=connections,
+                options=options,
+            )
         from lambda_invoke.settings import load_settings
 
         settings = load_settings(values, environ=environ, profile=args.profile)
-        if client_factory is None:
-            from lambda_invoke.invoke import make_client
-
-            client_factory = make_client
         from lambda_invoke.app import run
 
         return run(
-            settings, reporter, client_factory, in_actions=in_actions, invoke_options=options
+            settings,
+            reporter,
+            client_factory or connections.lambda_client,
+            in_actions=in_actions,
+            connections=connections,
+            invoke_options=options,
         )
     except LambdaInvokeError as error:
         reporter.fail(str(error))
@@ -174,12 +187,14 @@ def _subcommand(args: list[str]) -> list[str]:
     return args
 
 
-def _run_suite(  # noqa: PLR0917
+def _run_suite(
     values: dict[str, str],
+    *,
     environ: Mapping[str, str],
     profile: str | None,
     reporter: ActionsReporter | ConsoleReporter,
     client_factory: Any,
+    connections: Connections,
     options: dict[str, Any],
 ) -> int:
     from lambda_invoke.app import run_suite
@@ -189,10 +204,10 @@ def _run_suite(  # noqa: PLR0917
     if client_factory is None:
         from functools import partial
 
-        from lambda_invoke.invoke import make_client
-
-        client_factory = partial(make_client, pool_size=suite.max_concurrency)
-    return run_suite(suite, reporter, client_factory, invoke_options=options)
+        client_factory = partial(connections.lambda_client, pool_size=suite.max_concurrency)
+    return run_suite(
+        suite, reporter, client_factory, connections=connections, invoke_options=options
+    )
 
 
 def _invoke_options(environ: Mapping[str, str], options: dict[str, Any] | None) -> dict[str, Any]:

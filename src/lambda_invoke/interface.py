@@ -55,6 +55,18 @@ INPUTS: tuple[InputSpec, ...] = (
     ),
     InputSpec("qualifier", "Version or alias to invoke.", short=("-q",)),
     InputSpec(
+        "invoke-mode",
+        "buffered (Invoke) or stream (InvokeWithResponseStream: the CLI prints chunks as "
+        "they arrive).",
+        default="buffered",
+    ),
+    InputSpec("tenant-id", "Tenant of a tenant-isolated function (TenantId)."),
+    InputSpec(
+        "durable-execution-name",
+        "Name of a durable function's execution (DurableExecutionName): the same name and "
+        "payload return the existing execution instead of starting another.",
+    ),
+    InputSpec(
         "payload",
         "The event: JSON, a YAML mapping or list (sent as JSON), or file://path.",
         short=("-d", "--data"),
@@ -97,6 +109,23 @@ INPUTS: tuple[InputSpec, ...] = (
         short=("-r",),
     ),
     InputSpec("endpoint-url", "Another Lambda endpoint (local emulator, VPC endpoint)."),
+    InputSpec(
+        "stack-name",
+        "CloudFormation/SAM stack holding the function; function-name is then its logical id "
+        "(empty: the stack's only function).",
+    ),
+    InputSpec(
+        "role-to-assume",
+        "IAM role ARN to assume first: with the job's GitHub OIDC token when there is one "
+        "(permissions: id-token: write), else with the current credentials.",
+    ),
+    InputSpec("role-session-name", "Session name for the assumed role.", default="lambda-invoke"),
+    InputSpec(
+        "role-duration-seconds",
+        "Lifetime of the assumed role's credentials (900 to 43200).",
+        default="3600",
+    ),
+    InputSpec("audience", "Audience of the GitHub OIDC token.", default="sts.amazonaws.com"),
     InputSpec(
         "read-timeout",
         "Seconds to wait for the response (Lambda runs at most 900 s).",
@@ -183,6 +212,7 @@ OUTPUT_NAMES: tuple[str, ...] = (
     "billed-duration-ms",
     "max-memory-used-mb",
     "init-duration-ms",
+    "durable-execution-arn",
     "assertions",
     "result",
 )

@@ -9,17 +9,15 @@ twice.
 from __future__ import annotations
 
 import base64
-import os
 import random
 import re
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from lambda_invoke import __version__
 from lambda_invoke.errors import AwsError
 from lambda_invoke.settings import Settings
 
@@ -92,46 +90,12 @@ class InvokeResult:
     request_id: str
     report: Report
     attempts: int = 1
+    durable_execution_arn: str = ""
+    streamed: bool = False  # the payload came through InvokeWithResponseStream
 
     @property
     def payload_text(self) -> str:
         return self.payload.decode("utf-8", errors="replace")
-
-
-def make_client(settings: Settings, *, pool_size: int = 10) -> Any:
-    """The Lambda client: our timeouts, botocore's retries off.
-
-    ``pool_size`` connections may be open at once (a suite shares one client). The client
-    comes from botocore's session, the same client boto3 would return: importing boto3
-    also imports s3transfer, about 80 ms of a run that takes 300 (bench/startup.py).
-    """
-    import botocore.session
-    from botocore.config import Config
-    from botocore.exceptions import BotoCoreError
-
-    from lambda_invoke.botodata import data_path
-
-    config = Config(
-        connect_timeout=settings.connect_timeout,
-        read_timeout=settings.read_timeout,
-        retries={"mode": "standard", "total_max_attempts": 1},
-        tcp_keepalive=True,
-        max_pool_connections=max(10, pool_size),
-        user_agent_extra=f"lambda-invoke-action/{__version__}",
-    )
-    try:
-        session = botocore.session.Session(profile=settings.profile)
-        small_data = data_path(os.environ)  # a small endpoints.json: about 30 ms less
-        if small_data:
-            session.set_config_variable("data_path", small_data)
-        return session.create_client(
-            "lambda",
-            region_name=settings.region,
-            endpoint_url=settings.endpoint_url,
-            config=config,
-        )
-    except BotoCoreError as error:
-        raise _botocore_error(error, settings) from None
 
 
 def build_request(settings: Settings) -> dict[str, Any]:
@@ -147,6 +111,10 @@ def build_request(settings: Settings) -> dict[str, Any]:
         request["Qualifier"] = settings.qualifier
     if settings.client_context:
         request["ClientContext"] = settings.client_context
+    if settings.tenant_id:
+        request["TenantId"] = settings.tenant_id
+    if settings.durable_execution_name:
+        request["DurableExecutionName"] = settings.durable_execution_name
     return request
 
 
@@ -158,8 +126,13 @@ def invoke(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     progress_interval: float = PROGRESS_INTERVAL,
+    on_chunk: Callable[[bytes], None] | None = None,
 ) -> InvokeResult:
-    """Invoke once; send again only when Lambda certainly did not run the request."""
+    """Invoke once; send again only when Lambda certainly did not run the request.
+
+    With ``invoke-mode: stream`` the call is InvokeWithResponseStream and ``on_chunk``
+    gets each piece of the payload as it arrives.
+    """
     from botocore.exceptions import (
         BotoCoreError,
         ClientError,
@@ -167,6 +140,7 @@ def invoke(
         ConnectTimeoutError,
         EndpointConnectionError,
         ReadTimeoutError,
+        ResponseStreamingError,
     )
 
     request = build_request(settings)
@@ -177,6 +151,10 @@ def invoke(
         attempt += 1
         try:
             with _progress(say, progress_interval, f"{target} to answer"):
+                if settings.invoke_mode == "stream":
+                    return _streamed(
+                        client.invoke_with_response_stream(**request), on_chunk, attempt
+                    )
                 response = client.invoke(**request)
                 payload = response["Payload"].read() if "Payload" in response else b""
             return _result(response, payload, attempt)
@@ -210,11 +188,16 @@ def invoke(
                 "the connection closed after the request was sent; the function may have run. "
                 "Not retried: a second Invoke could run it twice"
             ) from None
+        except ResponseStreamingError as error:
+            raise AwsError(
+                f"the response stream broke after the function started ({_one_line(error)}). "
+                "Not retried: a second Invoke could run it twice"
+            ) from None
         except (EndpointConnectionError, ConnectTimeoutError) as error:
             retry_reason = f"cannot connect to {_endpoint(client)}"
             final_error = f"{retry_reason} after {attempt} attempts: {_one_line(error)}"
         except BotoCoreError as error:
-            raise _botocore_error(error, settings) from None
+            raise botocore_error(error, settings) from None
         # Lambda certainly did not run this request: try again, within max-attempts.
         if attempt >= settings.max_attempts:
             raise AwsError(final_error)
@@ -308,7 +291,34 @@ def _result(response: dict[str, Any], payload: bytes, attempts: int) -> InvokeRe
         request_id=response.get("ResponseMetadata", {}).get("RequestId", ""),
         report=parse_report(logs),
         attempts=attempts,
+        durable_execution_arn=response.get("DurableExecutionArn") or "",
     )
+
+
+def _streamed(
+    response: dict[str, Any], on_chunk: Callable[[bytes], None] | None, attempts: int
+) -> InvokeResult:
+    """Read InvokeWithResponseStream's events: payload chunks, then InvokeComplete."""
+    chunks: list[bytes] = []
+    complete: dict[str, Any] = {}
+    for event in response["EventStream"]:
+        if "PayloadChunk" in event:
+            chunk = event["PayloadChunk"].get("Payload") or b""
+            chunks.append(chunk)
+            if on_chunk is not None and chunk:
+                on_chunk(chunk)
+        elif "InvokeComplete" in event:
+            complete = event["InvokeComplete"]
+    payload = b"".join(chunks)
+    error = complete.get("ErrorCode") or ""
+    if error and not payload and complete.get("ErrorDetails"):
+        payload = str(complete["ErrorDetails"]).encode()
+    result = _result(
+        {**response, "FunctionError": error, "LogResult": complete.get("LogResult")},
+        payload,
+        attempts,
+    )
+    return replace(result, streamed=True)
 
 
 def _endpoint(client: Any) -> str:
@@ -337,7 +347,8 @@ def _client_error(error: Any, settings: Settings) -> AwsError:
     return AwsError(f"{code}: {message}")
 
 
-def _botocore_error(error: Exception, settings: Settings) -> AwsError:
+def botocore_error(error: Exception, settings: Settings) -> AwsError:
+    """One line for botocore's own errors (no credentials, no region, ...)."""
     from botocore.exceptions import NoCredentialsError, NoRegionError, ProfileNotFound
 
     if isinstance(error, NoCredentialsError):

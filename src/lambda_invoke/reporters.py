@@ -48,6 +48,10 @@ class Reporter(Protocol):
 
     def show(self, outcome: Outcome) -> None: ...
 
+    def mask(self, secret: str) -> None: ...
+
+    def chunk(self, data: bytes) -> None: ...
+
     def case_done(self, slot: CaseResult, done: int, total: int) -> None: ...
 
     def show_suite(self, outcome: SuiteOutcome) -> None: ...
@@ -81,7 +85,7 @@ def status_line(function_name: str, result: InvokeResult) -> str:
 def case_line(slot: CaseResult, done: int, total: int, marks: Mapping[str, str]) -> str:
     """One line for a finished case: mark, progress, name, function, and what happened."""
     case = slot.case
-    head = f"{marks[slot.status]} [{done}/{total}] {case.name} ({case.settings.function_name})"
+    head = f"{marks[slot.status]} [{done}/{total}] {case.name} ({slot.function_name})"
     if slot.problems:  # problems may quote the payload: keep them on this one line
         return f"{head}: {' '.join('; '.join(slot.problems).split())}"
     result = slot.result
@@ -114,6 +118,13 @@ class ActionsReporter:
 
     def fail(self, message: str) -> None:
         self.github.error(message)
+
+    def mask(self, secret: str) -> None:
+        """Ask the runner to hide this value from every later log line."""
+        self.github.command("add-mask", secret)
+
+    def chunk(self, data: bytes) -> None:
+        """Streamed payload pieces: the whole payload is shown (safely) when complete."""
 
     def show(self, outcome: Outcome) -> None:
         result, checks = outcome.result, outcome.checks
@@ -164,6 +175,7 @@ class ConsoleReporter:
         self.stdout = stdout
         self.stderr = stderr
         self.print_json = print_json
+        self.streamed_newline = True
 
     def _err(self, text: str) -> None:
         self.stderr.write(text + "\n")
@@ -178,6 +190,15 @@ class ConsoleReporter:
     def fail(self, message: str) -> None:
         self._err(f"lambda-invoke: error: {message}")
 
+    def mask(self, secret: str) -> None:
+        """Nothing to do at a terminal: secrets are never printed."""
+
+    def chunk(self, data: bytes) -> None:
+        """A streamed payload piece, on stdout as it arrives."""
+        self.streamed_newline = data.endswith(b"\n")
+        self.stdout.write(data.decode("utf-8", errors="replace"))
+        self.stdout.flush()
+
     def show(self, outcome: Outcome) -> None:
         result = outcome.result
         self.say(status_line(outcome.function_name, result))
@@ -191,6 +212,9 @@ class ConsoleReporter:
             self.stdout.write(
                 json.dumps(outcome.document, indent=2, ensure_ascii=False, default=str) + "\n"
             )
+        elif result.streamed:  # the chunks are on stdout already
+            if result.payload and not self.streamed_newline:
+                self.stdout.write("\n")
         elif result.payload:
             text = pretty_payload(result.payload_text)
             self.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from lambda_invoke.serverless import ServerlessFunction
 
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
+INVOKE_MODES = ("buffered", "stream")
 LOG_TYPES = ("Tail", "None")
 #: Invoke request payload limits (bytes): synchronous, asynchronous.
 MAX_SYNC_PAYLOAD = 6 * 1024 * 1024
@@ -42,6 +43,14 @@ _ARN = re.compile(
 )
 _PARTIAL_ARN = re.compile(r"(?P<account>[^:]*):function:(?P<name>[^:]*)(?::(?P<qualifier>[^:]*))?")
 _ARN_FORM = "arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]"
+_ROLE_ARN = re.compile(r"arn:aws[a-zA-Z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
+_STACK_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,127}")
+_STACK_ARN = re.compile(
+    r"arn:aws[a-zA-Z-]*:cloudformation:(?P<region>[a-z0-9-]+):\d{12}:stack/"
+    r"(?P<name>[A-Za-z][A-Za-z0-9-]{0,127})/[\w-]+"
+)
+_LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,27 @@ class FunctionRef:
     name: str
     qualifier: str | None
     region: str | None  # from a full ARN
+
+
+@dataclass(frozen=True)
+class RoleSettings:
+    """A role to assume before anything else (role-to-assume and its companions)."""
+
+    arn: str
+    session_name: str
+    duration_seconds: int
+    audience: str  # of the GitHub OIDC token
+
+
+@dataclass(frozen=True)
+class StackRef:
+    """A function named through CloudFormation: the stack and the function's logical id."""
+
+    stack_name: str
+    logical_id: str | None  # None: the stack's only function
+
+    def describe(self) -> str:
+        return f"{self.logical_id or 'the function'} of stack {self.stack_name}"
 
 
 @dataclass(frozen=True)
@@ -78,10 +108,15 @@ class Settings:
     env: tuple[tuple[str, str], ...] = ()  # extra environment for invoke local
     context: dict[str, Any] | None = None  # the client context as a mapping, when it is one
     warnings: tuple[str, ...] = ()
+    stack: StackRef | None = None  # function.value is "" until the stack is looked up
+    role: RoleSettings | None = None
+    invoke_mode: str = "buffered"
+    tenant_id: str | None = None
+    durable_execution_name: str | None = None
 
     @property
     def function_name(self) -> str:
-        return self.function.value
+        return self.function.value or self.function.name
 
 
 def load_settings(
@@ -108,7 +143,13 @@ def load_settings(
     serverless = _serverless_function(get, region, environ, warnings)
     if local and serverless is None:
         raise InputError("function", "invoke local needs function: a key of serverless.yml")
-    if serverless is not None and not get("function-name"):
+    stack = _stack(get, serverless, local)
+    if stack is not None:
+        stack_region = _stack_region(stack.stack_name)
+        if region and stack_region and region != stack_region:
+            raise InputError("region", f"'{region}' differs from the stack ARN's ({stack_region})")
+        function = FunctionRef("", stack.describe(), None, stack_region)
+    elif serverless is not None and not get("function-name"):
         function = parse_function_name(serverless.name)
     else:
         function = parse_function_name(get("function-name"))
@@ -127,6 +168,17 @@ def load_settings(
 
     raw = parse_bool("raw", get("raw"))
     invocation_type = _choice("invocation-type", get("invocation-type"), INVOCATION_TYPES)
+    invoke_mode = _choice("invoke-mode", get("invoke-mode"), INVOKE_MODES)
+    tenant_id = get("tenant-id") or None
+    durable_name = get("durable-execution-name") or None
+    _check_streaming(invoke_mode, invocation_type, local, durable_name)
+    operation = "InvokeWithResponseStream" if invoke_mode == "stream" else "Invoke"
+    if tenant_id is not None:
+        check_invoke_parameter("tenant-id", "TenantId", tenant_id, operation)
+    if durable_name is not None:
+        check_invoke_parameter(
+            "durable-execution-name", "DurableExecutionName", durable_name, operation
+        )
     log_type = _choice("log-type", get("log-type"), LOG_TYPES)
     payload, source = _load_payload(values.get("payload", ""), values.get("payload-file", ""), raw)
     if payload is not None:
@@ -191,7 +243,108 @@ def load_settings(
         env=_environment_lines(get("env")),
         context=context,
         warnings=tuple(warnings),
+        stack=stack,
+        role=_role(get),
+        invoke_mode=invoke_mode,
+        tenant_id=tenant_id,
+        durable_execution_name=durable_name,
     )
+
+
+def _stack(get: Any, serverless: ServerlessFunction | None, local: bool) -> StackRef | None:
+    """stack-name (a name or a stack ARN) and the logical id in function-name."""
+    stack_name = get("stack-name")
+    if not stack_name:
+        return None
+    if serverless is not None or local:
+        raise InputError("stack-name", "give stack-name or function (serverless.yml), not both")
+    if not (_STACK_NAME.fullmatch(stack_name) or _STACK_ARN.fullmatch(stack_name)):
+        raise InputError(
+            "stack-name",
+            f"'{stack_name}' is not a stack name (a letter, then letters, digits, hyphens; "
+            "at most 128) or a stack ARN",
+        )
+    logical_id = get("function-name") or None
+    if logical_id is not None and not _LOGICAL_ID.fullmatch(logical_id):
+        raise InputError(
+            "function-name",
+            f"with stack-name, function-name is the function's logical id in the template "
+            f"(letters and digits), got '{logical_id}'",
+        )
+    return StackRef(stack_name, logical_id)
+
+
+def _stack_region(stack_name: str) -> str | None:
+    match = _STACK_ARN.fullmatch(stack_name)
+    return match["region"] if match else None
+
+
+def _role(get: Any) -> RoleSettings | None:
+    arn = get("role-to-assume")
+    if not arn:
+        return None
+    if not _ROLE_ARN.fullmatch(arn):
+        raise InputError(
+            "role-to-assume", f"'{arn}' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"
+        )
+    session_name = get("role-session-name")
+    if not _SESSION_NAME.fullmatch(session_name):
+        raise InputError(
+            "role-session-name",
+            f"'{session_name}' must be 2 to 64 letters, digits or _+=,.@- characters",
+        )
+    duration = int(
+        parse_number(
+            "role-duration-seconds", get("role-duration-seconds"), minimum=900, integer=True
+        )
+    )
+    if duration > 43200:
+        raise InputError("role-duration-seconds", f"at most 43200 (12 hours), got {duration}")
+    audience = get("audience")
+    if not audience:
+        raise InputError("audience", "must not be empty")
+    return RoleSettings(arn, session_name, duration, audience)
+
+
+def _check_streaming(
+    invoke_mode: str, invocation_type: str, local: bool, durable_name: str | None
+) -> None:
+    if invoke_mode != "stream":
+        return
+    if invocation_type == "Event":
+        raise InputError("invoke-mode", "stream needs invocation-type RequestResponse or DryRun")
+    if local:
+        raise InputError("invoke-mode", "invoke local does not stream; use invoke-mode buffered")
+    if durable_name is not None:
+        raise InputError(
+            "durable-execution-name",
+            "InvokeWithResponseStream (invoke-mode stream) has no such parameter",
+        )
+
+
+def check_invoke_parameter(input_name: str, member: str, value: str, operation: str) -> None:
+    """Check a newer Invoke parameter against the installed botocore's own model: that the
+    parameter exists there, and its length and pattern."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("lambda")
+    members = model.operation_model(operation).input_shape.members
+    if member not in members:
+        import botocore
+
+        raise InputError(
+            input_name,
+            f"the installed botocore ({botocore.__version__}) does not know {operation}'s "
+            f"{member}; install a newer botocore (pip install -U botocore)",
+        )
+    rules = members[member].metadata
+    if not rules.get("min", 0) <= len(value) <= rules.get("max", len(value)):
+        raise InputError(
+            input_name, f"must be {rules.get('min', 0)} to {rules.get('max')} characters long"
+        )
+    pattern = rules.get("pattern")
+    if pattern and not re.fullmatch(pattern, value):
+        raise InputError(input_name, f"'{value}' does not match {pattern}")
 
 
 def _serverless_function(

@@ -65,13 +65,18 @@ class CaseResult:
     checks: list[CheckResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    resolved_name: str = ""  # the function a stack-name lookup found
+
+    @property
+    def function_name(self) -> str:
+        return self.resolved_name or self.case.settings.function_name
 
     def to_dict(self, *, with_payload: bool = True) -> dict[str, Any]:
         result = self.result
         values = check_values(result) if result else {}
         return {
             "name": self.case.name,
-            "function": self.case.settings.function_name,
+            "function": self.function_name,
             "status": self.status,
             "status-code": values.get("status-code"),
             "function-error": values.get("function-error"),
@@ -277,6 +282,7 @@ class ClientPool:
             settings.region,
             settings.endpoint_url,
             settings.profile,
+            settings.role,
             settings.read_timeout,
             settings.connect_timeout,
         )
@@ -294,6 +300,7 @@ def execute_cases(
     fail_fast: bool,
     say: Callable[[str], None],
     on_done: Callable[[CaseResult], None],
+    resolve: Callable[[Settings], Settings] = lambda settings: settings,
     invoke_options: Mapping[str, Any] | None = None,
 ) -> list[CaseResult]:
     """Run every case on a thread pool; the results keep the cases' order.
@@ -319,7 +326,7 @@ def execute_cases(
 
         started = time.monotonic()
         try:
-            _execute(slot, pool, case_say, invoke_options or {})
+            _execute(slot, pool, case_say, resolve, invoke_options or {})
         except LambdaInvokeError as error:
             slot.problems.append(str(error))
         except Exception as error:  # one case's surprise must not end the suite
@@ -339,9 +346,14 @@ def execute_cases(
 
 
 def _execute(
-    slot: CaseResult, pool: ClientPool, say: Callable[[str], None], options: Mapping[str, Any]
+    slot: CaseResult,
+    pool: ClientPool,
+    say: Callable[[str], None],
+    resolve: Callable[[Settings], Settings],
+    options: Mapping[str, Any],
 ) -> None:
-    settings = slot.case.settings
+    settings = resolve(slot.case.settings)  # stack-name -> the function's name
+    slot.resolved_name = settings.function_name
     if settings.local:
         from lambda_invoke.local import invoke_local
 
@@ -414,7 +426,7 @@ def junit_xml(
         case = ElementTree.SubElement(
             suite,
             "testcase",
-            classname=slot.case.settings.function_name,
+            classname=slot.function_name,
             name=slot.case.name,
             time=f"{slot.seconds:.3f}",
         )
