@@ -202,6 +202,9 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     drop: bool = False  # close the connection without answering
+    #: a streamed body instead of ``body``: (seconds to wait, bytes) pieces, then the end
+    stream: tuple[tuple[float, bytes], ...] = ()
+    drop_stream: bool = False  # cut the connection after the pieces instead of ending well
 
 
 class ScriptedLambda:
@@ -222,6 +225,7 @@ class ScriptedLambda:
             {"State": "Active", "LastUpdateStatus": "Successful"}
         ]
         self.requests: list[tuple[str, str, bytes]] = []
+        self.request_headers: list[dict[str, str]] = []
         outer = self
 
         def pick(items: list[Any], method: str) -> Any:
@@ -238,6 +242,9 @@ class ScriptedLambda:
                     self._write(answer)
 
             def _write(self, answer: Answer) -> None:
+                if answer.stream:
+                    self._write_stream(answer)
+                    return
                 self.send_response(answer.status)
                 headers = {
                     "Content-Type": "application/json",
@@ -250,10 +257,35 @@ class ScriptedLambda:
                 self.end_headers()
                 self.wfile.write(answer.body)
 
+            def _write_stream(self, answer: Answer) -> None:
+                """Chunked transfer, each piece flushed after its delay (as Lambda streams)."""
+                self.protocol_version = "HTTP/1.1"
+                self.send_response(answer.status)
+                headers = {
+                    "Content-Type": "application/vnd.amazon.eventstream",
+                    "x-amzn-RequestId": f"req-{len(outer.requests)}",
+                    "Transfer-Encoding": "chunked",
+                    **answer.headers,
+                }
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                for delay, piece in answer.stream:
+                    time.sleep(delay)
+                    self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                    self.wfile.flush()
+                if answer.drop_stream:
+                    self.connection.shutdown(2)
+                    self.close_connection = True
+                    return
+                self.wfile.write(b"0\r\n\r\n")
+                self.close_connection = True
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 with outer.lock:
+                    outer.request_headers.append(dict(self.headers.items()))
                     outer.requests.append(("POST", self.path, body))
                     answer = pick(outer.answers, "POST")
                 if answer.delay:
@@ -282,7 +314,8 @@ class ScriptedLambda:
 
     @property
     def invocations(self) -> int:
-        return sum(1 for _, path, _ in self.requests if path.endswith("/invocations"))
+        """Invoke and InvokeWithResponseStream requests received."""
+        return sum(1 for _, path, _ in self.requests if path.endswith("invocations"))
 
     def __enter__(self) -> ScriptedLambda:
         self.thread.start()
@@ -369,3 +402,80 @@ def local_lambda(
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# -- Lambda's response stream (application/vnd.amazon.eventstream) ----------------------
+
+
+def event_message(event_type: str, payload: bytes, content_type: str) -> bytes:
+    """One event-stream message as InvokeWithResponseStream sends it (CRCs included)."""
+    import struct
+    import zlib
+
+    headers = b""
+    for name, value in (
+        (":event-type", event_type),
+        (":message-type", "event"),
+        (":content-type", content_type),
+    ):
+        encoded = value.encode()
+        headers += bytes([len(name)]) + name.encode() + b"\x07"
+        headers += struct.pack(">H", len(encoded)) + encoded
+    total = 12 + len(headers) + len(payload) + 4
+    prelude = struct.pack(">II", total, len(headers))
+    message = prelude + struct.pack(">I", zlib.crc32(prelude)) + headers + payload
+    return message + struct.pack(">I", zlib.crc32(message))
+
+
+def payload_chunk(data: bytes) -> bytes:
+    return event_message("PayloadChunk", data, "application/octet-stream")
+
+
+def invoke_complete(error_code: str = "", details: str = "", logs: str = "") -> bytes:
+    import base64
+
+    body: dict[str, str] = {}
+    if error_code:
+        body["ErrorCode"] = error_code
+        body["ErrorDetails"] = details
+    if logs:
+        body["LogResult"] = base64.b64encode(logs.encode()).decode()
+    return event_message("InvokeComplete", json.dumps(body).encode(), "application/json")
+
+
+# -- GitHub's OIDC token endpoint, as far as the action uses it --------------------------
+
+JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm8vcjpyZWYifQ.c2lnbmF0dXJl"
+
+
+class TokenEndpoint:
+    """GitHub's OIDC token endpoint, as far as the action uses it."""
+
+    def __init__(self, status: int = 200) -> None:
+        import http.server
+        import threading
+
+        self.requests: list[tuple[str, str]] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                outer.requests.append((self.path, self.headers.get("Authorization", "")))
+                body = json.dumps({"value": JWT} if status == 200 else {"message": "no"}).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/token?api-version=2.0"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

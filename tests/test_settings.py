@@ -245,3 +245,37 @@ def test_environment_inputs_hyphen_and_underscore_forms() -> None:
         }
     )
     assert found == {"function-name": "hyphen", "log-type": "None"}
+
+
+def test_a_parameter_the_installed_botocore_lacks_is_named_with_its_version() -> None:
+    import botocore
+
+    from lambda_invoke.settings import check_invoke_parameter
+
+    with pytest.raises(InputError) as caught:
+        check_invoke_parameter("tenant-id", "TenantIdOfTheFuture", "t1", "Invoke")
+    assert str(caught.value) == (
+        f"input 'tenant-id': the installed botocore ({botocore.__version__}) does not know "
+        "Invoke's TenantIdOfTheFuture; install a newer botocore (pip install -U botocore)"
+    )
+
+
+def test_aws_depth_settings() -> None:
+    settings = load_settings(
+        {
+            "stack-name": "arn:aws:cloudformation:eu-west-1:123456789012:stack/app/0a1b-2c3d",
+            "function-name": "Api",
+            "role-to-assume": "arn:aws:iam::123456789012:role/path/deploy",
+            "invoke-mode": "Stream",
+            "tenant-id": "tenant-1",
+        }
+    )
+    assert settings.stack is not None and settings.stack.logical_id == "Api"
+    assert settings.region == "eu-west-1"  # from the stack ARN
+    assert settings.function.value == ""  # looked up before invoking
+    assert settings.function_name.startswith("Api of stack arn:aws:cloudformation:")
+    assert settings.role is not None
+    assert (settings.role.session_name, settings.role.duration_seconds) == ("lambda-invoke", 3600)
+    assert settings.role.audience == "sts.amazonaws.com"
+    assert settings.invoke_mode == "stream"
+    assert settings.tenant_id == "tenant-1"

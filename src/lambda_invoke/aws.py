@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -35,12 +32,10 @@ class Connections:
         *,
         say: Say,
         mask: Say,
-        opener: Callable[..., Any] = urllib.request.urlopen,
     ) -> None:
         self.environ = environ
         self.say = say
         self.mask = mask
-        self.opener = opener
         self._lock = threading.Lock()
         self._credentials: dict[tuple[Any, ...], dict[str, str] | None] = {}
         self._functions: dict[tuple[Any, ...], Settings] = {}
@@ -177,6 +172,10 @@ class Connections:
 
     def _oidc_token(self, audience: str) -> str | None:
         """The job's OIDC token for ``audience``; None when the job offers none."""
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
         url = self.environ.get("ACTIONS_ID_TOKEN_REQUEST_URL", "")
         bearer = self.environ.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "")
         if not url or not bearer:
@@ -196,7 +195,7 @@ class Connections:
         problem = ""
         for _ in range(OIDC_ATTEMPTS):
             try:
-                with self.opener(request, timeout=OIDC_TIMEOUT) as answer:
+                with urllib.request.urlopen(request, timeout=OIDC_TIMEOUT) as answer:  # noqa: S310
                     token = json.load(answer).get("value")
             except urllib.error.HTTPError as error:
                 problem = f"HTTP {error.code}"

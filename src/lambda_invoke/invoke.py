@@ -299,22 +299,30 @@ def _streamed(
     response: dict[str, Any], on_chunk: Callable[[bytes], None] | None, attempts: int
 ) -> InvokeResult:
     """Read InvokeWithResponseStream's events: payload chunks, then InvokeComplete."""
+    from urllib3.exceptions import HTTPError
+
     chunks: list[bytes] = []
     complete: dict[str, Any] = {}
-    for event in response["EventStream"]:
-        if "PayloadChunk" in event:
-            chunk = event["PayloadChunk"].get("Payload") or b""
-            chunks.append(chunk)
-            if on_chunk is not None and chunk:
-                on_chunk(chunk)
-        elif "InvokeComplete" in event:
-            complete = event["InvokeComplete"]
+    try:
+        for event in response["EventStream"]:
+            if "PayloadChunk" in event:
+                chunk = event["PayloadChunk"].get("Payload") or b""
+                chunks.append(chunk)
+                if on_chunk is not None and chunk:
+                    on_chunk(chunk)
+            elif "InvokeComplete" in event:
+                complete = event["InvokeComplete"]
+    except HTTPError as error:  # botocore lets urllib3's own errors through the stream
+        raise AwsError(
+            f"the response stream broke after the function started ({_one_line(error)}). "
+            "Not retried: a second Invoke could run it twice"
+        ) from None
     payload = b"".join(chunks)
-    error = complete.get("ErrorCode") or ""
-    if error and not payload and complete.get("ErrorDetails"):
+    error_code = complete.get("ErrorCode") or ""
+    if error_code and not payload and complete.get("ErrorDetails"):
         payload = str(complete["ErrorDetails"]).encode()
     result = _result(
-        {**response, "FunctionError": error, "LogResult": complete.get("LogResult")},
+        {**response, "FunctionError": error_code, "LogResult": complete.get("LogResult")},
         payload,
         attempts,
     )

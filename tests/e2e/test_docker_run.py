@@ -9,8 +9,11 @@ import time
 from harness import Engine
 from support import (
     FAKE_SECRET,
+    JWT,
     REPORT_LOGS,
+    MotoEndpoint,
     ScriptedLambda,
+    TokenEndpoint,
     function_answer,
     lambda_error,
 )
@@ -182,3 +185,35 @@ def test_the_image_keeps_only_the_models_it_uses_and_its_small_endpoints(
     assert found["prebuilt"] == [found["folder"].rsplit("/", 1)[1]]  # made at build time
     assert found["endpoints"]["lambda"] == "https://lambda.eu-west-1.amazonaws.com"
     assert found["endpoints"]["sts"] == "https://sts.eu-west-1.amazonaws.com"
+
+
+def test_the_container_assumes_the_role_with_the_jobs_oidc_token(
+    engine: Engine, action_image: str, moto_endpoint: MotoEndpoint
+) -> None:
+    """OIDC inside the container: token from the job's endpoint, STS, then the Invoke."""
+    tokens = TokenEndpoint()
+    try:
+        with ScriptedLambda(function_answer({"ok": True})) as endpoint:
+            done, _ = docker_run(
+                engine,
+                action_image,
+                {
+                    "GITHUB_ACTIONS": "true",
+                    "ACTIONS_ID_TOKEN_REQUEST_URL": tokens.url,
+                    "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "job-request-token-123",
+                    "AWS_ENDPOINT_URL_STS": moto_endpoint.url,
+                    "INPUT_FUNCTION-NAME": "fn",
+                    "INPUT_ENDPOINT-URL": endpoint.url,
+                    "INPUT_ROLE-TO-ASSUME": "arn:aws:iam::123456789012:role/smoke",
+                },
+            )
+    finally:
+        tokens.close()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert tokens.requests[0][0].endswith("&audience=sts.amazonaws.com")
+    assert "assumed arn:aws:iam::123456789012:role/smoke with the job's GitHub OIDC token" in (
+        done.stdout
+    )
+    signed = endpoint.request_headers[0]["Authorization"]
+    assert "Credential=AKIAFAKEFAKEFAKEFAKE/" not in signed  # the role's, not the job's keys
+    assert f"::add-mask::{JWT}" in done.stdout

@@ -22,6 +22,7 @@ from support import (
 )
 
 pytestmark = pytest.mark.integration
+ROLE = "arn:aws:iam::123456789012:role/r"
 OK = function_answer({"ok": True})
 THROTTLED = lambda_error(429, "TooManyRequestsException", "Rate exceeded")
 CONFLICT = lambda_error(409, "ResourceConflictException", "The operation cannot be performed")
@@ -246,12 +247,27 @@ BAD_INPUT = [
     ("assert", ("--assert", "[1, 2]")),
     ("read-timeout", ("--read-timeout", "abc")),
     ("fail-on-function-error", ("--fail-on-function-error", "maybe")),
+    ("role-to-assume", ("--role-to-assume", "deploy")),
+    ("role-session-name", ("--role-to-assume", ROLE, "--role-session-name", "x")),
+    ("role-duration-seconds", ("--role-to-assume", ROLE, "--role-duration-seconds", "600")),
+    ("role-duration-seconds", ("--role-to-assume", ROLE, "--role-duration-seconds", "50000")),
+    ("audience", ("--role-to-assume", ROLE, "--audience", "")),
+    ("stack-name", ("--stack-name", "1-starts-with-a-digit")),
+    ("function-name", ("--stack-name", "app", "-f", "not-a-logical-id")),
+    ("stack-name", ("--stack-name", "app", "--function", "hello", "--config", "sls.yml")),
+    ("invoke-mode", ("--invoke-mode", "chunked")),
+    ("invoke-mode", ("--invoke-mode", "stream", "-t", "Event")),
+    ("tenant-id", ("--tenant-id", "bad!id")),
+    ("tenant-id", ("--tenant-id", "t" * 257)),
+    ("durable-execution-name", ("--durable-execution-name", "has space")),
+    ("durable-execution-name", ("--invoke-mode", "stream", "--durable-execution-name", "run1")),
 ]
 
 
 @pytest.mark.parametrize(("name", "argv"), BAD_INPUT, ids=[f"{n}:{a}" for n, a in BAD_INPUT])
 def test_bad_input_sends_nothing(name: str, argv: tuple[str, ...], tmp_path: Path) -> None:
     (tmp_path / "event.json").write_text("{}")
+    (tmp_path / "sls.yml").write_text("service: s\nfunctions:\n  hello:\n    handler: h.h\n")
     with ScriptedLambda() as endpoint:
         function = () if name == "function-name" or "-f" in argv else ("-f", "fn")
         done = run_command(

@@ -1,0 +1,153 @@
+"""invoke-mode stream (InvokeWithResponseStream) against a scripted endpoint that sends a
+real event stream in timed pieces; and the newer Invoke parameters on the wire."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from support import (
+    REPORT_LOGS,
+    Answer,
+    ScriptedLambda,
+    cli_command,
+    function_answer,
+    invoke_complete,
+    payload_chunk,
+    read_github_output,
+    run_command,
+    sandbox_env,
+)
+
+pytestmark = pytest.mark.integration
+SLOW_PIECE = 1.5
+
+
+def test_the_cli_prints_chunks_as_they_arrive() -> None:
+    answer = Answer(
+        stream=(
+            (0.0, payload_chunk(b"first line\n")),
+            (SLOW_PIECE, payload_chunk(b"second line\n")),
+            (0.0, invoke_complete(logs=REPORT_LOGS)),
+        )
+    )
+    with ScriptedLambda(answer) as endpoint:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, "--invoke-mode", "stream"],
+            env=sandbox_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], 10)
+        assert ready, "no output at all"
+        first = os.read(process.stdout.fileno(), 1024)
+        first_at = time.monotonic() - started
+        rest, errors = process.communicate(timeout=30)
+        total = time.monotonic() - started
+    assert process.returncode == 0, errors
+    assert first == b"first line\n"  # printed while the function was still streaming
+    assert first_at < total - SLOW_PIECE / 2, (first_at, total)
+    assert rest == b"second line\n"
+    assert b"Duration: 2.24 ms" in errors
+    assert endpoint.invocations == 1
+    assert endpoint.requests[0][1] == "/2021-11-15/functions/fn/response-streaming-invocations"
+
+
+def test_in_actions_the_assembled_payload_and_logs_are_outputs(tmp_path: Path) -> None:
+    answer = Answer(
+        stream=(
+            (0.0, payload_chunk(b'{"items": [1, ')),
+            (0.1, payload_chunk(b"2, 3]}")),
+            (0.0, invoke_complete(logs=REPORT_LOGS)),
+        ),
+        headers={"X-Amz-Executed-Version": "7"},
+    )
+    output = tmp_path / "output"
+    with ScriptedLambda(answer) as endpoint:
+        done = run_command(
+            [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, "--invoke-mode", "STREAM",
+             "--assert", "$.items: {length: 3}"],
+            env=sandbox_env(GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(output)),
+        )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    outputs = read_github_output(output)
+    assert json.loads(outputs["payload"]) == {"items": [1, 2, 3]}
+    assert outputs["status-code"] == "200"
+    assert outputs["executed-version"] == "7"
+    assert outputs["duration-ms"] == "2.24"
+    assert "hello from the function" in outputs["logs"]
+    assert json.loads(outputs["assertions"])[0]["passed"] is True
+
+
+def test_a_function_error_in_the_stream_fails_the_step(tmp_path: Path) -> None:
+    details = json.dumps({"errorType": "RuntimeError", "errorMessage": "stream broke"})
+    answer = Answer(
+        stream=((0.0, invoke_complete("Unhandled", details, logs=REPORT_LOGS)),),
+    )
+    output = tmp_path / "output"
+    with ScriptedLambda(answer) as endpoint:
+        done = run_command(
+            [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, "--invoke-mode", "stream"],
+            env=sandbox_env(GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(output)),
+        )
+    assert done.returncode == 1
+    outputs = read_github_output(output)
+    assert outputs["function-error"] == "Unhandled"
+    assert json.loads(outputs["payload"])["errorType"] == "RuntimeError"
+    assert (
+        "::error title=lambda-invoke::function error (Unhandled): RuntimeError: stream broke"
+        in (done.stdout)
+    )
+
+
+def test_a_stream_cut_short_is_reported_once_and_not_retried() -> None:
+    answer = Answer(stream=((0.0, payload_chunk(b"partial")),), drop_stream=True)
+    with ScriptedLambda(answer) as endpoint:
+        done = run_command(
+            [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, "--invoke-mode", "stream"],
+            env=sandbox_env(),
+        )
+    assert done.returncode == 3, done.stderr
+    assert endpoint.invocations == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("lambda-invoke: error: ")
+    assert "Not retried: a second Invoke could run it twice" in last
+    assert "Traceback" not in done.stderr
+
+
+def test_tenant_and_durable_execution_go_on_the_wire(tmp_path: Path) -> None:
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:fn:$LATEST/durable-execution/run-7/x"
+    answer = function_answer({"ok": True})
+    answer.headers["X-Amz-Durable-Execution-Arn"] = arn
+    output = tmp_path / "output"
+    with ScriptedLambda(answer) as endpoint:
+        done = run_command(
+            [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url,
+             "--tenant-id", "tenant-42", "--durable-execution-name", "run-7",
+             "--assert", f"durable-execution-arn: '{arn}'"],
+            env=sandbox_env(GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(output)),
+        )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    headers = endpoint.request_headers[0]
+    assert headers["X-Amz-Tenant-Id"] == "tenant-42"
+    assert headers["X-Amz-Durable-Execution-Name"] == "run-7"
+    assert read_github_output(output)["durable-execution-arn"] == arn
+
+
+def test_tenant_id_in_stream_mode() -> None:
+    answer = Answer(stream=((0.0, payload_chunk(b"{}")), (0.0, invoke_complete())))
+    with ScriptedLambda(answer) as endpoint:
+        done = run_command(
+            [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, "--invoke-mode", "stream",
+             "--tenant-id", "t 1"],
+            env=sandbox_env(),
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert endpoint.request_headers[0]["X-Amz-Tenant-Id"] == "t 1"
