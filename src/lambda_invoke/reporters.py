@@ -194,7 +194,11 @@ class ConsoleReporter:
         """Nothing to do at a terminal: secrets are never printed."""
 
     def chunk(self, data: bytes) -> None:
-        """A streamed payload piece, on stdout as it arrives."""
+        """A streamed payload piece, on stdout as it arrives (with --json, only the
+        document goes to stdout)."""
+        if self.print_json:
+            self.streamed_newline = True
+            return
         self.streamed_newline = data.endswith(b"\n")
         self.stdout.write(data.decode("utf-8", errors="replace"))
         self.stdout.flush()

@@ -60,6 +60,18 @@ def test_the_cli_prints_chunks_as_they_arrive() -> None:
     assert endpoint.requests[0][1] == "/2021-11-15/functions/fn/response-streaming-invocations"
 
 
+def test_with_json_stdout_holds_only_the_document() -> None:
+    answer = Answer(stream=((0.0, payload_chunk(b'{"a": ')), (0.0, payload_chunk(b"1}"))))
+    with ScriptedLambda(answer) as endpoint:
+        done = run_command(
+            [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, "--invoke-mode", "stream",
+             "--json"],
+            env=sandbox_env(),
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(json.loads(done.stdout)["payload"]) == {"a": 1}
+
+
 def test_in_actions_the_assembled_payload_and_logs_are_outputs(tmp_path: Path) -> None:
     answer = Answer(
         stream=(
