@@ -25,7 +25,7 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "function-name",
         "Function name, name:alias, name:version, or full or partial ARN. "
-        "Required unless function is given.",
+        "Required unless function or stack-name is given (then: the logical id).",
     ),
     InputSpec(
         "function",

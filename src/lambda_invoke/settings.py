@@ -391,7 +391,8 @@ def parse_function_name(text: str) -> FunctionRef:
     if not text:
         raise InputError(
             "function-name",
-            "is required (a name, name:alias or ARN; or function, a serverless.yml key)",
+            "is required (a name, name:alias or ARN; or function, a serverless.yml key; "
+            "or stack-name)",
         )
     if len(text) > MAX_FUNCTION_REFERENCE:
         raise InputError(
