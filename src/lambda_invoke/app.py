@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.errors import EXIT_FAILED, EXIT_OK, LambdaInvokeError
@@ -36,15 +36,9 @@ def run(
 ) -> int:
     for warning in settings.warnings:
         reporter.warn(warning)
-    if settings.local:
-        from lambda_invoke.local import invoke_local
-
-        result = invoke_local(settings, reporter.say)
-    else:
-        settings = connections.resolve_stack(settings)
-        client = client_factory(settings)
-        options = {"on_chunk": reporter.chunk, **(invoke_options or {})}
-        result = invoke(settings, client, say=reporter.say, **options)
+    settings = connections.resolve_stack(settings)
+    options = {"on_chunk": reporter.chunk, **(invoke_options or {})}
+    result = call_function(settings, client_factory, say=reporter.say, options=options)
 
     checks = []
     if settings.checks:  # no assertions: no JSONPath or YAML to import
@@ -84,6 +78,21 @@ def run(
     if failed:
         exit_code = EXIT_FAILED
     return exit_code
+
+
+def call_function(
+    settings: Settings,
+    client_factory: ClientFactory,
+    *,
+    say: Callable[[str], None],
+    options: Mapping[str, Any],
+) -> InvokeResult:
+    """Run the handler here (invoke local) or invoke it through Lambda, as settings say."""
+    if settings.local:
+        from lambda_invoke.local import invoke_local
+
+        return invoke_local(settings, say)
+    return invoke(settings, client_factory(settings), say=say, **options)
 
 
 def _write_payload(settings: Settings, result: InvokeResult, *, spill: bool) -> str | None:

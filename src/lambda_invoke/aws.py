@@ -107,6 +107,7 @@ class Connections:
 
     def _assume(self, role: RoleSettings, settings: Settings) -> dict[str, str]:
         from botocore import UNSIGNED
+        from botocore.config import Config
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
         from lambda_invoke.invoke import botocore_error
@@ -118,25 +119,19 @@ class Connections:
             "connect_timeout": STS_TIMEOUT,
             "read_timeout": STS_TIMEOUT,
         }
+        if token is not None:
+            config["signature_version"] = UNSIGNED  # the token is the credential
         request = {
             "RoleArn": role.arn,
             "RoleSessionName": role.session_name,
             "DurationSeconds": role.duration_seconds,
         }
-        from botocore.config import Config
-
         try:
+            sts = session.create_client("sts", region_name=settings.region, config=Config(**config))
             if token is not None:
-                config["signature_version"] = UNSIGNED  # the token is the credential
-                sts = session.create_client(
-                    "sts", region_name=settings.region, config=Config(**config)
-                )
                 answer = sts.assume_role_with_web_identity(**request, WebIdentityToken=token)
                 how = "with the job's GitHub OIDC token"
             else:
-                sts = session.create_client(
-                    "sts", region_name=settings.region, config=Config(**config)
-                )
                 answer = sts.assume_role(**request)
                 how = "with the current credentials"
         except NoCredentialsError:
@@ -145,16 +140,13 @@ class Connections:
                 "'permissions: id-token: write') and no AWS credentials to assume it with"
             ) from None
         except ClientError as error:
-            details = error.response.get("Error", {})
-            code = details.get("Code", "Unknown")
             hint = (
                 " (check the role's trust policy: token.actions.githubusercontent.com as the "
                 f"federated principal, audience {role.audience}, and the repository's sub claim)"
                 if token is not None
                 else ""
             )
-            message = " ".join(str(details.get("Message", "")).split())
-            raise AwsError(f"cannot assume {role.arn}: {code}: {message}{hint}") from None
+            raise AwsError(f"cannot assume {role.arn}: {_error_text(error)}{hint}") from None
         except BotoCoreError as error:
             raise botocore_error(error, settings) from None
         issued = answer["Credentials"]
@@ -262,11 +254,7 @@ class Connections:
                     if item["ResourceType"] in FUNCTION_TYPES
                 ]
         except ClientError as error:
-            details = error.response.get("Error", {})
-            message = " ".join(str(details.get("Message", "")).split())
-            raise AwsError(
-                f"cannot look up {stack.describe()}: {details.get('Code', 'Unknown')}: {message}"
-            ) from None
+            raise AwsError(f"cannot look up {stack.describe()}: {_error_text(error)}") from None
         except BotoCoreError as error:
             raise botocore_error(error, settings) from None
         if len(functions) != 1:
@@ -276,3 +264,10 @@ class Connections:
                 "give the logical id of one as function-name"
             )
         return str(functions[0]["PhysicalResourceId"])
+
+
+def _error_text(error: Any) -> str:
+    """``Code: message`` of a botocore ClientError, on one line."""
+    details = error.response.get("Error", {})
+    message = " ".join(str(details.get("Message", "")).split())
+    return f"{details.get('Code', 'Unknown')}: {message}"

@@ -21,7 +21,7 @@ from typing import Any
 from lambda_invoke.assertions import CheckResult, evaluate
 from lambda_invoke.errors import InputError, LambdaInvokeError
 from lambda_invoke.interface import INPUT_NAMES, SUITE_INPUTS
-from lambda_invoke.invoke import InvokeResult, invoke
+from lambda_invoke.invoke import InvokeResult
 from lambda_invoke.result import check_values, function_error_line
 from lambda_invoke.settings import Settings, load_settings
 
@@ -352,18 +352,13 @@ def _execute(
     resolve: Callable[[Settings], Settings],
     options: Mapping[str, Any],
 ) -> None:
+    from lambda_invoke.app import call_function, write_payload
+
     settings = resolve(slot.case.settings)  # stack-name -> the function's name
     slot.resolved_name = settings.function_name
-    if settings.local:
-        from lambda_invoke.local import invoke_local
-
-        result = invoke_local(settings, say)
-    else:
-        result = invoke(settings, pool.get(settings), say=say, **options)
+    result = call_function(settings, pool.get, say=say, options=options)
     slot.result = result
     if settings.output_file:
-        from lambda_invoke.app import write_payload
-
         write_payload(settings.output_file, result.payload)
     slot.checks = evaluate(settings.checks, result.payload_text, check_values(result))
     expected = slot.case.expect_function_error
