@@ -199,7 +199,7 @@ class Answer:
 
     status: int = 200
     body: bytes = b'{"ok": true}'
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str | None] = field(default_factory=dict)
     delay: float = 0.0
     drop: bool = False  # close the connection without answering
     #: a streamed body instead of ``body``: (seconds to wait, bytes) pieces, then the end
@@ -252,7 +252,8 @@ class ScriptedLambda:
                     **answer.headers,
                 }
                 for key, value in headers.items():
-                    self.send_header(key, value)
+                    if value is not None:  # None in the script: leave the header out
+                        self.send_header(key, value)
                 self.send_header("Content-Length", str(len(answer.body)))
                 self.end_headers()
                 self.wfile.write(answer.body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from support import (
@@ -231,3 +232,22 @@ def test_progress_line_while_waiting() -> None:
         )
     assert code == 0
     assert "still waiting for fn to answer" in err.getvalue()
+
+
+def test_every_invoke_error_botocore_says_to_wait_for_is_waited_for() -> None:
+    """Drift check against the installed botocore's Lambda model: an Invoke error whose
+    documentation says to wait (and try again) means nothing ran yet."""
+    import botocore.session
+
+    from lambda_invoke.invoke import NOT_READY
+
+    model = botocore.session.get_session().get_service_model("lambda")
+    errors = {
+        shape.name: shape.documentation or ""
+        for shape in model.operation_model("Invoke").error_shapes
+    }
+    says_wait = {
+        name for name, doc in errors.items() if re.search(r"\bwait\b|try again", doc, re.I)
+    }
+    assert says_wait <= NOT_READY, says_wait - NOT_READY
+    assert set(NOT_READY) <= set(errors), set(NOT_READY) - set(errors)

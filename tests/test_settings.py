@@ -279,3 +279,68 @@ def test_aws_depth_settings() -> None:
     assert settings.role.audience == "sts.amazonaws.com"
     assert settings.invoke_mode == "stream"
     assert settings.tenant_id == "tenant-1"
+
+
+# -- every partition botocore knows (its partitions.json), not a pattern of our own --------
+
+PARTITION_REGIONS = [
+    ("aws", "us-east-1"),
+    ("aws", "ap-southeast-7"),
+    ("aws-cn", "cn-northwest-1"),
+    ("aws-us-gov", "us-gov-west-1"),
+    ("aws-iso", "us-iso-east-1"),
+    ("aws-iso-b", "us-isob-east-1"),
+    ("aws-iso-e", "eu-isoe-west-1"),
+    ("aws-iso-f", "us-isof-south-1"),
+    ("aws-eusc", "eusc-de-east-1"),
+]
+
+
+def test_the_partition_table_covers_every_partition_botocore_knows() -> None:
+    from lambda_invoke.regions import partition_ids
+
+    assert sorted({partition for partition, _ in PARTITION_REGIONS}) == sorted(partition_ids())
+
+
+@pytest.mark.parametrize(("partition", "region"), PARTITION_REGIONS)
+def test_every_partition_is_accepted_in_region_and_arns(partition: str, region: str) -> None:
+    from lambda_invoke.regions import partition_of
+
+    assert partition_of(region) is not None and partition_of(region).id == partition  # type: ignore[union-attr]
+    arn = f"arn:{partition}:lambda:{region}:123456789012:function:fn:live"
+    settings = load_settings({"function-name": arn, "region": region}, environ={})
+    assert (settings.region, settings.function.name, settings.function.qualifier) == (
+        region,
+        "fn",
+        "live",
+    )
+    stack = f"arn:{partition}:cloudformation:{region}:123456789012:stack/app/abc-123"
+    assert load_settings({"stack-name": stack}, environ={}).region == region
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"function-name": "fn", "region": "eusc-xx-east-1"}, "not a region of any AWS partition"),
+        ({"function-name": "fn", "region": "us-east"}, "not a region of any AWS partition"),
+        ({"function-name": "fn", "region": "aws-global"}, "not a region of any AWS partition"),
+        (
+            {"function-name": "arn:aws-mars:lambda:us-east-1:123456789012:function:fn"},
+            "partition 'aws-mars' is not one",
+        ),
+        (
+            {"function-name": "arn:aws-cn:lambda:us-east-1:123456789012:function:fn"},
+            "region 'us-east-1' is not a region of partition aws-cn",
+        ),
+        (
+            {"stack-name": "arn:aws:cloudformation:mars-1:123456789012:stack/app/abc"},
+            "input 'stack-name'",
+        ),
+    ],
+)
+def test_regions_and_partitions_botocore_does_not_know_are_refused(
+    values: dict[str, str], message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        load_settings(values, environ={})
+    assert message in str(caught.value)

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 from lambda_invoke.errors import EXIT_FAILED, EXIT_OK, LambdaInvokeError
 from lambda_invoke.invoke import InvokeResult, invoke
 from lambda_invoke.reporters import Outcome, Reporter, SuiteOutcome
-from lambda_invoke.result import build_document, check_values, function_error_line, output_strings
+from lambda_invoke.result import (
+    absent,
+    build_document,
+    check_values,
+    function_error_line,
+    output_strings,
+)
 from lambda_invoke.settings import Settings
 
 if TYPE_CHECKING:
@@ -44,7 +50,9 @@ def run(
     if settings.checks:  # no assertions: no JSONPath or YAML to import
         from lambda_invoke.assertions import evaluate
 
-        checks = evaluate(settings.checks, result.payload_text, check_values(result))
+        checks = evaluate(
+            settings.checks, result.payload_text, check_values(result), absent(result)
+        )
     fits = not in_actions or len(result.payload) <= PAYLOAD_OUTPUT_LIMIT
     payload_file = _write_payload(settings, result, spill=not fits)
     document = build_document(result, checks, payload_file=payload_file, payload_in_outputs=fits)

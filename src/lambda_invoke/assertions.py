@@ -206,9 +206,14 @@ def decode_document(payload: str) -> tuple[bool, Any]:
 
 
 def evaluate(
-    checks: tuple[Check, ...], payload: str, outputs: Mapping[str, Any]
+    checks: tuple[Check, ...],
+    payload: str,
+    outputs: Mapping[str, Any],
+    absent: Mapping[str, str] | None = None,
 ) -> list[CheckResult]:
-    """Run every check. ``outputs`` maps output names to typed values (None: absent)."""
+    """Run every check. ``outputs`` maps output names to typed values (None: absent);
+    ``absent`` says why an output is missing (the line of a check that needed it)."""
+    absent = absent or {}
     is_json, document = decode_document(payload) if any(c.path for c in checks) else (False, None)
     results = []
     for check in checks:
@@ -216,11 +221,16 @@ def evaluate(
             values = [match.value for match in check.path.find(document)] if is_json else []
             found = bool(values)
             actual: Any = values[0] if len(values) == 1 else (values or None)
-            missing = "the payload is not JSON" if not is_json else "no match in the payload"
+            if is_json:
+                missing = "no match in the payload"
+            elif not payload and "payload" in absent:
+                missing = absent["payload"]
+            else:
+                missing = "the payload is empty" if not payload else "the payload is not JSON"
         else:
             actual = outputs.get(check.target)
             found = actual is not None
-            missing = f"the output {check.target} is not set"
+            missing = absent.get(check.target) or f"the output {check.target} is not set"
         results.append(_run(check, actual, found, missing))
     return results
 

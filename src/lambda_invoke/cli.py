@@ -136,6 +136,9 @@ def main(
         reporter.print_json = args.json
         values = collect_inputs(environ, args)
         options = _invoke_options(environ, invoke_options)
+        from lambda_invoke.invoke import EndpointState
+
+        options.setdefault("endpoint", EndpointState(warn=reporter.warn))
         from lambda_invoke.aws import Connections
 
         connections = Connections(environ, say=reporter.say, mask=reporter.mask)

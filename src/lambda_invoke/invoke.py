@@ -9,11 +9,13 @@ twice.
 from __future__ import annotations
 
 import base64
+import binascii
+import json
 import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -22,15 +24,31 @@ from lambda_invoke.errors import AwsError
 from lambda_invoke.settings import Settings
 
 THROTTLING = frozenset(
+    {"TooManyRequestsException", "ThrottlingException", "Throttling", "EC2ThrottledException"}
+)
+#: "Not yet; nothing ran": the Invoke errors whose documentation in botocore's Lambda model
+#: says to wait and try again (an update in progress, an idle function being re-provisioned,
+#: a SnapStart snapshot or VPC interface being prepared). Waited for within wait-timeout.
+NOT_READY = frozenset(
     {
-        "TooManyRequestsException",
-        "ThrottlingException",
-        "Throttling",
-        "EC2ThrottledException",
+        "ResourceConflictException",
+        "ResourceNotReadyException",
+        "CodeArtifactUserPendingException",
+        "CodeArtifactUserDeletedException",
         "SnapStartNotReadyException",
+        "SnapStartRegenerationFailureException",
+        "ENINotReadyException",
     }
 )
-UPDATING = frozenset({"ResourceConflictException", "ResourceNotReadyException"})
+_NOT_READY_SAYS = {
+    "ResourceConflictException": "is being updated",
+    "ResourceNotReadyException": "is inactive (its VPC connection is being re-established)",
+    "CodeArtifactUserPendingException": "is being initialised (its code is being provisioned)",
+    "CodeArtifactUserDeletedException": "is being initialised (its code is being provisioned)",
+    "SnapStartNotReadyException": "is being initialised (SnapStart)",
+    "SnapStartRegenerationFailureException": "is regenerating its SnapStart snapshot",
+    "ENINotReadyException": "is not ready (its VPC network interface is being created)",
+}
 ACCESS = frozenset(
     {
         "AccessDeniedException",
@@ -82,29 +100,86 @@ def parse_report(logs: str) -> Report:
 
 @dataclass(frozen=True)
 class InvokeResult:
+    """What came back. None: the endpoint did not send it (``absent`` says why)."""
+
     status_code: int
     function_error: str
     payload: bytes
-    logs: str
-    executed_version: str
-    request_id: str
+    logs: str | None
+    executed_version: str | None
+    request_id: str | None
     report: Report
     attempts: int = 1
     durable_execution_arn: str = ""
     streamed: bool = False  # the payload came through InvokeWithResponseStream
+    invocation_type: str = "RequestResponse"
+    log_type: str = "Tail"  # the log type that was sent (None after a refused Tail)
+    #: the function error was read from the payload: the endpoint sent no X-Amz-Function-Error
+    error_inferred: bool = False
 
     @property
     def payload_text(self) -> str:
         return self.payload.decode("utf-8", errors="replace")
 
 
-def build_request(settings: Settings) -> dict[str, Any]:
+#: the payload of a runtime that timed out, as the Runtime Interface Emulator sends it
+_TIMEOUT_TEXT = re.compile(r'"?Task timed out after \d+(?:\.\d+)? seconds"?')
+#: a Lambda error document larger than this is not looked at (real ones are a few KB)
+ERROR_DOCUMENT_LIMIT = 256 * 1024
+
+
+def lambda_error_document(body: bytes) -> tuple[str, str] | None:
+    """(errorType, errorMessage) when ``body`` is what a Lambda runtime sends for a failed
+    invocation: an ``errorType``/``errorMessage`` document, or a timeout's text."""
+    if not body or len(body) > ERROR_DOCUMENT_LIMIT:
+        return None
+    text = body.decode("utf-8", errors="replace").strip()
+    if _TIMEOUT_TEXT.fullmatch(text):
+        return "Sandbox.Timedout", text.strip('"')
+    if not text.startswith("{"):
+        return None
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(document, dict):
+        return None
+    kind, message = document.get("errorType"), document.get("errorMessage")
+    if isinstance(kind, str) and isinstance(message, str):
+        return kind, message
+    return None
+
+
+class EndpointState:
+    """What one run learns about its endpoint, shared by all its invocations (a suite's
+    cases too): whether it refused log-type Tail. Safe to use from several threads."""
+
+    def __init__(self, warn: Say | None = None) -> None:
+        self.warn = warn
+        self.log_tail_refused = False
+        self._lock = threading.Lock()
+
+    def refused_log_tail(self, message: str) -> None:
+        with self._lock:
+            if self.log_tail_refused:
+                return
+            self.log_tail_refused = True
+        if self.warn is not None:
+            self.warn(
+                f"the endpoint refused log-type Tail before running the function "
+                f"({_one_line(message, 200)}); invoking with log-type None: no log tail, "
+                "and checks on logs or REPORT timings fail"
+            )
+
+
+def build_request(settings: Settings, *, log_tail_refused: bool = False) -> dict[str, Any]:
     request: dict[str, Any] = {
         "FunctionName": settings.function_name,
         "InvocationType": settings.invocation_type,
     }
     if settings.invocation_type == "RequestResponse":
-        request["LogType"] = settings.log_type  # Lambda returns logs for synchronous calls only
+        # Lambda returns logs for synchronous calls only
+        request["LogType"] = "None" if log_tail_refused else settings.log_type
     if settings.payload is not None:
         request["Payload"] = settings.payload
     if settings.qualifier:
@@ -127,11 +202,13 @@ def invoke(
     clock: Callable[[], float] = time.monotonic,
     progress_interval: float = PROGRESS_INTERVAL,
     on_chunk: Callable[[bytes], None] | None = None,
+    endpoint: EndpointState | None = None,
 ) -> InvokeResult:
     """Invoke once; send again only when Lambda certainly did not run the request.
 
     With ``invoke-mode: stream`` the call is InvokeWithResponseStream and ``on_chunk``
-    gets each piece of the payload as it arrives.
+    gets each piece of the payload as it arrives. ``endpoint`` is shared by the run's
+    invocations (what the endpoint refused once, it is not asked again).
     """
     from botocore.exceptions import (
         BotoCoreError,
@@ -143,27 +220,35 @@ def invoke(
         ResponseStreamingError,
     )
 
-    request = build_request(settings)
+    endpoint = endpoint or EndpointState()
+    keep_error_bodies(client)
     wait_deadline = clock() + settings.wait_timeout
     target = settings.function_name
     attempt = 0
     while True:
         attempt += 1
+        request = build_request(settings, log_tail_refused=endpoint.log_tail_refused)
         try:
             with _progress(say, progress_interval, f"{target} to answer"):
                 if settings.invoke_mode == "stream":
-                    return _streamed(
-                        client.invoke_with_response_stream(**request), on_chunk, attempt
-                    )
+                    response = client.invoke_with_response_stream(**request)
+                    return _streamed(response, on_chunk, attempt, request)
                 response = client.invoke(**request)
                 payload = response["Payload"].read() if "Payload" in response else b""
-            return _result(response, payload, attempt)
+            return _result(response, payload, attempt, request)
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
-            if code in UPDATING:
-                say(f"{target} is being updated ({code}); waiting before invoking")
+            if _refuses_log_tail(error, request):
+                # refused before running: the same request without the log tail, once
+                endpoint.refused_log_tail(_error_message(error))
+                attempt -= 1
+                continue
+            if code in NOT_READY:
+                state = _NOT_READY_SAYS.get(code, "is not ready")
+                say(f"{target} {state} ({code}); waiting before invoking")
                 _wait_until_ready(
                     settings,
+                    code=code,
                     client=client,
                     deadline=wait_deadline,
                     say=say,
@@ -172,6 +257,9 @@ def invoke(
                 )
                 continue
             if code not in THROTTLING:
+                function_failure = _function_failure(error, attempt, request)
+                if function_failure is not None:
+                    return function_failure
                 raise _client_error(error, settings) from None
             retry_reason = f"throttled ({code})"
             final_error = (
@@ -206,6 +294,77 @@ def invoke(
         sleep(delay)
 
 
+def _refuses_log_tail(error: Any, request: Mapping[str, Any]) -> bool:
+    """An endpoint that does not do log tails and says so before running anything, as
+    SAM's local Lambda service does (501 NotImplemented "log-type: Tail is not supported")."""
+    if request.get("LogType") != "Tail":
+        return False
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    code = error.response.get("Error", {}).get("Code", "")
+    refused = status == 501 or code == "NotImplemented"
+    return refused and "log-type" in _error_message(error).lower()
+
+
+def _error_message(error: Any) -> str:
+    return str(error.response.get("Error", {}).get("Message", ""))
+
+
+#: how much of an error answer's body is kept for the message (unmodelled error documents)
+ERROR_BODY_LIMIT = 64 * 1024
+
+
+def _keep_error_body(http_response: Any = None, parsed: Any = None, **_: Any) -> None:
+    """botocore parses an error answer into Code/Message only; an emulator's Lambda error
+    document (errorType/errorMessage) would be lost. Keep the start of the body."""
+    status = getattr(http_response, "status_code", 0) or 0
+    if status < 300 or not isinstance(parsed, dict):
+        return
+    try:
+        content = http_response.content
+    except Exception:  # a stubbed or broken answer: nothing to keep
+        return
+    if isinstance(content, bytes) and content:
+        parsed["LambdaInvokeErrorBody"] = content[:ERROR_BODY_LIMIT]
+
+
+def keep_error_bodies(client: Any) -> None:
+    """Register ``_keep_error_body`` on the client, once (idempotent)."""
+    events = getattr(getattr(client, "meta", None), "events", None)
+    if events is None:
+        return
+    for operation in ("Invoke", "InvokeWithResponseStream"):
+        events.register(
+            f"after-call.lambda.{operation}",
+            _keep_error_body,
+            unique_id=f"lambda-invoke-error-body-{operation}",
+        )
+
+
+def _function_failure(error: Any, attempts: int, request: Mapping[str, Any]) -> InvokeResult | None:
+    """A 5xx whose body is a Lambda error document of type ``Function.*`` (an emulator's
+    way of saying what real Lambda answers as a function error, e.g. a response over
+    the size limit): the function ran and failed. Reported as FunctionError Unhandled."""
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    body = error.response.get("LambdaInvokeErrorBody", b"")
+    found = lambda_error_document(body) if status >= 500 else None
+    if found is None or not found[0].startswith("Function."):
+        return None
+    metadata = error.response.get("ResponseMetadata", {})
+    return InvokeResult(
+        status_code=status,
+        function_error="Unhandled",
+        payload=body,
+        logs=None,
+        executed_version=None,
+        request_id=metadata.get("RequestId") or None,
+        report=Report(),
+        attempts=attempts,
+        invocation_type=request.get("InvocationType", "RequestResponse"),
+        log_type=request.get("LogType", "None"),
+        error_inferred=True,
+    )
+
+
 def backoff(attempt: int) -> float:
     """Capped exponential backoff with jitter (half to full of the capped delay)."""
     delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
@@ -215,33 +374,35 @@ def backoff(attempt: int) -> float:
 def _wait_until_ready(
     settings: Settings,
     *,
+    code: str,
     client: Any,
     deadline: float,
     say: Say,
     sleep: Callable[[float], None],
     clock: Callable[[], float],
 ) -> None:
-    """Poll GetFunctionConfiguration until the function is Active and its update done.
+    """Wait at least one poll interval, then poll GetFunctionConfiguration until the
+    function is Active and its update done (at most until ``deadline``).
 
-    Without permission to read the configuration, wait one poll interval instead.
+    Without permission to read the configuration, wait one poll interval only.
     """
     from botocore.exceptions import ClientError
 
     poll = min(POLL_INTERVAL, max(0.2, settings.wait_timeout / 20))  # ~20 polls at most
     last_said = clock()
+    request = {"FunctionName": settings.function_name}
+    if settings.qualifier:
+        request["Qualifier"] = settings.qualifier
     while True:
         if clock() >= deadline:
             raise AwsError(
-                f"{settings.function_name} was still being updated after wait-timeout "
-                f"{settings.wait_timeout:g} s; not invoked"
+                f"{settings.function_name} was still not ready ({code}) after wait-timeout "
+                f"{settings.wait_timeout:g} s; the function did not run"
             )
-        request = {"FunctionName": settings.function_name}
-        if settings.qualifier:
-            request["Qualifier"] = settings.qualifier
+        sleep(min(poll, max(0.0, deadline - clock())))
         try:
             config = client.get_function_configuration(**request)
         except ClientError:
-            sleep(min(poll, max(0.0, deadline - clock())))
             return
         state = config.get("State") or "Active"
         update = config.get("LastUpdateStatus") or "Successful"
@@ -253,7 +414,6 @@ def _wait_until_ready(
         if clock() - last_said >= PROGRESS_INTERVAL:
             last_said = clock()
             say(f"still waiting for {settings.function_name} ({state}, update {update})")
-        sleep(min(poll, max(0.0, deadline - clock())))
 
 
 @contextmanager
@@ -278,25 +438,48 @@ def _progress(say: Say, interval: float, what: str) -> Iterator[None]:
         thread.join()
 
 
-def _result(response: dict[str, Any], payload: bytes, attempts: int) -> InvokeResult:
-    logs = ""
-    if response.get("LogResult"):
-        logs = base64.b64decode(response["LogResult"]).decode("utf-8", errors="replace")
+def _result(
+    response: dict[str, Any], payload: bytes, attempts: int, request: Mapping[str, Any]
+) -> InvokeResult:
+    logs = _decode_logs(response.get("LogResult"))
+    function_error = response.get("FunctionError") or ""
+    executed_version = response.get("ExecutedVersion") or None
+    inferred = False
+    # Real Lambda always sends X-Amz-Executed-Version; the emulators send neither it nor
+    # X-Amz-Function-Error, and answer a failed function with its error document.
+    if not function_error and executed_version is None and lambda_error_document(payload):
+        function_error, inferred = "Unhandled", True
     return InvokeResult(
         status_code=int(response.get("StatusCode", 0)),
-        function_error=response.get("FunctionError") or "",
+        function_error=function_error,
         payload=payload,
         logs=logs,
-        executed_version=response.get("ExecutedVersion") or "",
-        request_id=response.get("ResponseMetadata", {}).get("RequestId", ""),
-        report=parse_report(logs),
+        executed_version=executed_version,
+        request_id=response.get("ResponseMetadata", {}).get("RequestId") or None,
+        report=parse_report(logs or ""),
         attempts=attempts,
         durable_execution_arn=response.get("DurableExecutionArn") or "",
+        invocation_type=request.get("InvocationType", "RequestResponse"),
+        log_type=request.get("LogType", "None"),
+        error_inferred=inferred,
     )
 
 
+def _decode_logs(value: Any) -> str | None:
+    """The log tail (X-Amz-Log-Result, base64); None when none came back or it is not base64."""
+    if value is None:
+        return None
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8", errors="replace")
+    except (binascii.Error, ValueError):
+        return None
+
+
 def _streamed(
-    response: dict[str, Any], on_chunk: Callable[[bytes], None] | None, attempts: int
+    response: dict[str, Any],
+    on_chunk: Callable[[bytes], None] | None,
+    attempts: int,
+    request: Mapping[str, Any],
 ) -> InvokeResult:
     """Read InvokeWithResponseStream's events: payload chunks, then InvokeComplete."""
     from urllib3.exceptions import HTTPError
@@ -325,6 +508,7 @@ def _streamed(
         {**response, "FunctionError": error_code, "LogResult": complete.get("LogResult")},
         payload,
         attempts,
+        request,
     )
     return replace(result, streamed=True)
 
@@ -343,14 +527,22 @@ def _client_error(error: Any, settings: Settings) -> AwsError:
     code = details.get("Code", "Unknown")
     message = _one_line(details.get("Message", ""))
     status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    found = lambda_error_document(error.response.get("LambdaInvokeErrorBody", b""))
+    if found is not None:  # an emulator's error document: say what it says
+        message = _one_line(": ".join(part for part in found if part))
     if code == "ResourceNotFoundException":
         return AwsError(f"function {settings.function_name} not found: {message}")
     if code in ACCESS or status == 403:
         return AwsError(f"access denied ({code}) invoking {settings.function_name}: {message}")
+    if status == 501 or code == "NotImplemented":
+        return AwsError(
+            f"the endpoint does not implement this request ({code}, HTTP {status}): {message}. "
+            "It refused before running anything: the function did not run"
+        )
     if status >= 500:
         return AwsError(
-            f"Lambda answered {code} (HTTP {status}) after receiving the request: {message}. "
-            "Not retried: the function may have run"
+            f"Lambda answered {code} (HTTP {status}) after receiving the request: "
+            f"{message or 'no message'}. Not retried: the function may have run"
         )
     return AwsError(f"{code}: {message}")
 

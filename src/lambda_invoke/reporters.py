@@ -69,7 +69,8 @@ def status_line(function_name: str, result: InvokeResult) -> str:
     if result.executed_version:
         parts.append(f"version {result.executed_version}")
     if result.function_error:
-        parts.append(f"function error {result.function_error}")
+        inferred = " (read from the payload)" if result.error_inferred else ""
+        parts.append(f"function error {result.function_error}{inferred}")
     report = result.report
     if report.duration_ms is not None:
         parts.append(f"duration {report.duration_ms} ms (billed {report.billed_duration_ms} ms)")

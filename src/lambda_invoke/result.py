@@ -21,12 +21,13 @@ def _number(text: str | None) -> float | int | None:
 
 
 def check_values(result: InvokeResult) -> dict[str, Any]:
-    """Typed output values that assertions may name (None: not set)."""
+    """Typed output values that assertions may name (None: not returned; see ``absent``)."""
     report = result.report
+    no_answer = result.invocation_type == "Event"  # Lambda answers before the function runs
     return {
         "payload": result.payload_text,
         "status-code": result.status_code,
-        "function-error": result.function_error,
+        "function-error": (result.function_error or None) if no_answer else result.function_error,
         "logs": result.logs,
         "executed-version": result.executed_version,
         "request-id": result.request_id,
@@ -36,6 +37,43 @@ def check_values(result: InvokeResult) -> dict[str, Any]:
         "init-duration-ms": _number(report.init_duration_ms),
         "durable-execution-arn": result.durable_execution_arn or None,
     }
+
+
+_TIMINGS = ("duration-ms", "billed-duration-ms", "max-memory-used-mb", "init-duration-ms")
+
+
+def absent(result: InvokeResult) -> dict[str, str]:
+    """Why each output that did not come back is missing, for the line of a failed check."""
+    kind = result.invocation_type
+    reasons: dict[str, str] = {}
+    if kind in ("Event", "DryRun"):
+        logs_reason = f"{kind} invocations return no logs"
+        if kind == "Event":
+            reasons["function-error"] = (
+                "Event invocations return no function error (the function runs after "
+                "Lambda answers)"
+            )
+            reasons["payload"] = "Event invocations return no payload"
+    elif result.log_type != "Tail":
+        logs_reason = "no log tail came back: log-type is None"
+    else:
+        logs_reason = "no log tail came back: the endpoint sent no X-Amz-Log-Result"
+    if result.logs is None:
+        reasons["logs"] = logs_reason
+    for name in _TIMINGS:
+        if name == "init-duration-ms" and result.logs is not None:
+            reasons[name] = "the REPORT line has no Init Duration (not a cold start)"
+        elif result.logs is not None:
+            reasons[name] = "the log tail has no REPORT line"
+        else:
+            reasons[name] = f"no REPORT line: {logs_reason}"
+    if result.request_id is None:
+        reasons["request-id"] = "the endpoint sent no request id"
+    if result.executed_version is None:
+        reasons["executed-version"] = "the endpoint sent no X-Amz-Executed-Version"
+    if not result.durable_execution_arn:
+        reasons["durable-execution-arn"] = "no durable execution ARN came back"
+    return reasons
 
 
 def build_document(
@@ -84,4 +122,9 @@ def function_error_line(result: InvokeResult) -> str:
     if len(detail) > 300:
         detail = detail[:297] + "..."
     line = f"function error ({result.function_error})"
+    if result.error_inferred:
+        line += (
+            " (read from the payload, a Lambda error document: the endpoint sent no "
+            "X-Amz-Function-Error)"
+        )
     return f"{line}: {detail}" if detail else line

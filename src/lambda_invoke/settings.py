@@ -36,9 +36,8 @@ _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 _QUALIFIER = re.compile(r"\$LATEST|[A-Za-z0-9_-]+")
-_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 _ARN = re.compile(
-    r"arn:aws[a-zA-Z-]*:lambda:(?P<region>[^:]*):(?P<account>[^:]*):function:"
+    r"arn:(?P<partition>[a-z-]+):lambda:(?P<region>[^:]*):(?P<account>[^:]*):function:"
     r"(?P<name>[^:]*)(?::(?P<qualifier>[^:]*))?"
 )
 _PARTIAL_ARN = re.compile(r"(?P<account>[^:]*):function:(?P<name>[^:]*)(?::(?P<qualifier>[^:]*))?")
@@ -138,8 +137,8 @@ def load_settings(
     warnings: list[str] = []
     local = parse_bool("local", get("local"))
     region = get("region") or None
-    if region is not None and not _REGION.fullmatch(region):
-        raise InputError("region", f"'{region}' is not an AWS region name (like us-east-1)")
+    if region is not None:
+        check_region("region", region)
     serverless = _serverless_function(get, region, environ, warnings)
     if local and serverless is None:
         raise InputError("function", "invoke local needs function: a key of serverless.yml")
@@ -276,7 +275,10 @@ def _stack(get: Any, serverless: ServerlessFunction | None, local: bool) -> Stac
 
 def _stack_region(stack_name: str) -> str | None:
     match = _STACK_ARN.fullmatch(stack_name)
-    return match["region"] if match else None
+    if not match:
+        return None
+    check_region("stack-name", match["region"])
+    return match["region"]
 
 
 def _role(get: Any) -> RoleSettings | None:
@@ -406,8 +408,7 @@ def parse_function_name(text: str) -> FunctionRef:
                 "function-name", f"'{text}' is not a Lambda function ARN ({_ARN_FORM})"
             )
         region = match["region"]
-        if not _REGION.fullmatch(region):
-            raise InputError("function-name", f"the ARN's region '{region}' is not a region name")
+        _check_arn_partition(match["partition"], region)
     elif ":function:" in text:
         match = _PARTIAL_ARN.fullmatch(text)
         if not match:
@@ -423,6 +424,35 @@ def parse_function_name(text: str) -> FunctionRef:
     if not re.fullmatch(r"\d{12}", match["account"]):
         raise InputError("function-name", f"the account '{match['account']}' is not 12 digits")
     return _function_ref(text, match["name"], match["qualifier"], region)
+
+
+def check_region(input_name: str, region: str) -> None:
+    """A region of a partition botocore knows (commercial, China, GovCloud, ISO, EUSC...)."""
+    from lambda_invoke.regions import partition_ids, partition_of
+
+    if partition_of(region) is None:
+        raise InputError(
+            input_name,
+            f"'{region}' is not a region of any AWS partition the installed botocore knows "
+            f"({', '.join(partition_ids())}); like us-east-1",
+        )
+
+
+def _check_arn_partition(partition_id: str, region: str) -> None:
+    from lambda_invoke.regions import find_partition, partition_ids
+
+    partition = find_partition(partition_id)
+    if partition is None:
+        raise InputError(
+            "function-name",
+            f"the ARN's partition '{partition_id}' is not one the installed botocore knows "
+            f"({', '.join(partition_ids())})",
+        )
+    if not partition.has_region(region):
+        raise InputError(
+            "function-name",
+            f"the ARN's region '{region}' is not a region of partition {partition_id}",
+        )
 
 
 def _function_ref(text: str, name: str, qualifier: str | None, region: str | None) -> FunctionRef:

@@ -22,7 +22,7 @@ from lambda_invoke.assertions import CheckResult, evaluate
 from lambda_invoke.errors import InputError, LambdaInvokeError
 from lambda_invoke.interface import INPUT_NAMES, SUITE_INPUTS
 from lambda_invoke.invoke import InvokeResult
-from lambda_invoke.result import check_values, function_error_line
+from lambda_invoke.result import absent, check_values, function_error_line
 from lambda_invoke.settings import Settings, load_settings
 
 CASE_INPUTS = tuple(name for name in INPUT_NAMES if name not in SUITE_INPUTS)
@@ -360,7 +360,9 @@ def _execute(
     slot.result = result
     if settings.output_file:
         write_payload(settings.output_file, result.payload)
-    slot.checks = evaluate(settings.checks, result.payload_text, check_values(result))
+    slot.checks = evaluate(
+        settings.checks, result.payload_text, check_values(result), absent(result)
+    )
     expected = slot.case.expect_function_error
     if expected is False and result.function_error and settings.fail_on_function_error:
         slot.problems.append(function_error_line(result))

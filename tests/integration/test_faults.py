@@ -27,6 +27,18 @@ OK = function_answer({"ok": True})
 THROTTLED = lambda_error(429, "TooManyRequestsException", "Rate exceeded")
 CONFLICT = lambda_error(409, "ResourceConflictException", "The operation cannot be performed")
 UPDATING = {"State": "Active", "LastUpdateStatus": "InProgress"}
+PENDING = {"State": "Pending", "LastUpdateStatus": "InProgress"}
+#: what SAM's local Lambda service answers to X-Amz-Log-Type: Tail, before running anything
+SAM_REFUSES_TAIL = Answer(
+    status=501,
+    body=json.dumps(
+        {
+            "Type": "LocalService",
+            "Message": "log-type: Tail is not supported. None is only supported.",
+        }
+    ).encode(),
+    headers={"x-amzn-errortype": "NotImplemented"},
+)
 
 
 @dataclass
@@ -91,8 +103,104 @@ FAULTS = [
         ("--wait-timeout", "1"),
         1,
         3,
-        "was still being updated after wait-timeout 1 s; not invoked",
+        "was still not ready (ResourceConflictException) after wait-timeout 1 s; "
+        "the function did not run",
         configurations=(UPDATING,),
+    ),
+    *(
+        Fault(
+            f"{code}: waited for, then invoked",
+            (lambda_error(409 if "ENI" not in code else 502, code, "not yet"), OK),
+            ("--wait-timeout", "4", "--max-attempts", "1"),
+            2,
+            0,
+            f"({code}); waiting before invoking",
+            configurations=(PENDING, {"State": "Active", "LastUpdateStatus": "Successful"}),
+        )
+        for code in (
+            "CodeArtifactUserPendingException",
+            "SnapStartNotReadyException",
+            "ENINotReadyException",
+        )
+    ),
+    Fault(
+        "idle function still initialising past wait-timeout (not bounded by max-attempts)",
+        (lambda_error(409, "CodeArtifactUserPendingException", "Lambda is initializing"),),
+        ("--wait-timeout", "1", "--max-attempts", "1"),
+        1,
+        3,
+        "still not ready (CodeArtifactUserPendingException) after wait-timeout 1 s; "
+        "the function did not run",
+        configurations=(PENDING,),
+    ),
+    Fault(
+        "log-type Tail refused before running (SAM): once more with None, warned",
+        (SAM_REFUSES_TAIL, Answer(body=b'{"ok": true}')),
+        (),
+        2,
+        0,
+        "warning: the endpoint refused log-type Tail before running the function",
+    ),
+    Fault(
+        "501 for anything else: said that nothing ran",
+        (SAM_REFUSES_TAIL,),
+        ("--log-type", "None"),
+        1,
+        3,
+        "It refused before running anything: the function did not run",
+    ),
+    Fault(
+        "RIE's oversized answer (502 Function.ResponseSizeTooLarge) is a function error",
+        (
+            Answer(
+                status=502,
+                body=b'{"errorType":"Function.ResponseSizeTooLarge","errorMessage":'
+                b'"Response payload size exceeded maximum allowed payload size (6291556 bytes)."}',
+            ),
+        ),
+        (),
+        1,
+        1,
+        "function error (Unhandled) (read from the payload, a Lambda error document: the "
+        "endpoint sent no X-Amz-Function-Error): Function.ResponseSizeTooLarge: Response "
+        "payload size exceeded",
+    ),
+    Fault(
+        "a 5xx with a Lambda error document shows it",
+        (Answer(status=502, body=b'{"errorType":"Runtime.Crashed","errorMessage":"exit 1"}'),),
+        (),
+        1,
+        3,
+        "Lambda answered 502 (HTTP 502) after receiving the request: Runtime.Crashed: exit 1. "
+        "Not retried: the function may have run",
+    ),
+    Fault(
+        "an emulator's error document (no version, no X-Amz-Function-Error): a function error",
+        (Answer(body=b'{"errorMessage": "boom", "errorType": "ValueError", "stackTrace": []}'),),
+        (),
+        1,
+        1,
+        "function error (Unhandled) (read from the payload",
+    ),
+    Fault(
+        "an emulator's timeout text: a function error",
+        (
+            Answer(
+                body=b"Task timed out after 2.00 seconds", headers={"Content-Type": "text/plain"}
+            ),
+        ),
+        (),
+        1,
+        1,
+        "X-Amz-Function-Error): Task timed out after 2.00 seconds",
+    ),
+    Fault(
+        "an error document WITH X-Amz-Executed-Version is the function's answer: no inference",
+        (function_answer({"errorMessage": "returned on purpose", "errorType": "Doc"}),),
+        (),
+        1,
+        0,
+        "status 200, version $LATEST",
     ),
     Fault(
         "5xx after the request was sent",
