@@ -31,3 +31,31 @@ sandbox_aws() {
   export AWS_CONFIG_FILE=/dev/null
   export AWS_SHARED_CREDENTIALS_FILE=/dev/null
 }
+
+# setup_compat: the Lambda endpoint software of the compatibility matrix (tests/compat/):
+# aws-sam-cli (the Runtime Interface Emulator and SAM's local Lambda service) and awslambdaric
+# in .venv-compat (their pins clash with ours), and the Serverless Framework v3 with
+# serverless-offline from the npm registry (tests/compat/node/package-lock.json).
+# Skipped when nothing it depends on changed since last time.
+setup_compat() {
+  local digest stamp node=tests/compat/node
+  [ -x .venv-compat/bin/python ] || python3 -m venv .venv-compat
+  digest=$(sha256sum requirements/compat.txt | cut -c1-16)
+  stamp=".venv-compat/.installed-$digest"
+  if [ ! -f "$stamp" ]; then
+    echo "setting up .venv-compat from requirements/compat.txt ..." >&2
+    .venv-compat/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/compat.txt
+    touch "$stamp"
+  fi
+  if command -v npm >/dev/null 2>&1; then
+    digest=$(cat "$node/package.json" "$node/package-lock.json" | sha256sum | cut -c1-16)
+    stamp="$node/node_modules/.installed-$digest"
+    if [ ! -f "$stamp" ]; then
+      echo "setting up $node/node_modules (serverless v3, serverless-offline) ..." >&2
+      (cd "$node" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+      touch "$stamp"
+    fi
+  else
+    echo "warning: npm is not on PATH: the serverless parts of the tests cannot run" >&2
+  fi
+}

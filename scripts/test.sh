@@ -5,6 +5,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 setup_venv requirements/dev.txt
+setup_compat
 sandbox_aws
 export AWS_ENDPOINT_URL=http://127.0.0.1:9  # a client without its own endpoint-url fails here
 

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 #: output and the ``result`` output repeats the payload); it goes to ``payload-file``.
 PAYLOAD_OUTPUT_LIMIT = 512 * 1024
 SPILL_DIRECTORY = ".lambda-invoke"
+#: the largest synchronous answer Lambda returns (bytes, as the emulator reports it)
+MAX_RESPONSE = 6291556
 
 ClientFactory = Callable[[Settings], Any]
 
@@ -46,6 +48,17 @@ def run(
     options = {"on_chunk": reporter.chunk, **(invoke_options or {})}
     result = call_function(settings, client_factory, say=reporter.say, options=options)
 
+    if result.invocation_type == "Event" and result.status_code == 200:
+        reporter.warn(
+            "the endpoint answered an Event invocation with 200: it ran the function "
+            "synchronously (as the Runtime Interface Emulator does), so this is its answer"
+        )
+    if len(result.payload) > MAX_RESPONSE and not (result.function_error or result.streamed):
+        reporter.warn(
+            f"the answer is {len(result.payload)} bytes, over Lambda's {MAX_RESPONSE}-byte "
+            "response limit: real Lambda would fail this invocation "
+            "(Function.ResponseSizeTooLarge)"
+        )
     checks = []
     if settings.checks:  # no assertions: no JSONPath or YAML to import
         from lambda_invoke.assertions import evaluate
