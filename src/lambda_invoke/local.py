@@ -95,7 +95,8 @@ const callback = (error, result) => {
     const file = path.resolve(spec.root, spec.handler.slice(0, dot));
     let module;
     try {
-      module = require(file);
+      // require() looks for .js, not .cjs: a CommonJS .cjs handler is named in full
+      module = require(fs.existsSync(file + ".cjs") && !fs.existsSync(file + ".js") ? file + ".cjs" : file);
     } catch (error) {
       if (error.code !== "ERR_REQUIRE_ESM" && error.code !== "MODULE_NOT_FOUND") throw error;
       const candidates = [file + ".mjs", file + ".js"].filter((f) => fs.existsSync(f));
@@ -186,8 +187,9 @@ def invoke_local(settings: Settings, say: Say) -> InvokeResult:
             "awsRequestId": request_id,
             "logGroupName": log_group,
             "logStreamName": log_stream,
-            "clientContext": settings.context,
         }
+        if settings.context is not None:  # else undefined, as in Lambda and serverless
+            context["clientContext"] = settings.context
     context.update(settings.context or {})  # as serverless: context keys become attributes
     with tempfile.TemporaryDirectory(prefix="lambda-invoke-local-") as scratch:
         result_path = os.path.join(scratch, "result.json")

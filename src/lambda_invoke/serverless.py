@@ -135,7 +135,7 @@ def resolve_function(
             or DEFAULT_TIMEOUT,
             "timeout",
         ),
-        environment=tuple(environment.items()),
+        environment=tuple((k, v) for k, v in environment.items() if v is not None),
     )
 
 
@@ -154,13 +154,15 @@ def _number(value: Any, where: str) -> float:
         raise InputError("config", f"{where} '{value}' is not a number") from None
 
 
-def _environment(resolver: _Resolver, path: str) -> dict[str, str]:
+def _environment(resolver: _Resolver, path: str) -> dict[str, str | None]:
     value = resolver.get(path)
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise InputError("config", f"{path} is not a mapping of variables")
-    return {str(k): "" if v is None else _text(v, f"{path}.{k}") for k, v in value.items()}
+    # null: not set (as serverless leaves it); kept here so a function's null can
+    # drop a provider-level value, and dropped when the two are merged
+    return {str(k): None if v is None else _text(v, f"{path}.{k}") for k, v in value.items()}
 
 
 class _Resolver:

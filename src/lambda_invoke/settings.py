@@ -381,9 +381,9 @@ def _environment_lines(text: str) -> tuple[tuple[str, str], ...]:
     for line in text.splitlines():
         if not line.strip():
             continue
-        key, equals, value = line.strip().partition("=")
-        if not equals or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-            raise InputError("env", f"'{line.strip()}' is not KEY=VALUE")
+        key, _, value = line.strip().partition("=")  # KEY alone: "" (as serverless)
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise InputError("env", f"'{line.strip()}' is not KEY=VALUE or KEY")
         pairs.append((key, value))
     return tuple(pairs)
 

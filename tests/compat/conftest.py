@@ -6,16 +6,14 @@ with LAMBDA_INVOKE_REQUIRE_E2E=1 (set by .ci/run) that is a failure instead.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from endpoints import STARTERS, Endpoint, Unavailable
+from endpoints import REQUIRED, STARTERS, Endpoint, Unavailable
 
-REQUIRED = os.environ.get("LAMBDA_INVOKE_REQUIRE_E2E") == "1"
 HERE = Path(__file__).parent
 
 

@@ -33,6 +33,7 @@ ROOT = HERE.parent.parent
 COMPAT_VENV = ROOT / ".venv-compat"
 NODE_DIR = HERE / "node"
 FUNCTIONS = HERE / "functions"
+REQUIRED = os.environ.get("LAMBDA_INVOKE_REQUIRE_E2E") == "1"
 FUNCTION_TIMEOUT = 2  # seconds: the timeout case's function sleeps for 30
 START_TIMEOUT = 60.0
 
