@@ -96,7 +96,8 @@ const callback = (error, result) => {
     let module;
     try {
       // require() looks for .js, not .cjs: a CommonJS .cjs handler is named in full
-      module = require(fs.existsSync(file + ".cjs") && !fs.existsSync(file + ".js") ? file + ".cjs" : file);
+      const cjs = fs.existsSync(file + ".cjs") && !fs.existsSync(file + ".js");
+      module = require(cjs ? file + ".cjs" : file);
     } catch (error) {
       if (error.code !== "ERR_REQUIRE_ESM" && error.code !== "MODULE_NOT_FOUND") throw error;
       const candidates = [file + ".mjs", file + ".js"].filter((f) => fs.existsSync(f));
