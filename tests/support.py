@@ -205,6 +205,8 @@ class Answer:
     #: a streamed body instead of ``body``: (seconds to wait, bytes) pieces, then the end
     stream: tuple[tuple[float, bytes], ...] = ()
     drop_stream: bool = False  # cut the connection after the pieces instead of ending well
+    #: send a Content-Length for the whole body, then only this many bytes, and close
+    cut_body_at: int | None = None
 
 
 class ScriptedLambda:
@@ -256,6 +258,12 @@ class ScriptedLambda:
                         self.send_header(key, value)
                 self.send_header("Content-Length", str(len(answer.body)))
                 self.end_headers()
+                if answer.cut_body_at is not None:
+                    self.wfile.write(answer.body[: answer.cut_body_at])
+                    self.wfile.flush()
+                    self.connection.shutdown(2)
+                    self.close_connection = True
+                    return
                 self.wfile.write(answer.body)
 
             def _write_stream(self, answer: Answer) -> None:

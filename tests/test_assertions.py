@@ -154,3 +154,10 @@ def test_a_check_given_twice_is_refused_not_dropped() -> None:
 
     with pytest.raises(InputError, match=r"found the key '\$\.a' twice"):
         parse_checks("$.a: 1\n$.b: 2\n$.a: 3")
+
+
+def test_type_null_takes_yaml_null_as_a_reader_writes_it() -> None:
+    checks = parse_checks("$.n: { type: null }\n$.m: { type: 'null' }")
+    assert [check.expected for check in checks] == ["null", "null"]
+    results = evaluate(checks, '{"n": null, "m": 1}', {})
+    assert [result.passed for result in results] == [True, False]

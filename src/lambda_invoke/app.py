@@ -7,16 +7,10 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from lambda_invoke.errors import EXIT_FAILED, EXIT_OK, LambdaInvokeError
+from lambda_invoke.errors import EXIT_AWS, EXIT_FAILED, EXIT_OK, LambdaInvokeError
 from lambda_invoke.invoke import InvokeResult, invoke
 from lambda_invoke.reporters import Outcome, Reporter, SuiteOutcome
-from lambda_invoke.result import (
-    absent,
-    build_document,
-    check_values,
-    function_error_line,
-    output_strings,
-)
+from lambda_invoke.result import build_document, function_error_line, output_strings, run_checks
 from lambda_invoke.settings import Settings
 
 if TYPE_CHECKING:
@@ -59,15 +53,9 @@ def run(
             "response limit: real Lambda would fail this invocation "
             "(Function.ResponseSizeTooLarge)"
         )
-    checks = []
-    if settings.checks:  # no assertions: no JSONPath or YAML to import
-        from lambda_invoke.assertions import evaluate
-
-        checks = evaluate(
-            settings.checks, result.payload_text, check_values(result), absent(result)
-        )
+    checks = run_checks(settings.checks, result)
     fits = not in_actions or len(result.payload) <= PAYLOAD_OUTPUT_LIMIT
-    payload_file = _write_payload(settings, result, spill=not fits)
+    payload_file = _write_payload(settings, result, spill=not fits or bool(result.incomplete))
     document = build_document(result, checks, payload_file=payload_file, payload_in_outputs=fits)
     if not fits:
         reporter.warn(
@@ -86,6 +74,13 @@ def run(
         )
     )
 
+    if result.incomplete:
+        reporter.fail(
+            f"{result.incomplete}: the function may have run. Not retried: a second Invoke "
+            f"could run it twice. What arrived is in {payload_file} (outputs.payload-file)"
+            + ("; no assertion was checked" if checks else "")
+        )
+        return EXIT_AWS
     exit_code = EXIT_OK
     if result.function_error:
         if settings.fail_on_function_error:

@@ -168,6 +168,8 @@ def _compile_target(target: str) -> Any:
 
 
 def _check(target: str, operator: str, expected: Any, path: Any) -> Check:
+    if operator == "type" and expected is None:  # `type: null` as a reader writes it
+        expected = "null"
     validate = _EXPECTED.get(operator)
     if validate is None:
         raise InputError(

@@ -132,7 +132,8 @@ def main(
     args_list = list(sys.argv[1:] if argv is None else argv)
     reporter = _reporter(environ, stdout, stderr, in_actions)
     try:
-        args = build_parser().parse_args(_subcommand(args_list))
+        parser = build_parser()
+        args = parser.parse_args(_subcommand(args_list, parser))
         reporter.print_json = args.json
         values = collect_inputs(environ, args)
         options = _invoke_options(environ, invoke_options)
@@ -179,15 +180,45 @@ def main(
         return EXIT_AWS
 
 
-def _subcommand(args: list[str]) -> list[str]:
-    """``local ...`` (as serverless invoke local) and ``suite FILE ...`` as options."""
-    if args[:1] == ["local"]:
-        return [*args[1:], "--local"]
-    if args[:1] == ["suite"]:
-        if len(args) < 2 or (args[1].startswith("-") and args[1] != "-"):
-            raise InputError("suite", "give the suite file: lambda-invoke suite FILE")
-        return [*args[2:], "--suite", args[1]]
-    return args
+SUBCOMMANDS = ("local", "suite")
+_BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "1", "0"})
+
+
+def _subcommand(args: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """``local ...`` (as serverless invoke local) and ``suite FILE ...`` as options; the
+    word may come after options too (``--endpoint-url URL suite FILE``)."""
+    index = _first_positional(args, parser)
+    if index is None or args[index] not in SUBCOMMANDS:
+        return args
+    before, word, after = args[:index], args[index], args[index + 1 :]
+    if word == "local":
+        return [*before, *after, "--local"]
+    if not after or (after[0].startswith("-") and after[0] != "-"):
+        raise InputError("suite", "give the suite file: lambda-invoke suite FILE")
+    return [*before, *after[1:], "--suite", after[0]]
+
+
+def _first_positional(args: list[str], parser: argparse.ArgumentParser) -> int | None:
+    """The index of the first argument that is neither an option nor an option's value."""
+    takes_value = {
+        flag: action.nargs
+        for action in parser._actions  # argparse keeps no public list of its options
+        for flag in action.option_strings
+    }
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word == "--":  # what follows is positional: no subcommand is looked for there
+            return None
+        if not word.startswith("-") or word == "-":
+            return index
+        nargs = takes_value.get(word, 0)
+        following = args[index + 1] if index + 1 < len(args) else ""
+        if nargs is None or (nargs == "?" and following.lower() in _BOOLEAN_WORDS):
+            index += 2  # the option and its value
+        else:
+            index += 1  # a flag, --name=value, or an unknown option (argparse will say)
+    return None
 
 
 def _run_suite(

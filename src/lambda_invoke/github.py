@@ -107,6 +107,10 @@ def summary_markdown(
         ("Max memory used", _with_unit(document["max-memory-used-mb"], "MB")),
         ("Request id", document["request-id"]),
     ]
+    if document.get("error-details"):
+        rows.append(("Error details", document["error-details"]))
+    if document.get("stream-complete") is False:
+        rows.append(("Stream", "incomplete: ended before Lambda's InvokeComplete"))
     if checks:
         passed = sum(1 for check in checks if check.passed)
         rows.append(("Assertions", f"{passed}/{len(checks)} passed"))

@@ -213,6 +213,8 @@ OUTPUT_NAMES: tuple[str, ...] = (
     "max-memory-used-mb",
     "init-duration-ms",
     "durable-execution-arn",
+    "error-details",
+    "stream-complete",
     "assertions",
     "result",
 )

@@ -116,6 +116,9 @@ class InvokeResult:
     log_type: str = "Tail"  # the log type that was sent (None after a refused Tail)
     #: the function error was read from the payload: the endpoint sent no X-Amz-Function-Error
     error_inferred: bool = False
+    error_details: str | None = None  # InvokeComplete's ErrorDetails (streams)
+    #: streams: why the stream is incomplete ("" when Lambda said it was complete)
+    incomplete: str = ""
 
     @property
     def payload_text(self) -> str:
@@ -481,11 +484,17 @@ def _streamed(
     attempts: int,
     request: Mapping[str, Any],
 ) -> InvokeResult:
-    """Read InvokeWithResponseStream's events: payload chunks, then InvokeComplete."""
+    """Read InvokeWithResponseStream's events: payload chunks, then InvokeComplete.
+
+    Lambda always ends a stream with InvokeComplete. A stream without it (cut short, a
+    partial frame, or ended cleanly too early) is incomplete, whatever arrived before.
+    """
+    from botocore.exceptions import ResponseStreamingError
     from urllib3.exceptions import HTTPError
 
     chunks: list[bytes] = []
-    complete: dict[str, Any] = {}
+    complete: dict[str, Any] | None = None
+    broke = ""
     try:
         for event in response["EventStream"]:
             if "PayloadChunk" in event:
@@ -495,22 +504,32 @@ def _streamed(
                     on_chunk(chunk)
             elif "InvokeComplete" in event:
                 complete = event["InvokeComplete"]
-    except HTTPError as error:  # botocore lets urllib3's own errors through the stream
-        raise AwsError(
-            f"the response stream broke after the function started ({_one_line(error)}). "
-            "Not retried: a second Invoke could run it twice"
-        ) from None
+    except (HTTPError, ResponseStreamingError) as error:  # urllib3's own errors come through
+        broke = f" (the connection broke: {_one_line(error, 200)})"
     payload = b"".join(chunks)
-    error_code = complete.get("ErrorCode") or ""
-    if error_code and not payload and complete.get("ErrorDetails"):
-        payload = str(complete["ErrorDetails"]).encode()
+    ended = complete or {}
+    error_code = ended.get("ErrorCode") or ""
+    details = ended.get("ErrorDetails")
+    if error_code and not payload and details:
+        payload = str(details).encode()
     result = _result(
-        {**response, "FunctionError": error_code, "LogResult": complete.get("LogResult")},
+        {**response, "FunctionError": error_code, "LogResult": ended.get("LogResult")},
         payload,
         attempts,
         request,
     )
-    return replace(result, streamed=True)
+    incomplete = ""
+    if complete is None:
+        incomplete = (
+            f"the response stream ended before Lambda said it was complete (no InvokeComplete "
+            f"event; {len(payload)} bytes arrived){broke}"
+        )
+    return replace(
+        result,
+        streamed=True,
+        error_details=str(details) if details else None,
+        incomplete=incomplete,
+    )
 
 
 def _endpoint(client: Any) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from lambda_invoke.interface import OUTPUT_NAMES
 
 if TYPE_CHECKING:
-    from lambda_invoke.assertions import CheckResult
+    from lambda_invoke.assertions import Check, CheckResult
     from lambda_invoke.invoke import InvokeResult
 
 
@@ -36,6 +36,8 @@ def check_values(result: InvokeResult) -> dict[str, Any]:
         "max-memory-used-mb": _number(report.max_memory_used_mb),
         "init-duration-ms": _number(report.init_duration_ms),
         "durable-execution-arn": result.durable_execution_arn or None,
+        "error-details": result.error_details,
+        "stream-complete": (not result.incomplete) if result.streamed else None,
     }
 
 
@@ -79,7 +81,24 @@ def absent(result: InvokeResult) -> dict[str, str]:
         reasons["executed-version"] = "the endpoint sent no X-Amz-Executed-Version"
     if not result.durable_execution_arn:
         reasons["durable-execution-arn"] = "no durable execution ARN came back"
+    if not result.streamed:
+        reasons["stream-complete"] = "only a response stream (invoke-mode stream) has an end"
+        reasons["error-details"] = "error details come with a streamed function error only"
+    elif result.error_details is None:
+        reasons["error-details"] = "Lambda sent no error details (InvokeComplete)"
     return reasons
+
+
+def run_checks(checks: tuple[Check, ...], result: InvokeResult) -> list[CheckResult]:
+    """Evaluate the checks on a result. An incomplete result passes none of them."""
+    if not checks:  # no assertions: no JSONPath or YAML to import
+        return []
+    from lambda_invoke.assertions import CheckResult, evaluate
+
+    if result.incomplete:
+        reason = f"not checked: {result.incomplete}"
+        return [CheckResult(check, None, False, reason) for check in checks]
+    return evaluate(checks, result.payload_text, check_values(result), absent(result))
 
 
 def build_document(
@@ -114,16 +133,17 @@ def output_strings(document: dict[str, Any]) -> dict[str, str]:
 def function_error_line(result: InvokeResult) -> str:
     """One line describing a function error, from the error payload Lambda returns."""
     detail = ""
+    text = result.error_details or result.payload_text  # a stream's error is in its details
     try:
-        body = json.loads(result.payload_text)
+        body = json.loads(text)
     except ValueError:
         body = None
     if isinstance(body, dict):
         kind = body.get("errorType")
         message = body.get("errorMessage")
         detail = ": ".join(str(part) for part in (kind, message) if part)
-    elif result.payload_text:
-        detail = result.payload_text
+    elif text:
+        detail = text
     detail = " ".join(detail.split())
     if len(detail) > 300:
         detail = detail[:297] + "..."

@@ -139,6 +139,12 @@ def load_settings(
     region = get("region") or None
     if region is not None:
         check_region("region", region)
+    if local and get("stack-name"):
+        raise InputError(
+            "stack-name",
+            "local runs a serverless.yml function's handler here: give function (a "
+            "serverless.yml key) instead of stack-name, or leave out local",
+        )
     serverless = _serverless_function(get, region, environ, warnings)
     if local and serverless is None:
         raise InputError("function", "invoke local needs function: a key of serverless.yml")

@@ -18,11 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambda_invoke.assertions import CheckResult, evaluate
+from lambda_invoke.assertions import CheckResult
 from lambda_invoke.errors import InputError, LambdaInvokeError
 from lambda_invoke.interface import INPUT_NAMES, SUITE_INPUTS
 from lambda_invoke.invoke import InvokeResult
-from lambda_invoke.result import absent, check_values, function_error_line
+from lambda_invoke.result import check_values, function_error_line, run_checks
 from lambda_invoke.settings import Settings, load_settings
 
 CASE_INPUTS = tuple(name for name in INPUT_NAMES if name not in SUITE_INPUTS)
@@ -360,9 +360,10 @@ def _execute(
     slot.result = result
     if settings.output_file:
         write_payload(settings.output_file, result.payload)
-    slot.checks = evaluate(
-        settings.checks, result.payload_text, check_values(result), absent(result)
-    )
+    slot.checks = run_checks(settings.checks, result)
+    if result.incomplete:
+        slot.problems.append(f"{result.incomplete}: the function may have run; not retried")
+        return
     expected = slot.case.expect_function_error
     if expected is False and result.function_error and settings.fail_on_function_error:
         slot.problems.append(function_error_line(result))
