@@ -3,13 +3,23 @@ and a loopback default endpoint, so nothing can reach a real AWS host."""
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from support import MotoEndpoint, Stubbed, make_zip, sandbox_env
+from support import MotoEndpoint, Stubbed, make_zip, sandbox_env, start_moto
+
+#: tests in these folders get the marker of the folder's name
+MARKED_FOLDERS = ("e2e", "compat")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = Path(__file__).parent
+    for item in items:
+        folder = Path(str(item.fspath)).relative_to(tests).parts[0]
+        if folder in MARKED_FOLDERS:
+            item.add_marker(getattr(pytest.mark, folder))
 
 
 @pytest.fixture(autouse=True)
@@ -32,18 +42,7 @@ def stubbed() -> Iterator[Stubbed]:
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[MotoEndpoint]:
     """moto's server on a free loopback port, with functions echo (+ version 1, alias live)."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    _, port = server.get_host_and_port()
-    endpoint = MotoEndpoint(f"http://127.0.0.1:{port}")
-    request = urllib.request.Request(
-        f"{endpoint.url}/moto-api/config",
-        data=json.dumps({"lambda": {"use_docker": False}}).encode(),
-        method="POST",
-    )
-    urllib.request.urlopen(request, timeout=10).close()
+    server, endpoint = start_moto()
     role = endpoint.client("iam").create_role(
         RoleName="lambda-role", AssumeRolePolicyDocument="{}"
     )["Role"]["Arn"]

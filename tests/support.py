@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import boto3
 from botocore.config import Config
@@ -135,6 +135,36 @@ class MotoEndpoint:
             aws_access_key_id="AKIAFAKEFAKEFAKEFAKE",
             aws_secret_access_key=FAKE_SECRET,
         )
+
+
+def start_moto() -> tuple[Any, MotoEndpoint]:
+    """moto's server on a free loopback port, its Lambda set to run no Docker (it echoes)."""
+    import urllib.request
+
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    _, port = server.get_host_and_port()
+    endpoint = MotoEndpoint(f"http://127.0.0.1:{port}")
+    request = urllib.request.Request(
+        f"{endpoint.url}/moto-api/config",
+        data=json.dumps({"lambda": {"use_docker": False}}).encode(),
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+    return server, endpoint
+
+
+def skip_or_fail(message: str) -> NoReturn:
+    """Real parts that cannot be had here: one loud line and a skip; with
+    LAMBDA_INVOKE_REQUIRE_E2E=1 (set by .ci/run) a failure instead."""
+    import pytest
+
+    sys.stderr.write(f"\n!!! {message}\n")
+    if os.environ.get("LAMBDA_INVOKE_REQUIRE_E2E") == "1":
+        pytest.fail(f"{message}; LAMBDA_INVOKE_REQUIRE_E2E=1 requires it", pytrace=False)
+    pytest.skip(message)
 
 
 def make_zip(source: str) -> bytes:

@@ -9,18 +9,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
-from pathlib import Path
 
 import pytest
 from endpoints import REQUIRED, STARTERS, Endpoint, Unavailable
-
-HERE = Path(__file__).parent
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if HERE in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.compat)
+from support import skip_or_fail
 
 
 @pytest.fixture(scope="session")
@@ -33,11 +25,9 @@ def compat_endpoints(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[
                 started[name] = stack.enter_context(start(logs))
             except Unavailable as error:
                 message = f"COMPATIBILITY MATRIX NOT RUN for {name}: {error}"
-                sys.stderr.write(f"\n!!! {message}\n")
                 if REQUIRED:
-                    pytest.fail(
-                        f"{message}; LAMBDA_INVOKE_REQUIRE_E2E=1 requires it", pytrace=False
-                    )
+                    skip_or_fail(message)
+                sys.stderr.write(f"\n!!! {message}\n")  # its cells are skipped, one line each
         yield started
 
 

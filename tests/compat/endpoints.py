@@ -14,15 +14,12 @@ tests/compat/node (package-lock.json); scripts/lib.sh's setup_compat installs bo
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -233,22 +230,10 @@ def serverless_offline(logs: Path) -> Iterator[Endpoint]:
 
 @contextmanager
 def moto(logs: Path) -> Iterator[Endpoint]:
-    from moto.server import ThreadedMotoServer
+    from support import make_zip, start_moto
 
-    sys.path.insert(0, str(HERE.parent))
-    from support import MotoEndpoint, make_zip
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
+    server, endpoint = start_moto()
     try:
-        _, port = server.get_host_and_port()
-        endpoint = MotoEndpoint(f"http://127.0.0.1:{port}")
-        request = urllib.request.Request(
-            f"{endpoint.url}/moto-api/config",
-            data=json.dumps({"lambda": {"use_docker": False}}).encode(),
-            method="POST",
-        )
-        urllib.request.urlopen(request, timeout=10).close()
         role = endpoint.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument="{}")
         endpoint.client().create_function(
             FunctionName="compat",

@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
-from endpoints import NODE_DIR, REQUIRED, SERVERLESS_ENV, Unavailable, serverless_binary
-from support import cli_command, run_command, sandbox_env
+from endpoints import NODE_DIR, SERVERLESS_ENV, Unavailable, serverless_binary
+from support import cli_command, run_command, sandbox_env, skip_or_fail
 
 pytestmark = pytest.mark.compat
 SERVICE = Path(__file__).parent / "parity"
@@ -25,16 +24,9 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         serverless_binary()
     except Unavailable as error:
-        message = f"SERVERLESS PARITY NOT CHECKED: {error}"
-        sys.stderr.write(f"\n!!! {message}\n")
-        if REQUIRED:
-            pytest.fail(f"{message}; LAMBDA_INVOKE_REQUIRE_E2E=1 requires it", pytrace=False)
-        pytest.skip(message)
+        skip_or_fail(f"SERVERLESS PARITY NOT CHECKED: {error}")
     if not shutil.which("python3.11"):  # serverless runs python3.X handlers by that name
-        message = "SERVERLESS PARITY NOT CHECKED: python3.11 is not on PATH"
-        if REQUIRED:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        skip_or_fail("SERVERLESS PARITY NOT CHECKED: python3.11 is not on PATH")
     folder = tmp_path_factory.mktemp("parity")
     shutil.copytree(SERVICE, folder, dirs_exist_ok=True)
     (folder / "node_modules").symlink_to(NODE_DIR / "node_modules")

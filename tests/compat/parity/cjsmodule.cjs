@@ -1,11 +1,4 @@
-// The same handler as handler.js, as a CommonJS .cjs file.
+// The handler of handler.js, loaded from a CommonJS .cjs file (its own resolution path).
 "use strict";
 
-const KEYS = ["FROM_PROVIDER", "NULL_VAR", "DROPPED_BY_FUNCTION", "EMPTY_E", "SET_E", "IS_LOCAL"];
-
-exports.report = async (event, context) => ({
-  event,
-  env: Object.fromEntries(KEYS.map((key) => [key, key in process.env ? process.env[key] : "<unset>"])),
-  clientContext: context.clientContext === undefined ? "<undefined>" : JSON.stringify(context.clientContext),
-  custom: context.custom === undefined ? "<undefined>" : JSON.stringify(context.custom),
-});
+module.exports = require("./handler.js");
