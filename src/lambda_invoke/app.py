@@ -15,6 +15,7 @@ from lambda_invoke.settings import Settings
 
 if TYPE_CHECKING:
     from lambda_invoke.aws import Connections
+    from lambda_invoke.runner import RunnerLayout
     from lambda_invoke.suite import SuiteSettings
 
 #: A payload larger than this does not go into step outputs (GitHub allows 1 MB per
@@ -55,7 +56,9 @@ def run(
         )
     checks = run_checks(settings.checks, result)
     fits = not in_actions or len(result.payload) <= PAYLOAD_OUTPUT_LIMIT
-    payload_file = _write_payload(settings, result, spill=not fits or bool(result.incomplete))
+    written = _write_payload(settings, result, spill=not fits or bool(result.incomplete))
+    # the path the next step opens (on the runner's host, when we run in its container)
+    payload_file = for_host(written, settings.runner)
     document = build_document(result, checks, payload_file=payload_file, payload_in_outputs=fits)
     if not fits:
         reporter.warn(
@@ -115,16 +118,35 @@ def _write_payload(settings: Settings, result: InvokeResult, *, spill: bool) -> 
     """Write the payload to output-file, or to a spill file when it is too large for outputs."""
     path = settings.output_file
     if path is None and spill:
-        os.makedirs(SPILL_DIRECTORY, exist_ok=True)
+        make_spill_folder(settings.runner)
         name = result.request_id or str(os.getpid())
         path = os.path.join(SPILL_DIRECTORY, f"payload-{name}.json")
     if path is None:
         return None
-    write_payload(path, result.payload)
+    write_payload(path, result.payload, settings.runner)
     return path
 
 
-def write_payload(path: str, payload: bytes) -> None:
+def make_spill_folder(runner: RunnerLayout | None) -> None:
+    """The folder for payloads too large for outputs; it ignores itself (git status stays
+    clean) and, in the runner's container, belongs to the workspace's owner."""
+    try:
+        os.makedirs(SPILL_DIRECTORY, exist_ok=True)
+        ignore = os.path.join(SPILL_DIRECTORY, ".gitignore")
+        if not os.path.exists(ignore):
+            with open(ignore, "w", encoding="utf-8") as handle:
+                handle.write("# lambda-invoke: payloads too large for step outputs\n*\n")
+    except OSError as error:
+        raise LambdaInvokeError(
+            f"invoked, but cannot make the folder '{SPILL_DIRECTORY}' for the payload: "
+            f"{error.strerror}"
+        ) from None
+    if runner is not None:
+        runner.give_to_workspace_owner(SPILL_DIRECTORY)
+        runner.give_to_workspace_owner(ignore)
+
+
+def write_payload(path: str, payload: bytes, runner: RunnerLayout | None = None) -> None:
     try:
         with open(path, "wb") as handle:
             handle.write(payload)
@@ -132,6 +154,13 @@ def write_payload(path: str, payload: bytes) -> None:
         raise LambdaInvokeError(
             f"invoked, but cannot write the payload to '{path}': {error.strerror}"
         ) from None
+    if runner is not None:
+        runner.give_to_workspace_owner(path)
+
+
+def for_host(path: str | None, runner: RunnerLayout | None) -> str | None:
+    """``path`` as the next step sees it (unchanged outside the runner's container)."""
+    return runner.for_host(path) if runner is not None and path else path
 
 
 def run_suite(
@@ -176,6 +205,9 @@ def run_suite(
                 handle.write(suites.junit_xml(results, seconds))
         except OSError as error:
             reporter.fail(f"cannot write junit-file '{suite.junit_file}': {error.strerror}")
+        else:
+            if suite.runner is not None:
+                suite.runner.give_to_workspace_owner(suite.junit_file)
     results_text, with_payloads = suites.results_json(results)
     if not with_payloads:
         reporter.warn(

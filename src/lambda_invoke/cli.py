@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -27,6 +29,14 @@ Every option can also come from the environment as INPUT_<NAME> (INPUT_FUNCTION-
 INPUT_FUNCTION_NAME), as GitHub passes action inputs. Exit codes: 0 ok, 1 function error
 or failed assertion, 2 invalid input (nothing invoked), 3 AWS or network error.
 """
+
+
+class Interrupted(BaseException):
+    """SIGTERM (docker stop, the runner's second signal when a job is cancelled)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Interrupted
 
 
 class _Parser(argparse.ArgumentParser):
@@ -131,6 +141,11 @@ def main(
     in_actions = environ.get("GITHUB_ACTIONS") == "true"
     args_list = list(sys.argv[1:] if argv is None else argv)
     reporter = _reporter(environ, stdout, stderr, in_actions)
+    endpoint = None
+    if threading.current_thread() is threading.main_thread():
+        # As PID 1 in a container a signal without a handler is ignored: handle SIGTERM
+        # as SIGINT is (KeyboardInterrupt), with one line and the exit code 143.
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         parser = build_parser()
         args = parser.parse_args(_subcommand(args_list, parser))
@@ -139,7 +154,7 @@ def main(
         options = _invoke_options(environ, invoke_options)
         from lambda_invoke.invoke import EndpointState
 
-        options.setdefault("endpoint", EndpointState(warn=reporter.warn))
+        endpoint = options.setdefault("endpoint", EndpointState(warn=reporter.warn))
         from lambda_invoke.aws import Connections
 
         connections = Connections(environ, say=reporter.say, mask=reporter.mask)
@@ -169,9 +184,10 @@ def main(
     except LambdaInvokeError as error:
         reporter.fail(str(error))
         return error.exit_code
-    except KeyboardInterrupt:
-        reporter.fail("interrupted")
-        return 130
+    except (KeyboardInterrupt, Interrupted) as stop:
+        return _interrupted(
+            "SIGTERM" if isinstance(stop, Interrupted) else "SIGINT", endpoint, reporter
+        )
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_AWS
@@ -182,6 +198,26 @@ def main(
 
 SUBCOMMANDS = ("local", "suite")
 _BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "1", "0"})
+
+
+def _interrupted(name: str, endpoint: Any, reporter: ActionsReporter | ConsoleReporter) -> int:
+    """One line saying what a stop means for the function, then exit 130 (SIGINT) or 143."""
+    code = 130 if name == "SIGINT" else 143
+    waiting = endpoint.waiting_for() if endpoint is not None else []
+    if waiting:
+        reporter.fail(
+            f"stopped ({name}) while waiting for {', '.join(waiting)} to answer: the request "
+            "was sent and the function may still be running (its request id comes with the "
+            "answer, which will not be read)"
+        )
+    else:
+        reporter.fail(f"stopped ({name}); no request was waiting for an answer")
+    if any(thread.name.startswith("case") for thread in threading.enumerate()):
+        # a suite's cases still blocked in their calls would keep the process alive
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 def _subcommand(args: list[str], parser: argparse.ArgumentParser) -> list[str]:

@@ -161,6 +161,32 @@ class EndpointState:
         self.warn = warn
         self.log_tail_refused = False
         self._lock = threading.Lock()
+        self._waiting: dict[str, int] = {}  # function -> requests sent, not yet answered
+        self._stopped: set[str] = set()  # stopped while waiting for these
+
+    @contextmanager
+    def sent(self, function: str) -> Iterator[None]:
+        """While the body runs, a request to ``function`` was sent and has no answer."""
+        with self._lock:
+            self._waiting[function] = self._waiting.get(function, 0) + 1
+        try:
+            yield
+        except Exception:
+            raise
+        except BaseException:  # stopped (a signal) while waiting: remember it for the line
+            with self._lock:
+                self._stopped.add(function)
+            raise
+        finally:
+            with self._lock:
+                self._waiting[function] -= 1
+                if not self._waiting[function]:
+                    del self._waiting[function]
+
+    def waiting_for(self) -> list[str]:
+        """The functions that were sent a request and have not answered yet."""
+        with self._lock:
+            return sorted(set(self._waiting) | self._stopped)
 
     def refused_log_tail(self, message: str) -> None:
         with self._lock:
@@ -232,7 +258,7 @@ def invoke(
         attempt += 1
         request = build_request(settings, log_tail_refused=endpoint.log_tail_refused)
         try:
-            with _progress(say, progress_interval, f"{target} to answer"):
+            with endpoint.sent(target), _progress(say, progress_interval, f"{target} to answer"):
                 if settings.invoke_mode == "stream":
                     response = client.invoke_with_response_stream(**request)
                     return _streamed(response, on_chunk, attempt, request)

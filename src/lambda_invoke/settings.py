@@ -19,6 +19,7 @@ from lambda_invoke.interface import DEFAULTS
 
 if TYPE_CHECKING:
     from lambda_invoke.assertions import Check
+    from lambda_invoke.runner import RunnerLayout
     from lambda_invoke.serverless import ServerlessFunction
 
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
@@ -112,6 +113,8 @@ class Settings:
     invoke_mode: str = "buffered"
     tenant_id: str | None = None
     durable_execution_name: str | None = None
+    #: GitHub's runner started us as a Docker action: its folders on both sides
+    runner: RunnerLayout | None = None
 
     @property
     def function_name(self) -> str:
@@ -134,6 +137,9 @@ def load_settings(
         return values.get(name, DEFAULTS[name]).strip()
 
     environ = environ or {}
+    from lambda_invoke.runner import detect
+
+    runner = detect(environ)
     warnings: list[str] = []
     local = parse_bool("local", get("local"))
     region = get("region") or None
@@ -185,6 +191,8 @@ def load_settings(
             "durable-execution-name", "DurableExecutionName", durable_name, operation
         )
     log_type = _choice("log-type", get("log-type"), LOG_TYPES)
+    for name in ("payload-file", "context-path", "payload"):
+        check_reachable(name, _file_of(name, get(name)), runner)
     payload, source = _load_payload(values.get("payload", ""), values.get("payload-file", ""), raw)
     if payload is not None:
         limit = MAX_EVENT_PAYLOAD if invocation_type == "Event" else MAX_SYNC_PAYLOAD
@@ -215,6 +223,7 @@ def load_settings(
     client_context, context = _client_context(get("client-context"), get("context-path"))
     output_file = get("output-file") or None
     if output_file is not None:
+        check_reachable("output-file", output_file, runner)
         check_output_path("output-file", output_file)
 
     return Settings(
@@ -253,6 +262,7 @@ def load_settings(
         invoke_mode=invoke_mode,
         tenant_id=tenant_id,
         durable_execution_name=durable_name,
+        runner=runner,
     )
 
 
@@ -483,6 +493,23 @@ def _check_qualifier(input_name: str, qualifier: str) -> None:
         raise InputError(
             input_name, f"'{qualifier}' is not a version or alias (letters, digits, - and _)"
         )
+
+
+def _file_of(name: str, value: str) -> str:
+    """The file a path input names ("" when it names none)."""
+    if name != "payload":
+        return "" if value == "-" else value
+    for prefix in ("fileb://", "file://"):
+        if value.startswith(prefix):
+            return value[len(prefix) :]
+    return ""
+
+
+def check_reachable(name: str, path: str, runner: RunnerLayout | None) -> None:
+    """In the runner's Docker layout, a path must be inside a folder mounted here."""
+    problem = runner.unreachable(path) if runner is not None and path else None
+    if problem:
+        raise InputError(name, problem)
 
 
 def check_output_path(name: str, path: str) -> None:

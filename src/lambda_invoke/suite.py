@@ -23,6 +23,7 @@ from lambda_invoke.errors import InputError, LambdaInvokeError
 from lambda_invoke.interface import INPUT_NAMES, SUITE_INPUTS
 from lambda_invoke.invoke import InvokeResult
 from lambda_invoke.result import check_values, function_error_line, run_checks
+from lambda_invoke.runner import RunnerLayout
 from lambda_invoke.settings import Settings, load_settings
 
 CASE_INPUTS = tuple(name for name in INPUT_NAMES if name not in SUITE_INPUTS)
@@ -55,6 +56,7 @@ class SuiteSettings:
     fail_fast: bool
     junit_file: str | None
     summary: bool
+    runner: RunnerLayout | None = None  # GitHub's runner started us as a Docker action
 
 
 @dataclass
@@ -97,7 +99,12 @@ def load_suite_settings(
 ) -> SuiteSettings:
     """The suite input and the run's other inputs (defaults for every case), validated."""
     from lambda_invoke.interface import DEFAULTS
-    from lambda_invoke.settings import check_output_path, parse_bool, parse_number
+    from lambda_invoke.settings import (
+        check_output_path,
+        check_reachable,
+        parse_bool,
+        parse_number,
+    )
 
     def get(name: str) -> str:
         return values.get(name, DEFAULTS[name]).strip()
@@ -109,13 +116,19 @@ def load_suite_settings(
         raise InputError("max-concurrency", f"at most {MAX_CONCURRENCY}, got {max_concurrency}")
     fail_fast = parse_bool("fail-fast", get("fail-fast"))
     summary = parse_bool("summary", get("summary"))
+    from lambda_invoke.runner import detect
+
+    runner = detect(environ)
     junit_file = get("junit-file") or None
     if junit_file is not None:
+        check_reachable("junit-file", junit_file, runner)
         check_output_path("junit-file", junit_file)
     text, source = _suite_text(values["suite"])
     base = {name: value for name, value in values.items() if name in CASE_INPUTS}
     cases = load_suite(text, base=base, environ=environ, profile=profile)
-    return SuiteSettings(source, tuple(cases), max_concurrency, fail_fast, junit_file, summary)
+    return SuiteSettings(
+        source, tuple(cases), max_concurrency, fail_fast, junit_file, summary, runner
+    )
 
 
 def _suite_text(value: str) -> tuple[str, str]:
@@ -339,9 +352,14 @@ def execute_cases(
             on_done(slot)
 
     workers = max(1, min(max_concurrency, len(results)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="case") as executor:
+    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="case")
+    try:
         for future in [executor.submit(run_one, slot) for slot in results]:
             future.result()
+    except BaseException:  # stopped (a signal): do not wait for cases still in their calls
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown()
     return results
 
 
@@ -359,7 +377,7 @@ def _execute(
     result = call_function(settings, pool.get, say=say, options=options)
     slot.result = result
     if settings.output_file:
-        write_payload(settings.output_file, result.payload)
+        write_payload(settings.output_file, result.payload, settings.runner)
     slot.checks = run_checks(settings.checks, result)
     if result.incomplete:
         slot.problems.append(f"{result.incomplete}: the function may have run; not retried")
