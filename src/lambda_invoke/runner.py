@@ -81,18 +81,20 @@ class RunnerLayout:
         return (self.workspace, *mounted)
 
     def give_to_workspace_owner(self, path: str) -> None:
-        """Make a file or folder we created in the workspace the workspace owner's (we run
-        as root; the next step as the runner's user must overwrite and delete it)."""
+        """Make a file or folder we created in a mounted folder (the workspace, the runner's
+        temp) belong to that folder's owner: we run as root, and the next step, as the
+        runner's user, must overwrite and delete it."""
         if os.geteuid() != 0:
             return
         absolute = posixpath.normpath(posixpath.join(os.getcwd(), path))
-        if not _inside(absolute, self.workspace):
-            return
-        try:
-            owner = os.stat(self.workspace)
-            os.chown(absolute, owner.st_uid, owner.st_gid)
-        except OSError:  # a file system without owners: nothing to give
-            return
+        for folder in self._container_folders():
+            if _inside(absolute, folder):
+                try:
+                    owner = os.stat(folder)
+                    os.chown(absolute, owner.st_uid, owner.st_gid)
+                except OSError:  # a file system without owners: nothing to give
+                    pass
+                return
 
 
 def detect(environ: Mapping[str, str]) -> RunnerLayout | None:
