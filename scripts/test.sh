@@ -20,6 +20,7 @@ run check-jsonschema --schemafile schema/suite.schema.json examples/*/smoke.yml
 run actionlint
 # The injection workflow's control step uses set-output on purpose (it proves act acts on it).
 run actionlint -ignore 'workflow command "set-output" was deprecated' tests/e2e/workflows/*.yml
+run zizmor --offline --quiet .github/workflows/ tests/e2e/workflows/
 run hadolint Dockerfile
 run shellcheck scripts/*.sh .ci/run
 echo "== bash scripts/demo.sh (the README's first command)" >&2
