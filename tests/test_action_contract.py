@@ -105,6 +105,20 @@ def test_action_inputs_and_suite_schema_are_what_the_sync_script_writes() -> Non
     action_text = (ROOT / "action.yml").read_text()
     assert sync.action_yml(action_text) == action_text, "run python scripts/sync_interface.py"
     assert sync.SCHEMA.read_text() == sync.schema_text(), "run python scripts/sync_interface.py"
+    composite = sync.COMPOSITE.read_text()
+    assert composite == sync.composite_yml(action_text), "run python scripts/sync_interface.py"
+
+
+def test_the_composite_action_has_the_docker_actions_inputs_and_outputs() -> None:
+    docker = yaml.safe_load((ROOT / "action.yml").read_text())
+    composite = yaml.safe_load((ROOT / "cli" / "action.yml").read_text())
+    assert composite["inputs"] == docker["inputs"]
+    assert list(composite["outputs"]) == list(docker["outputs"])
+    assert composite["runs"]["using"] == "composite"
+    run_step = composite["runs"]["steps"][-1]
+    assert {f"INPUT_{name.upper().replace('-', '_')}" for name in docker["inputs"]} <= set(
+        run_step["env"]
+    )
 
 
 def test_suite_schema_accepts_the_example_and_knows_every_case_field() -> None:

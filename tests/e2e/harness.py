@@ -170,15 +170,16 @@ def _has_image(engine: Engine, reference: str) -> bool:
     return engine.docker("image", "inspect", reference, timeout=60).returncode == 0
 
 
-def base_image(engine: Engine) -> str:
+def base_image(engine: Engine, arch: str = "amd64") -> str:
     """The Dockerfile's base when it can be had, else the cached or freshly built stand-in."""
     real = dockerfile_base()
-    if _has_image(engine, real):
+    if arch == "amd64" and _has_image(engine, real):
         return real
     with contextlib.suppress(subprocess.TimeoutExpired):
-        if engine.docker("pull", real, timeout=60).returncode == 0:
+        if engine.docker("pull", "--platform", f"linux/{arch}", real, timeout=60).returncode == 0:
             return real
-    digest = hashlib.sha256(STANDIN_RECIPE.encode()).hexdigest()[:12]
+    recipe = STANDIN_RECIPE if arch == "amd64" else f"{STANDIN_RECIPE}; --arch={arch}"
+    digest = hashlib.sha256(recipe.encode()).hexdigest()[:12]
     tag = f"lambda-invoke-standin:{digest}"
     if _has_image(engine, tag):
         return tag
@@ -189,8 +190,8 @@ def base_image(engine: Engine) -> str:
             engine, tag
         ):
             return tag
-    log(f"{real} cannot be pulled here: building the stand-in {tag} with debootstrap")
-    _build_standin(engine, tag)
+    log(f"{real} cannot be pulled here: building the {arch} stand-in {tag} with debootstrap")
+    _build_standin(engine, tag, arch)
     CACHE.mkdir(parents=True, exist_ok=True)
     partial = tarball.with_suffix(".partial")
     if engine.docker("save", "--output", str(partial), tag).returncode == 0:
@@ -198,14 +199,17 @@ def base_image(engine: Engine) -> str:
     return tag
 
 
-def _build_standin(engine: Engine, tag: str) -> None:
+def _build_standin(engine: Engine, tag: str, arch: str = "amd64") -> None:
     if not shutil.which("debootstrap"):
         _apt_install("debootstrap")
+    if arch != "amd64":
+        ensure_emulation(arch)
     rootfs = Path(tempfile.mkdtemp(prefix="li-rootfs-"))
     try:
         done = _run(
             [
                 "debootstrap",
+                f"--arch={arch}",
                 "--variant=minbase",
                 "--include=python3,python3-pip,ca-certificates",
                 "bookworm",
@@ -226,6 +230,8 @@ def _build_standin(engine: Engine, tag: str) -> None:
             [
                 "docker",
                 "import",
+                "--platform",
+                f"linux/{arch}",
                 "-c",
                 "ENV PIP_BREAK_SYSTEM_PACKAGES=1 PIP_CERT=/etc/ssl/certs/ca-certificates.crt",
                 "-c",
@@ -247,9 +253,13 @@ def _build_standin(engine: Engine, tag: str) -> None:
         shutil.rmtree(rootfs, ignore_errors=True)
 
 
-def build_action_image(engine: Engine, base: str, tag: str = ACTION_IMAGE) -> str:
+def build_action_image(
+    engine: Engine, base: str, tag: str = ACTION_IMAGE, arch: str | None = None
+) -> str:
     """docker build of the real Dockerfile, only BASE_IMAGE swapped, network of the host."""
     args = ["build", "--network", "host", "--tag", tag]
+    if arch is not None:
+        args += ["--platform", f"linux/{arch}"]
     if base != dockerfile_base():
         args += ["--build-arg", f"BASE_IMAGE={base}"]
     started = time.monotonic()
@@ -258,6 +268,24 @@ def build_action_image(engine: Engine, base: str, tag: str = ACTION_IMAGE) -> st
         raise RuntimeError(f"docker build failed:\n{done.stderr[-3000:]}")
     log(f"built {tag} from the Dockerfile on {base} in {time.monotonic() - started:.1f} s")
     return tag
+
+
+QEMU = {"arm64": "aarch64"}
+
+
+def ensure_emulation(arch: str) -> None:
+    """Run ``arch`` binaries here: Debian's qemu-user-static, registered with binfmt_misc."""
+    name = QEMU[arch]
+    entry = Path(f"/proc/sys/fs/binfmt_misc/qemu-{name}")
+    if entry.exists():
+        return
+    if not shutil.which(f"qemu-{name}-static") or not shutil.which("update-binfmts"):
+        _apt_install("qemu-user-static", "binfmt-support")
+    if not Path("/proc/sys/fs/binfmt_misc/register").exists():
+        _run(["mount", "-t", "binfmt_misc", "binfmt_misc", "/proc/sys/fs/binfmt_misc"])
+    _run(["update-binfmts", "--enable", f"qemu-{name}"])
+    if not entry.exists():
+        raise EngineUnavailable(f"cannot register qemu-{name} with binfmt_misc (needs root)")
 
 
 def image_size_mb(engine: Engine, tag: str) -> float:

@@ -67,6 +67,10 @@ def act(engine: Engine, action_image: str, tmp_path: Path):  # type: ignore[no-u
     )
     for folder in ("scripts", "examples", ".github"):  # for the repository's own workflow
         shutil.copytree(ROOT / folder, workspace / folder)
+    for folder in ("cli", "src", "requirements"):  # for the composite action (a pip install)
+        shutil.copytree(ROOT / folder, workspace / folder, ignore=shutil.ignore_patterns("*.pyc"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, workspace / name)
     git = ["git", "-c", "user.name=e2e", "-c", "user.email=e2e@localhost"]
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "e2e"]):
         subprocess.run([*git, *command], cwd=workspace, check=True, capture_output=True)
@@ -192,3 +196,14 @@ def test_the_repository_workflow_test_action(act) -> None:  # type: ignore[no-un
     assert "outputs ok" in run.output
     assert "function error detected as expected" in run.output
     assert "suite outputs ok" in run.output
+
+
+def test_the_composite_action_gives_the_same_outputs(act) -> None:  # type: ignore[no-untyped-def]
+    """cli/action.yml (macOS and Windows runners): the package on the runner's Python."""
+    answer = Answer(body=MULTILINE.encode(), headers={"X-Amz-Executed-Version": "1"})
+    run = act("composite.yml", answer)
+    assert run.code == 0, run.output[-3000:]
+    assert run.read("payload") == MULTILINE
+    assert run.read("status-code") == "200"
+    assert [c["passed"] for c in json.loads(run.read("assertions"))] == [True, True]
+    assert json.loads(run.read("result"))["executed-version"] == "1"
