@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
 import shutil
 import subprocess
+import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -178,7 +180,7 @@ def base_image(engine: Engine, arch: str = "amd64") -> str:
     with contextlib.suppress(subprocess.TimeoutExpired):
         if engine.docker("pull", "--platform", f"linux/{arch}", real, timeout=60).returncode == 0:
             return real
-    recipe = STANDIN_RECIPE if arch == "amd64" else f"{STANDIN_RECIPE}; --arch={arch}"
+    recipe = STANDIN_RECIPE if arch == "amd64" else f"{STANDIN_RECIPE}; --arch={arch}; recorded"
     digest = hashlib.sha256(recipe.encode()).hexdigest()[:12]
     tag = f"lambda-invoke-standin:{digest}"
     if _has_image(engine, tag):
@@ -230,8 +232,6 @@ def _build_standin(engine: Engine, tag: str, arch: str = "amd64") -> None:
             [
                 "docker",
                 "import",
-                "--platform",
-                f"linux/{arch}",
                 "-c",
                 "ENV PIP_BREAK_SYSTEM_PACKAGES=1 PIP_CERT=/etc/ssl/certs/ca-certificates.crt",
                 "-c",
@@ -249,6 +249,7 @@ def _build_standin(engine: Engine, tag: str, arch: str = "amd64") -> None:
         tar.wait(timeout=60)
         if imported.returncode != 0:
             raise EngineUnavailable(f"docker import failed: {imported.stderr.strip()[-400:]}")
+        record_architecture(engine, tag, arch)
     finally:
         shutil.rmtree(rootfs, ignore_errors=True)
 
@@ -256,10 +257,13 @@ def _build_standin(engine: Engine, tag: str, arch: str = "amd64") -> None:
 def build_action_image(
     engine: Engine, base: str, tag: str = ACTION_IMAGE, arch: str | None = None
 ) -> str:
-    """docker build of the real Dockerfile, only BASE_IMAGE swapped, network of the host."""
+    """docker build of the real Dockerfile, only BASE_IMAGE swapped, network of the host.
+
+    For another ``arch`` the base is of that architecture and its programs run under QEMU;
+    Debian's engine (20.10, legacy builder, no buildx) records the host's architecture in
+    what it builds, so the image's record is set afterwards.
+    """
     args = ["build", "--network", "host", "--tag", tag]
-    if arch is not None:
-        args += ["--platform", f"linux/{arch}"]
     if base != dockerfile_base():
         args += ["--build-arg", f"BASE_IMAGE={base}"]
     started = time.monotonic()
@@ -267,7 +271,40 @@ def build_action_image(
     if done.returncode != 0:
         raise RuntimeError(f"docker build failed:\n{done.stderr[-3000:]}")
     log(f"built {tag} from the Dockerfile on {base} in {time.monotonic() - started:.1f} s")
+    if arch is not None:
+        record_architecture(engine, tag, arch)
     return tag
+
+
+def record_architecture(engine: Engine, tag: str, arch: str) -> None:
+    """Set the architecture an image's config records (docker save, edit, docker load):
+    Debian's engine 20.10 ignores ``docker import --platform`` and records the host's."""
+    inspect = engine.docker("image", "inspect", "--format", "{{.Architecture}}", tag)
+    if inspect.stdout.strip() == arch:
+        return
+    with tempfile.TemporaryDirectory(prefix="li-arch-") as folder:
+        tree = Path(folder) / "image"
+        tarball = Path(folder) / "image.tar"
+        if engine.docker("save", "--output", str(tarball), tag).returncode != 0:
+            raise EngineUnavailable(f"docker save {tag} failed")
+        with tarfile.open(tarball) as archive:
+            archive.extractall(tree, filter="tar")
+        manifest = json.loads((tree / "manifest.json").read_text())
+        old = tree / manifest[0]["Config"]
+        config = json.loads(old.read_text())
+        config["architecture"] = arch
+        data = json.dumps(config, separators=(",", ":")).encode()
+        name = f"{hashlib.sha256(data).hexdigest()}.json"
+        old.unlink()
+        (tree / name).write_bytes(data)
+        manifest[0]["Config"] = name
+        (tree / "manifest.json").write_text(json.dumps(manifest))
+        tarball.unlink()
+        with tarfile.open(tarball, "w") as archive:
+            for entry in sorted(tree.iterdir()):
+                archive.add(entry, arcname=entry.name)
+        if engine.docker("load", "--input", str(tarball)).returncode != 0:
+            raise EngineUnavailable(f"docker load of {tag} as {arch} failed")
 
 
 QEMU = {"arm64": "aarch64"}
