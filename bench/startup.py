@@ -55,13 +55,16 @@ def process(command: list[str], env: dict[str, str]) -> Measure:
 
 
 def compressed_mb(engine: Any, image: str) -> float:
-    """The image as a registry would ship it: ``docker save | gzip -c | wc -c``."""
-    save = subprocess.Popen(["docker", "save", image], env=engine.env(), stdout=subprocess.PIPE)
-    gzip = subprocess.run(
-        ["gzip", "-c"], stdin=save.stdout, stdout=subprocess.PIPE, check=True
-    )  # the whole image fits in memory here (~300 MB)
-    save.wait()
-    return len(gzip.stdout) / 1e6
+    """The image as a registry would ship it: ``docker save | gzip -c | wc -c`` (counted
+    in the pipe: this process must not grow, or its children's peak RSS would too)."""
+    done = subprocess.run(
+        ["sh", "-c", 'docker save "$1" | gzip -c | wc -c', "sh", image],
+        env=engine.env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(done.stdout.strip()) / 1e6
 
 
 def docker_contenders(
