@@ -238,13 +238,15 @@ def test_environment_inputs_hyphen_and_underscore_forms() -> None:
 
     found = env_inputs(
         {
-            "INPUT_FUNCTION-NAME": "hyphen",
-            "INPUT_FUNCTION_NAME": "underscore",
+            "INPUT_FUNCTION-NAME": "same",
+            "INPUT_FUNCTION_NAME": "same",
             "INPUT_LOG_TYPE": "None",
             "INPUT_QUALIFIER": "   ",
         }
     )
-    assert found == {"function-name": "hyphen", "log-type": "None"}
+    assert found == {"function-name": "same", "log-type": "None"}
+    with pytest.raises(InputError, match="INPUT_FUNCTION-NAME and INPUT_FUNCTION_NAME are both"):
+        env_inputs({"INPUT_FUNCTION-NAME": "hyphen", "INPUT_FUNCTION_NAME": "underscore"})
 
 
 def test_a_parameter_the_installed_botocore_lacks_is_named_with_its_version() -> None:

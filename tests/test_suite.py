@@ -284,5 +284,5 @@ def test_load_suite_settings_reads_a_file_or_inline_yaml(tmp_path: Path) -> None
     )
     inline = load_suite_settings({"suite": "{cases: [{function-name: fn}]}"}, environ=ENV)
     assert inline.source == "inline"
-    with pytest.raises(InputError, match=r"file 'nope\.yml' not found"):
+    with pytest.raises(InputError, match=r"file 'nope\.yml' does not exist"):
         load_suite_settings({"suite": "nope.yml"}, environ=ENV)

@@ -48,6 +48,11 @@ def run(
             "the endpoint answered an Event invocation with 200: it ran the function "
             "synchronously (as the Runtime Interface Emulator does), so this is its answer"
         )
+    if result.logs_unreadable:
+        reporter.warn(
+            "the endpoint's log tail (X-Amz-Log-Result) is not base64: the logs are left out, "
+            "the rest of the answer is kept"
+        )
     if len(result.payload) > MAX_RESPONSE and not (result.function_error or result.streamed):
         reporter.warn(
             f"the answer is {len(result.payload)} bytes, over Lambda's {MAX_RESPONSE}-byte "
@@ -188,6 +193,7 @@ def run_suite(
         reporter.case_done(slot, done, total)
 
     started = time.monotonic()
+    junit_failed = False
     results = suites.execute_cases(
         suite.cases,
         client_factory=client_factory,
@@ -205,6 +211,7 @@ def run_suite(
                 handle.write(suites.junit_xml(results, seconds))
         except OSError as error:
             reporter.fail(f"cannot write junit-file '{suite.junit_file}': {error.strerror}")
+            junit_failed = True
         else:
             if suite.runner is not None:
                 suite.runner.give_to_workspace_owner(suite.junit_file)
@@ -223,4 +230,6 @@ def run_suite(
             line=f"{suites.final_line(results)} in {seconds:.1f} s",
         )
     )
-    return EXIT_OK if passed == total else EXIT_FAILED
+    if passed != total:
+        return EXIT_FAILED
+    return EXIT_AWS if junit_failed else EXIT_OK

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,15 @@ from lambda_invoke.errors import InputError
 from lambda_invoke.interface import NOT_CHECKABLE, OUTPUT_NAMES
 
 TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
+#: the time one ``matches`` search may take, and the longest pattern
+REGEX_SECONDS = 1.0
+MAX_PATTERN = 1000
+
+
+class _Undecided(Exception):
+    """A check that could not be decided (a regex over its time limit): it fails."""
+
+
 #: outputs a check may name
 CHECKABLE_OUTPUTS = tuple(name for name in OUTPUT_NAMES if name not in NOT_CHECKABLE)
 
@@ -92,9 +100,13 @@ def _expect_list(value: Any) -> str | None:
 def _expect_regex(value: Any) -> str | None:
     if not isinstance(value, str):
         return "expects a regular expression string"
+    if len(value) > MAX_PATTERN:
+        return f"has a regular expression of {len(value)} characters (at most {MAX_PATTERN})"
+    import regex  # only with a matches check: about 15 ms
+
     try:
-        re.compile(value)
-    except re.error as error:
+        regex.compile(value)
+    except regex.error as error:
         return f"has an invalid regular expression: {error}"
     return None
 
@@ -121,6 +133,7 @@ def parse_checks(text: str) -> tuple[Check, ...]:
     """Parse the ``assert`` input; any problem is an ``InputError`` naming ``assert``."""
     import yaml
 
+    from lambda_invoke.loading import Refused
     from lambda_invoke.yamltext import load_yaml
 
     try:
@@ -128,6 +141,8 @@ def parse_checks(text: str) -> tuple[Check, ...]:
     except yaml.YAMLError as error:
         problem = " ".join(str(error).split())
         raise InputError("assert", f"is not valid YAML: {problem}") from None
+    except Refused as error:
+        raise InputError("assert", str(error)) from None
     if document is None:
         return ()
     if not isinstance(document, dict):
@@ -245,7 +260,10 @@ def _run(check: Check, actual: Any, found: bool, missing: str) -> CheckResult:
         return CheckResult(check, actual, passed, reason)
     if not found:
         return CheckResult(check, actual, False, missing)
-    passed = _OPERATIONS[check.operator](actual, expected)
+    try:
+        passed = _OPERATIONS[check.operator](actual, expected)
+    except _Undecided as error:
+        return CheckResult(check, actual, False, str(error))
     reason = "" if passed else f"got {_short(actual)}"
     return CheckResult(check, actual, passed, reason)
 
@@ -285,8 +303,17 @@ def _contains(actual: Any, expected: Any) -> bool:
 
 
 def _matches(actual: Any, pattern: str) -> bool:
+    """``regex`` (the ``re`` syntax, with a time limit: ``re`` can backtrack for hours on
+    a hostile value); a search over ``REGEX_SECONDS`` fails the check and says so."""
+    import regex
+
     text = actual if isinstance(actual, str) else json.dumps(actual)
-    return re.search(pattern, text) is not None
+    try:
+        return regex.search(pattern, text, timeout=REGEX_SECONDS) is not None
+    except TimeoutError:
+        raise _Undecided(
+            f"the regular expression ran past its {REGEX_SECONDS:g} s limit on this value"
+        ) from None
 
 
 def _json_type(value: Any) -> str:

@@ -103,10 +103,14 @@ def collect_inputs(environ: Mapping[str, str], args: argparse.Namespace) -> dict
             value = "\n".join(value)
         if value is not None:
             values[spec.name] = value
-    if args.f:
-        values.setdefault(
-            "function" if _is_function_key(args.f, values) else "function-name", args.f
-        )
+    if args.f:  # the command line wins over INPUT_FUNCTION / INPUT_FUNCTION-NAME
+        key = "function" if _is_function_key(args.f, values) else "function-name"
+        other = "function-name" if key == "function" else "function"
+        given_here = getattr(args, key, None) is not None
+        if not given_here:
+            values[key] = args.f
+            if getattr(args, other, None) is None:
+                values.pop(other, None)
     if args.outfile:
         if values.get("output-file", args.outfile) != args.outfile:
             raise InputError(
@@ -288,7 +292,7 @@ def _invoke_options(environ: Mapping[str, str], options: dict[str, Any] | None) 
         from lambda_invoke.settings import parse_number
 
         options["progress_interval"] = parse_number(
-            "LAMBDA_INVOKE_PROGRESS_SECONDS", text, minimum=0, exclusive=True
+            "LAMBDA_INVOKE_PROGRESS_SECONDS", text, minimum=0, maximum=3600, exclusive=True
         )
     return options
 

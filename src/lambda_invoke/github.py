@@ -16,6 +16,18 @@ if TYPE_CHECKING:
     from lambda_invoke.assertions import CheckResult
 
 
+def inert(text: str) -> str:
+    """Text that cannot act as a legacy workflow command: the runner acts on ``##[cmd]``
+    anywhere in a line (actions/runner ActionCommand.TryParse)."""
+    return text.replace("##[", "##\u2060[")
+
+
+def inert_line(text: str) -> str:
+    """One log line that cannot act as a workflow command of either form."""
+    line = inert(" ".join(text.replace("\r", "\n").split("\n")))
+    return "\u2060" + line if line.lstrip().startswith("::") else line
+
+
 def escape_data(text: str) -> str:
     """Escape the message part of a workflow command (what the runner unescapes)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -53,7 +65,7 @@ class GitHubActions:
     def command(self, name: str, message: str, **properties: str) -> None:
         props = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
         head = f"::{name} {props}" if props else f"::{name}"
-        self.stream.write(f"{head}::{escape_data(message)}\n")
+        self.stream.write(f"{head}::{escape_data(inert(message))}\n")
         self.stream.flush()
 
     def error(self, message: str, title: str = "lambda-invoke") -> None:
@@ -63,8 +75,8 @@ class GitHubActions:
         self.command("warning", message, title=title)
 
     def line(self, text: str) -> None:
-        """A plain log line of ours; a line of ours never starts with '::'."""
-        self.stream.write(f"{text}\n")
+        """A plain log line; what it quotes (headers, values, messages) cannot act."""
+        self.stream.write(f"{inert_line(text)}\n")
         self.stream.flush()
 
     def untrusted_group(self, title: str, text: str) -> None:

@@ -188,14 +188,19 @@ def env_inputs(environ: Mapping[str, str]) -> dict[str, str]:
     ``docker run -e`` write ``INPUT_FUNCTION_NAME``. Both count; the hyphen
     form wins. Empty values count as not set (GitHub passes unset inputs as "").
     """
+    from lambda_invoke.errors import InputError
+
     found: dict[str, str] = {}
     for name in INPUT_NAMES:
         upper = name.upper()
-        for key in (f"INPUT_{upper}", f"INPUT_{upper.replace('-', '_')}"):
-            value = environ.get(key, "")
-            if value.strip():
-                found[name] = value
-                break
+        keys = dict.fromkeys((f"INPUT_{upper}", f"INPUT_{upper.replace('-', '_')}"))
+        given = {key: environ[key] for key in keys if environ.get(key, "").strip()}
+        if len(set(given.values())) > 1:
+            raise InputError(
+                name, f"{' and '.join(given)} are both set, to different values: set one"
+            )
+        if given:
+            found[name] = next(iter(given.values()))
     return found
 
 

@@ -117,6 +117,7 @@ class InvokeResult:
     #: the function error was read from the payload: the endpoint sent no X-Amz-Function-Error
     error_inferred: bool = False
     error_details: str | None = None  # InvokeComplete's ErrorDetails (streams)
+    logs_unreadable: bool = False  # X-Amz-Log-Result came but was not base64
     #: streams: why the stream is incomplete ("" when Lambda said it was complete)
     incomplete: str = ""
 
@@ -300,9 +301,9 @@ def invoke(
                 f"no answer from Lambda within read-timeout {settings.read_timeout:g} s; "
                 "the function may still be running. Not retried: a second Invoke could run it twice"
             ) from None
-        except ConnectionClosedError:
+        except ConnectionClosedError as error:
             raise AwsError(
-                "the connection closed after the request was sent; the function may have run. "
+                f"{_closed_why(error)}; the function may have run. "
                 "Not retried: a second Invoke could run it twice"
             ) from None
         except ResponseStreamingError as error:
@@ -321,6 +322,16 @@ def invoke(
         delay = backoff(attempt)
         say(f"{retry_reason}; attempt {attempt + 1} in {delay:.1f} s")
         sleep(delay)
+
+
+def _closed_why(error: Any) -> str:
+    """What ended the answer: a header over http.client's limits, or a closed connection."""
+    cause = str(getattr(error, "kwargs", {}).get("error", ""))
+    if "got more than" in cause and "header line" in cause:
+        return "the endpoint answered with a header line over 65536 bytes (the HTTP client's limit)"
+    if "got more than" in cause and "headers" in cause:
+        return "the endpoint answered with more than 100 headers (the HTTP client's limit)"
+    return "the connection closed after the request was sent"
 
 
 def _refuses_log_tail(error: Any, request: Mapping[str, Any]) -> bool:
@@ -471,6 +482,7 @@ def _result(
     response: dict[str, Any], payload: bytes, attempts: int, request: Mapping[str, Any]
 ) -> InvokeResult:
     logs = _decode_logs(response.get("LogResult"))
+    unreadable = logs is None and response.get("LogResult") is not None
     function_error = response.get("FunctionError") or ""
     executed_version = response.get("ExecutedVersion") or None
     inferred = False
@@ -491,6 +503,7 @@ def _result(
         invocation_type=request.get("InvocationType", "RequestResponse"),
         log_type=request.get("LogType", "None"),
         error_inferred=inferred,
+        logs_unreadable=unreadable,
     )
 
 

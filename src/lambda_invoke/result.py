@@ -62,6 +62,8 @@ def absent(result: InvokeResult) -> dict[str, str]:
                 "Lambda answers)"
             )
             reasons["payload"] = "Event invocations return no payload"
+    elif result.logs_unreadable:
+        logs_reason = "the endpoint's log tail (X-Amz-Log-Result) was not base64"
     elif result.log_type != "Tail":
         logs_reason = "no log tail came back: log-type is None"
     else:

@@ -46,9 +46,9 @@ def find_config(path: str) -> Path:
     """The config file: ``path`` when given, else serverless.yml/.yaml in this directory."""
     if path:
         config = Path(path)
-        if not config.is_file():
+        if not config.exists():
             raise InputError("config", f"file '{path}' does not exist")
-        return config
+        return config  # read_file refuses a directory or a special file
     for name in DEFAULT_CONFIGS:
         if Path(name).is_file():
             return Path(name)
@@ -58,13 +58,18 @@ def find_config(path: str) -> Path:
 def load_config(config: Path) -> dict[str, Any]:
     import yaml
 
+    from lambda_invoke.loading import Refused, read_file
+    from lambda_invoke.yamltext import load_yaml
+
     try:
-        document = yaml.safe_load(config.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError("config", f"cannot read '{config}': {error}") from None
+        document = load_yaml(read_file("config", str(config)).decode("utf-8"), strict=False)
+    except UnicodeDecodeError:
+        raise InputError("config", f"'{config}' is not UTF-8 text") from None
     except yaml.YAMLError as error:
         problem = " ".join(str(error).split())
         raise InputError("config", f"'{config}' is not valid YAML: {problem}") from None
+    except Refused as error:
+        raise InputError("config", f"'{config}': {error}") from None
     if not isinstance(document, dict):
         raise InputError("config", f"'{config}' is not a serverless.yml (no mapping at the top)")
     return document
@@ -147,11 +152,19 @@ def _text(value: Any, where: str) -> str:
     return str(value)
 
 
+#: Lambda's own bounds (seconds, MB)
+_BOUNDS = {"timeout": (1.0, 900.0), "memorySize": (128.0, 10240.0)}
+
+
 def _number(value: Any, where: str) -> float:
     try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise InputError("config", f"{where} '{value}' is not a number") from None
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError("config", f"{where} '{str(value)[:40]}' is not a number") from None
+    low, high = _BOUNDS[where]
+    if not low <= number <= high:
+        raise InputError("config", f"{where} must be {low:g} to {high:g}, got {number:g}")
+    return number
 
 
 def _environment(resolver: _Resolver, path: str) -> dict[str, str | None]:

@@ -8,7 +8,6 @@ import json
 import math
 import os
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from urllib.parse import urlparse
 
 from lambda_invoke.errors import InputError
 from lambda_invoke.interface import DEFAULTS
+from lambda_invoke.loading import Refused, json_problem, parse_json, read_file, read_stdin
 
 if TYPE_CHECKING:
     from lambda_invoke.assertions import Check
@@ -32,6 +32,11 @@ MAX_CLIENT_CONTEXT = 3583
 MAX_FUNCTION_NAME = 64
 MAX_FUNCTION_REFERENCE = 170  # FunctionName of Invoke: the ARN with a qualifier
 MAX_QUALIFIER = 128
+#: upper bounds of the number inputs: Lambda runs a function 900 s at most, so an hour is
+#: more than any wait needs; attempts are for throttling and connect failures only
+MAX_SECONDS = 3600.0
+MAX_CONNECT_SECONDS = 300.0
+MAX_ATTEMPTS = 20
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -239,14 +244,28 @@ def load_settings(
         or environ.get("AWS_REGION")
         or None,
         endpoint_url=endpoint_url,
-        read_timeout=parse_number("read-timeout", get("read-timeout"), minimum=0, exclusive=True),
+        read_timeout=parse_number(
+            "read-timeout", get("read-timeout"), minimum=0, maximum=MAX_SECONDS, exclusive=True
+        ),
         connect_timeout=parse_number(
-            "connect-timeout", get("connect-timeout"), minimum=0, exclusive=True
+            "connect-timeout",
+            get("connect-timeout"),
+            minimum=0,
+            maximum=MAX_CONNECT_SECONDS,
+            exclusive=True,
         ),
         max_attempts=int(
-            parse_number("max-attempts", get("max-attempts"), minimum=1, integer=True)
+            parse_number(
+                "max-attempts",
+                get("max-attempts"),
+                minimum=1,
+                maximum=MAX_ATTEMPTS,
+                integer=True,
+            )
         ),
-        wait_timeout=parse_number("wait-timeout", get("wait-timeout"), minimum=0),
+        wait_timeout=parse_number(
+            "wait-timeout", get("wait-timeout"), minimum=0, maximum=MAX_SECONDS
+        ),
         checks=checks,
         fail_on_function_error=parse_bool("fail-on-function-error", get("fail-on-function-error")),
         output_file=output_file,
@@ -313,11 +332,13 @@ def _role(get: Any) -> RoleSettings | None:
         )
     duration = int(
         parse_number(
-            "role-duration-seconds", get("role-duration-seconds"), minimum=900, integer=True
+            "role-duration-seconds",
+            get("role-duration-seconds"),
+            minimum=900,
+            maximum=43200,  # 12 hours: STS's limit
+            integer=True,
         )
     )
-    if duration > 43200:
-        raise InputError("role-duration-seconds", f"at most 43200 (12 hours), got {duration}")
     audience = get("audience")
     if not audience:
         raise InputError("audience", "must not be empty")
@@ -515,8 +536,10 @@ def check_reachable(name: str, path: str, runner: RunnerLayout | None) -> None:
 def check_output_path(name: str, path: str) -> None:
     """A file we will write after invoking: its directory must exist now."""
     parent = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path) or not os.path.isdir(parent):
-        raise InputError(name, f"cannot write '{path}': no such directory")
+    if os.path.isdir(path):
+        raise InputError(name, f"cannot write '{path}': it is a directory")
+    if not os.path.isdir(parent):
+        raise InputError(name, f"cannot write '{path}': no such directory ({parent})")
 
 
 def parse_bool(name: str, text: str) -> bool:
@@ -529,8 +552,17 @@ def parse_bool(name: str, text: str) -> bool:
 
 
 def parse_number(
-    name: str, text: str, *, minimum: float, exclusive: bool = False, integer: bool = False
+    name: str,
+    text: str,
+    *,
+    minimum: float,
+    maximum: float,
+    exclusive: bool = False,
+    integer: bool = False,
 ) -> float:
+    """A number within [minimum, maximum] (both named in the message)."""
+    if len(text) > 30:  # no number we take is that long; int() of a huge text is slow
+        raise InputError(name, f"expected a number, got {len(text)} characters")
     try:
         value = int(text) if integer else float(text)
     except ValueError:
@@ -541,6 +573,8 @@ def parse_number(
     if value < minimum or (exclusive and value == minimum):
         relation = "more than" if exclusive else "at least"
         raise InputError(name, f"must be {relation} {minimum:g}, got '{text}'")
+    if value > maximum:
+        raise InputError(name, f"must be at most {maximum:g}, got '{text}'")
     return value
 
 
@@ -558,7 +592,7 @@ def _load_payload(payload: str, payload_file: str, raw: bool) -> tuple[bytes | N
     if payload_file.strip():
         path = payload_file.strip()
         if path == "-":
-            return _encode_payload("payload-file", sys.stdin.buffer.read(), raw), "payload-file"
+            return _encode_payload("payload-file", read_stdin("payload-file"), raw), "payload-file"
         return _encode_payload(
             "payload-file", _read_file("payload-file", path), raw
         ), "payload-file"
@@ -573,13 +607,7 @@ def _load_payload(payload: str, payload_file: str, raw: bool) -> tuple[bytes | N
 
 
 def _read_file(name: str, path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise InputError(name, f"file '{path}' does not exist") from None
-    except OSError as error:
-        raise InputError(name, f"cannot read '{path}': {error.strerror}") from None
+    return read_file(name, path)
 
 
 def _encode_payload(name: str, data: bytes, raw: bool) -> bytes:
@@ -592,26 +620,36 @@ def _encode_payload(name: str, data: bytes, raw: bool) -> bytes:
     if raw:
         return json.dumps(text).encode("utf-8")
     try:
-        json.loads(text)
+        parse_json(text)
         return data
+    except Refused as error:
+        raise InputError(name, str(error)) from None
     except ValueError as error:
-        json_error = f"{error.msg} at line {error.lineno} column {error.colno}"  # type: ignore[attr-defined]
-    document = _yaml_collection(text)  # imported only when the payload is not JSON
+        json_error = json_problem(error)
+    document, yaml_error = _yaml_collection(name, text)  # only when the payload is not JSON
     if document is not None:
-        return json.dumps(document, default=str).encode("utf-8")
+        try:
+            return json.dumps(document, default=str, allow_nan=False).encode("utf-8")
+        except ValueError:
+            raise InputError(name, "holds NaN or Infinity, which Lambda rejects") from None
+    if yaml_error:
+        raise InputError(name, f"is neither JSON ({json_error}) nor YAML ({yaml_error})")
     raise InputError(name, f"is not valid JSON ({json_error}); set raw to send text as a string")
 
 
-def _yaml_collection(text: str) -> object | None:
+def _yaml_collection(name: str, text: str) -> tuple[object | None, str]:
+    """The payload as YAML, when it is a mapping or a list; else why not (or "")."""
     import yaml
 
     from lambda_invoke.yamltext import load_yaml
 
     try:
         document = load_yaml(text)
-    except yaml.YAMLError:
-        return None
-    return document if isinstance(document, (dict, list)) else None
+    except yaml.YAMLError as error:
+        return None, " ".join(str(error).split())[:300]
+    except Refused as error:
+        raise InputError(name, str(error)) from None
+    return (document, "") if isinstance(document, (dict, list)) else (None, "")
 
 
 def _client_context(text: str, path: str) -> tuple[str | None, dict[str, Any] | None]:
@@ -631,9 +669,9 @@ def _client_context(text: str, path: str) -> tuple[str | None, dict[str, Any] | 
         return None, None
     if text.startswith("{"):
         try:
-            document = json.loads(text)
+            document = parse_json(text)
         except ValueError as error:
-            raise InputError(name, f"is not valid JSON: {error}") from None
+            raise InputError(name, f"is not valid JSON: {json_problem(error)}") from None
         if not isinstance(document, dict):
             raise InputError(name, "must be a JSON object")
         mapping = document
@@ -645,7 +683,7 @@ def _client_context(text: str, path: str) -> tuple[str | None, dict[str, Any] | 
             raise InputError(name, "is neither a JSON object nor base64 text") from None
         encoded = text
         try:
-            document = json.loads(decoded)
+            document = parse_json(decoded)
             mapping = document if isinstance(document, dict) else None
         except ValueError:
             mapping = None

@@ -110,10 +110,14 @@ def load_suite_settings(
         return values.get(name, DEFAULTS[name]).strip()
 
     max_concurrency = int(
-        parse_number("max-concurrency", get("max-concurrency"), minimum=1, integer=True)
+        parse_number(
+            "max-concurrency",
+            get("max-concurrency"),
+            minimum=1,
+            maximum=MAX_CONCURRENCY,
+            integer=True,
+        )
     )
-    if max_concurrency > MAX_CONCURRENCY:
-        raise InputError("max-concurrency", f"at most {MAX_CONCURRENCY}, got {max_concurrency}")
     fail_fast = parse_bool("fail-fast", get("fail-fast"))
     summary = parse_bool("summary", get("summary"))
     from lambda_invoke.runner import detect
@@ -137,17 +141,16 @@ def _suite_text(value: str) -> tuple[str, str]:
     stripped = value.strip()
     if "\n" in stripped or stripped.startswith("{") or INLINE_START.match(stripped):
         return value, "inline"
-    if stripped == "-":
-        import sys
+    from lambda_invoke.loading import read_file, read_stdin
 
-        return sys.stdin.read(), "standard input"
+    if stripped == "-":
+        data, source = read_stdin("suite"), "standard input"
+    else:
+        data, source = read_file("suite", stripped), stripped
     try:
-        with open(stripped, encoding="utf-8") as handle:
-            return handle.read(), stripped
-    except FileNotFoundError:
-        raise InputError("suite", f"file '{stripped}' not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError("suite", f"cannot read '{stripped}': {error}") from None
+        return data.decode("utf-8"), source
+    except UnicodeDecodeError:
+        raise InputError("suite", f"{source} is not UTF-8 text") from None
 
 
 def load_suite(
@@ -164,12 +167,15 @@ def load_suite(
     """
     import yaml
 
+    from lambda_invoke.loading import Refused
     from lambda_invoke.yamltext import load_yaml
 
     try:
         document = load_yaml(text)
     except yaml.YAMLError as error:
         raise InputError("suite", f"is not valid YAML: {' '.join(str(error).split())}") from None
+    except Refused as error:
+        raise InputError("suite", str(error)) from None
     if not isinstance(document, dict) or not isinstance(document.get("cases"), list):
         raise InputError("suite", "must be a mapping with a list of cases (cases: [...])")
     unknown = sorted(str(key) for key in set(document) - {"defaults", "cases"})
@@ -244,9 +250,10 @@ def _merged_assert(earlier: Any, value: Any) -> Any:
     import yaml
 
     if isinstance(value, str):
+        from lambda_invoke.loading import Refused
         from lambda_invoke.yamltext import load_yaml
 
-        with contextlib.suppress(yaml.YAMLError):  # else load_settings names the problem
+        with contextlib.suppress(yaml.YAMLError, Refused):  # load_settings names the problem
             value = load_yaml(value)
     if isinstance(earlier, dict) and isinstance(value, dict):
         return {**earlier, **value}

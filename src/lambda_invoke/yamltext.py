@@ -1,7 +1,11 @@
-"""YAML as users write it in inputs and suite files, read strictly.
+"""YAML as users write it in inputs and suite files, read strictly and within a budget.
 
 PyYAML keeps the last of two equal keys without a word; in an ``assert`` mapping or a
 suite case that silently drops a check or an input. Here a repeated key is an error.
+Aliases make a small document stand for a huge one ("billion laughs": 342 bytes that
+expand to gigabytes once anything walks or serialises it); before anything is built the
+composed document is measured as if every alias were expanded, and refused over the
+budget, as is nesting deeper than ``loading.MAX_DEPTH``.
 Imported only by the paths that read YAML (it imports PyYAML).
 """
 
@@ -12,9 +16,25 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError
 
+from lambda_invoke.loading import MAX_DEPTH, Refused
 
-class StrictLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that refuses a key given twice in one mapping."""
+#: nodes (scalars, lists, mappings) and scalar bytes a document may expand to
+MAX_NODES = 200_000
+MAX_EXPANDED_BYTES = 16 * 1024 * 1024
+
+
+class BudgetLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that measures the composed document before building it."""
+
+    def get_single_node(self) -> Any:
+        node = super().get_single_node()
+        if node is not None:
+            check_budget(node)
+        return node
+
+
+class StrictLoader(BudgetLoader):
+    """``BudgetLoader`` that also refuses a key given twice in one mapping."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         self.flatten_mapping(node)  # merge keys (<<) may repeat a key on purpose
@@ -36,6 +56,60 @@ class StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-def load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` that rejects repeated keys (raises ``yaml.YAMLError``)."""
-    return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def check_budget(root: yaml.Node) -> None:
+    """Nodes, scalar bytes and depth of the document with every alias expanded (each
+    shared node measured once: linear in the document's own size)."""
+    measured: dict[int, tuple[int, int, int]] = {}  # node -> (nodes, bytes, depth)
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in measured:
+            continue
+        children = _children(node)
+        if not children_done:
+            if key in open_nodes:
+                raise Refused("an alias refers to the node that holds it")
+            open_nodes.add(key)
+            stack.append((node, True))
+            for child in children:
+                if id(child) in open_nodes:
+                    raise Refused("an alias refers to the node that holds it")
+                stack.append((child, False))
+            continue
+        open_nodes.discard(key)
+        nodes = 1 + sum(measured[id(child)][0] for child in children)
+        size = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+        size += sum(measured[id(child)][1] for child in children)
+        depth = 1 + max((measured[id(child)][2] for child in children), default=0)
+        if nodes > MAX_NODES:
+            raise Refused(f"its aliases expand to more than {MAX_NODES} values")
+        if size > MAX_EXPANDED_BYTES:
+            raise Refused(f"its aliases expand to more than {MAX_EXPANDED_BYTES} bytes")
+        if depth > MAX_DEPTH:
+            raise Refused(f"nested deeper than {MAX_DEPTH} levels")
+        measured[key] = (nodes, size, depth)
+
+
+def load_yaml(text: str, *, strict: bool = True) -> Any:
+    """``yaml.safe_load`` within the budget; ``strict`` rejects repeated keys.
+
+    Raises ``yaml.YAMLError`` for bad YAML and ``loading.Refused`` over the budget.
+    """
+    loader = StrictLoader if strict else BudgetLoader
+    try:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise Refused(f"nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        problem = " ".join(str(error).split())[:160]
+        raise Refused(f"holds a value that cannot be read: {problem}") from None

@@ -1,0 +1,207 @@
+"""Hostile input and hostile endpoints, one table: each case as a subprocess against a
+counting endpoint on 127.0.0.1, with its exit code, its one line, the requests it made, and
+bounds on time and peak memory (a GitHub-hosted runner has about 7 GB; these were the
+cases that took minutes and gigabytes, or hung, or were invoked before being refused)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from support import Answer, ScriptedLambda, cli_command, function_answer, sandbox_env
+
+pytestmark = pytest.mark.integration
+
+BOMB = """\
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+DEEP_YAML = "{a: " * 5000 + "1" + "}" * 5000  # flow style: not JSON (keys unquoted)
+BIG_NUMBER = "9" * 5001
+ALIAS_LIMIT = "its aliases expand to more than"
+SUITE_BOMB = BOMB + "cases:\n  - {name: one, function-name: fn, payload: *i}\n"
+
+
+@dataclass
+class Case:
+    name: str
+    argv: tuple[str, ...]
+    exit_code: int
+    message: str
+    requests: int = 0
+    files: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+    stdin: bytes = b""
+    answer: Answer | None = None
+    seconds: float = 2.0  # wall time bound, process start included
+    memory_mb: float = 150.0  # peak RSS bound
+
+
+CASES = [
+    Case(
+        "alias bomb in payload-file", ("-p", "bomb.yml"), 2, ALIAS_LIMIT, files={"bomb.yml": BOMB}
+    ),
+    Case("alias bomb inline", ("-d", BOMB), 2, ALIAS_LIMIT),
+    Case("alias bomb in assert (before invoking)", ("--assert", BOMB), 2, ALIAS_LIMIT),
+    Case("alias bomb in a suite", ("suite", "s.yml"), 2, ALIAS_LIMIT, files={"s.yml": SUITE_BOMB}),
+    Case("/dev/zero as payload-file", ("-p", "/dev/zero"), 2, "'/dev/zero' is not a regular file"),
+    Case("file:///dev/zero", ("-d", "file:///dev/zero"), 2, "not a regular file"),
+    Case("fileb:///dev/zero", ("-d", "fileb:///dev/zero"), 2, "not a regular file"),
+    Case("/dev/zero as context-path", ("-x", "/dev/zero"), 2, "input 'context-path'"),
+    Case("/dev/zero as suite", ("suite", "/dev/zero"), 2, "input 'suite': '/dev/zero' is not a"),
+    Case(
+        "--config /dev/zero", ("--function", "hello", "--config", "/dev/zero"), 2, "input 'config'"
+    ),
+    Case(
+        "JSON nested 100,000 deep",
+        ("-p", "deep.json"),
+        2,
+        "nested deeper than 128 levels",
+        files={"deep.json": DEEP_JSON},
+    ),
+    Case(
+        "YAML nested 5,000 deep",
+        ("-p", "deep.yml"),
+        2,
+        "nested deeper than 128 levels",
+        files={"deep.yml": DEEP_YAML},
+    ),
+    Case("5,001-digit number in the payload", ("-d", f'{{"n": {BIG_NUMBER}}}'), 2, "5001 digits"),
+    Case("5,001-digit number in assert", ("--assert", f"$.n: {BIG_NUMBER}"), 2, "input 'assert'"),
+    Case(
+        "5,001-digit number in a suite",
+        ("suite", "s.yml"),
+        2,
+        "input 'suite'",
+        files={"s.yml": f"cases:\n  - {{name: one, function-name: fn, payload: {BIG_NUMBER}}}\n"},
+    ),
+    Case("NaN in the payload", ("-d", '{"n": NaN}'), 2, "NaN is not JSON"),
+    Case("Infinity in the payload", ("-d", '{"n": 1e999}'), 2, "too large for a number"),
+    Case("read-timeout 1e12", ("--read-timeout", "1e12"), 2, "must be at most 3600"),
+    Case("max-attempts 1000000000", ("--max-attempts", "1000000000"), 2, "must be at most 20"),
+    Case("YAML that does not parse", ("-d", "a: [1, 2"), 2, "is neither JSON (Expecting"),
+    Case(
+        "output-file is a directory",
+        ("--output-file", "."),
+        2,
+        "cannot write '.': it is a directory",
+    ),
+    Case("-p - with empty standard input", ("-p", "-"), 2, "standard input was empty"),
+    Case(
+        "INPUT_FUNCTION-NAME and INPUT_FUNCTION_NAME disagree",
+        (),
+        2,
+        "INPUT_FUNCTION-NAME and INPUT_FUNCTION_NAME are both set, to different values",
+        env={"INPUT_FUNCTION-NAME": "one", "INPUT_FUNCTION_NAME": "two"},
+    ),
+    Case(
+        "regex backtracking: ^(a+)+$ on 33 a's and a !",
+        ("-d", json.dumps({"v": "a" * 33 + "!"}), "--assert", "$.v: { matches: '^(a+)+$' }"),
+        1,
+        "$.v matches",
+        requests=1,
+        answer=function_answer({"v": "a" * 33 + "!"}),
+        seconds=4.0,
+    ),
+    Case(
+        "-f on the command line wins over INPUT_FUNCTION-NAME",
+        ("-f", "missing"),
+        0,
+        "invoked missing",
+        requests=1,
+        env={"INPUT_FUNCTION-NAME": "echo"},
+    ),
+    Case(
+        "an unwritable junit-file fails the step",
+        ("suite", "s.yml", "--junit-file", "/dev/full"),
+        3,
+        "cannot write junit-file '/dev/full'",
+        requests=1,
+        files={"s.yml": "cases:\n  - {name: one, function-name: fn}\n"},
+    ),
+    Case(
+        "a log tail that is not base64: logs lost with a warning, payload kept",
+        ("--json",),
+        0,
+        "X-Amz-Log-Result) is not base64",
+        requests=1,
+        answer=Answer(body=b'{"kept": true}', headers={"X-Amz-Log-Result": "%%% not base64"}),
+    ),
+    Case(
+        "a 1 MB header says so",
+        (),
+        3,
+        "a header line over 65536 bytes",
+        requests=1,
+        answer=Answer(headers={"X-Big": "a" * (1024 * 1024)}),
+    ),
+]
+
+
+#: runs a command and reports its peak RSS (KiB) as the last line of stderr
+MEASURE = (
+    "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+    "print(f'PEAK {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}', file=sys.stderr); "
+    "sys.exit(done.returncode)"
+)
+
+
+def run_measured(
+    command: list[str], env: dict[str, str], cwd: Path, stdin: bytes
+) -> tuple[int, str, str, float, float]:
+    """Exit code, stdout, stderr, wall seconds and peak RSS (MiB) of one run."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command],
+        env=env,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    *lines, last = done.stderr.decode().rstrip("\n").split("\n")
+    assert last.startswith("PEAK "), done.stderr[-500:]
+    stderr = "\n".join(lines) + ("\n" if lines else "")
+    return done.returncode, done.stdout.decode(), stderr, seconds, int(last[5:]) / 1024
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_hostile(case: Case, tmp_path: Path) -> None:
+    for name, text in case.files.items():
+        (tmp_path / name).write_text(text)
+    answer = case.answer or function_answer({"ok": True})
+    with ScriptedLambda(answer) as endpoint:
+        argv = list(case.argv)
+        if argv[:1] == ["suite"]:
+            command = [*cli_command(), *argv, "--endpoint-url", endpoint.url]
+        else:
+            named = case.env or "-f" in argv or "--function" in argv
+            command = [*cli_command(), *([] if named else ["-f", "fn"]), *argv]
+            command += ["--endpoint-url", endpoint.url]
+        env = {**sandbox_env(), **case.env}
+        code, stdout, stderr, seconds, peak = run_measured(command, env, tmp_path, case.stdin)
+        requests = endpoint.invocations
+    print(f"{case.name}: exit {code}, {requests} requests, {seconds:.2f} s, {peak:.0f} MiB")
+    assert code == case.exit_code, stderr
+    assert case.message in stderr + stdout
+    assert requests == case.requests
+    assert seconds < case.seconds
+    assert peak < case.memory_mb
+    assert "Traceback" not in stderr and "unexpected" not in stderr
+    if case.exit_code == 2:
+        assert len(stderr.strip().splitlines()) == 1, stderr
