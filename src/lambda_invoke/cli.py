@@ -6,6 +6,8 @@ This is the one boundary where exceptions become exit codes and one line of text
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import signal
 import sys
@@ -216,6 +218,15 @@ def _interrupted(name: str, endpoint: Any, reporter: ActionsReporter | ConsoleRe
         )
     else:
         reporter.fail(f"stopped ({name}); no request was waiting for an answer")
+    github = getattr(reporter, "github", None)
+    if github is not None:  # outputs a later `if: always()` step can read: nothing known
+        from lambda_invoke.interface import OUTPUT_NAMES
+
+        unknown: dict[str, Any] = {output: None for output in OUTPUT_NAMES if output != "result"}
+        outputs = {output: "" for output in unknown}
+        outputs["result"] = json.dumps({**unknown, "stopped": name})
+        with contextlib.suppress(OSError):
+            github.set_outputs(outputs)
     if any(thread.name.startswith("case") for thread in threading.enumerate()):
         # a suite's cases still blocked in their calls would keep the process alive
         sys.stdout.flush()

@@ -4,6 +4,7 @@ plain process. One line, the function named, exit 143 / 130, within a second."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import subprocess
@@ -11,7 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
-from support import Answer, ScriptedLambda, cli_command, sandbox_env, skip_or_fail
+from support import (
+    Answer,
+    ScriptedLambda,
+    cli_command,
+    read_github_output,
+    sandbox_env,
+    skip_or_fail,
+)
 
 pytestmark = pytest.mark.integration
 SIGNALS = [(signal.SIGTERM, 143), (signal.SIGINT, 130)]
@@ -88,3 +96,24 @@ def test_a_suite_stops_too(tmp_path: Path) -> None:
     assert process.returncode == 143, stderr
     assert seconds < 1.0
     assert "stopped (SIGTERM) while waiting for one, two to answer" in stderr
+
+
+def test_in_actions_the_outputs_say_the_status_is_unknown(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    with ScriptedLambda(Answer(delay=30)) as endpoint:
+        process = subprocess.Popen(
+            [*cli_command(), "-f", "slow", "--endpoint-url", endpoint.url],
+            env=sandbox_env(GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(output)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        wait_for_request(endpoint)
+        process.send_signal(signal.SIGTERM)
+        stdout, _ = process.communicate(timeout=10)
+    assert process.returncode == 143
+    assert "::error title=lambda-invoke::stopped (SIGTERM) while waiting for slow" in stdout
+    outputs = read_github_output(output)
+    assert outputs["status-code"] == ""
+    result = json.loads(outputs["result"])
+    assert result["status-code"] is None and result["stopped"] == "SIGTERM"
