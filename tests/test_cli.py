@@ -52,3 +52,55 @@ def test_stack_name_with_local_names_both(stubbed: Stubbed) -> None:
     assert "input 'stack-name'" in run.stderr
     assert "function" in run.stderr and "local" in run.stderr.split("input 'stack-name'")[1]
     assert not stubbed.created
+
+
+# -- help that teaches ---------------------------------------------------------------
+
+HELPS = [
+    (["--help"], ["function options:", "payload options:", "assertions options:", "examples:"]),
+    (["-h"], ["usage: lambda-invoke"]),
+    (["suite", "--help"], ["lambda-invoke suite FILE", "suite options:", "--junit-file PATH"]),
+    (["suite", "smoke.yml", "-h"], ["run a smoke suite"]),
+    (["local", "--help"], ["lambda-invoke local", "serverless invoke local", "--env KEY=VALUE"]),
+    (["help"], ["usage: lambda-invoke", "More: lambda-invoke help"]),
+    (["help", "suite"], ["suite options:"]),
+    (["help", "local"], ["local (invoke local) options:"]),
+    (["help", "assert"], ["matches (regex, 1 s limit)", "only exists: false passes"]),
+    (["help", "exit-codes"], ["130  stopped by SIGINT"]),
+    (["--endpoint-url", "http://x", "suite", "s.yml", "--help"], ["suite options:"]),
+]
+
+
+@pytest.mark.parametrize(("argv", "expected"), HELPS, ids=[" ".join(a) for a, _ in HELPS])
+def test_every_help_exits_0_and_teaches(
+    stubbed: Stubbed, argv: list[str], expected: list[str]
+) -> None:
+    run = stubbed.run(argv)
+    assert run.code == 0, run.stderr
+    for text in expected:
+        assert text in run.stdout
+    assert not stubbed.created  # help invokes nothing
+
+
+def test_the_subcommand_helps_put_their_own_options_first(stubbed: Stubbed) -> None:
+    suite = stubbed.run(["suite", "--help"]).stdout
+    local = stubbed.run(["local", "--help"]).stdout
+    assert suite.index("suite options:") < suite.index("function options:")
+    assert local.index("local (invoke local) options:") < local.index("function options:")
+
+
+def test_an_unknown_help_topic_is_one_line_exit_2(stubbed: Stubbed) -> None:
+    run = stubbed.run(["help", "everything"])
+    assert run.code == 2
+    assert "no help topic 'everything' (topics: suite, local, assert, exit-codes)" in run.stderr
+
+
+def test_every_input_is_in_one_help_group_with_a_type_metavar() -> None:
+    from lambda_invoke.cli import GROUPS, METAVARS
+    from lambda_invoke.interface import INPUTS
+
+    grouped = [name for names in GROUPS.values() for name in names]
+    assert sorted(grouped) == sorted(spec.name for spec in INPUTS)
+    assert len(grouped) == len(set(grouped))
+    for spec in INPUTS:
+        assert spec.boolean or METAVARS[spec.name] != "VALUE", spec.name

@@ -115,7 +115,11 @@ def test_release_workflow_permissions_and_trigger() -> None:
         "attestations": "write",
     }
     assert jobs["action"]["permissions"] == {"contents": "write"}
-    assert jobs["action"]["needs"] == "image"
+    assert jobs["action"]["needs"] == ["image", "pypi"]
+    assert jobs["pypi"]["permissions"] == {"contents": "read", "id-token": "write"}
+    publish = jobs["pypi"]["steps"][-1]
+    assert publish["uses"].startswith("pypa/gh-action-pypi-publish@")
+    assert publish["with"]["attestations"] is True
     text = (ROOT / ".github" / "workflows" / "release.yml").read_text()
     assert (
         '--force "v$VERSION"' not in text

@@ -4,28 +4,30 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from lambda_invoke.errors import EXIT_AWS, EXIT_FAILED, EXIT_OK, LambdaInvokeError
-from lambda_invoke.invoke import InvokeResult, invoke
+from lambda_invoke.dispatch import ClientFactory, call_function
+from lambda_invoke.errors import EXIT_AWS, EXIT_FAILED, EXIT_OK
+from lambda_invoke.outcome import InvokeResult
+from lambda_invoke.payload_files import (
+    SPILL_DIRECTORY,
+    for_host,
+    make_spill_folder,
+    write_payload,
+)
 from lambda_invoke.reporters import Outcome, Reporter, SuiteOutcome
 from lambda_invoke.result import build_document, function_error_line, output_strings, run_checks
 from lambda_invoke.settings import Settings
 
 if TYPE_CHECKING:
     from lambda_invoke.aws import Connections
-    from lambda_invoke.runner import RunnerLayout
     from lambda_invoke.suite import SuiteSettings
 
 #: A payload larger than this does not go into step outputs (GitHub allows 1 MB per
 #: output and the ``result`` output repeats the payload); it goes to ``payload-file``.
 PAYLOAD_OUTPUT_LIMIT = 512 * 1024
-SPILL_DIRECTORY = ".lambda-invoke"
 #: the largest synchronous answer Lambda returns (bytes, as the emulator reports it)
 MAX_RESPONSE = 6291556
-
-ClientFactory = Callable[[Settings], Any]
 
 
 def run(
@@ -104,21 +106,6 @@ def run(
     return exit_code
 
 
-def call_function(
-    settings: Settings,
-    client_factory: ClientFactory,
-    *,
-    say: Callable[[str], None],
-    options: Mapping[str, Any],
-) -> InvokeResult:
-    """Run the handler here (invoke local) or invoke it through Lambda, as settings say."""
-    if settings.local:
-        from lambda_invoke.local import invoke_local
-
-        return invoke_local(settings, say)
-    return invoke(settings, client_factory(settings), say=say, **options)
-
-
 def _write_payload(settings: Settings, result: InvokeResult, *, spill: bool) -> str | None:
     """Write the payload to output-file, or to a spill file when it is too large for outputs."""
     path = settings.output_file
@@ -130,42 +117,6 @@ def _write_payload(settings: Settings, result: InvokeResult, *, spill: bool) -> 
         return None
     write_payload(path, result.payload, settings.runner)
     return path
-
-
-def make_spill_folder(runner: RunnerLayout | None) -> None:
-    """The folder for payloads too large for outputs; it ignores itself (git status stays
-    clean) and, in the runner's container, belongs to the workspace's owner."""
-    try:
-        os.makedirs(SPILL_DIRECTORY, exist_ok=True)
-        ignore = os.path.join(SPILL_DIRECTORY, ".gitignore")
-        if not os.path.exists(ignore):
-            with open(ignore, "w", encoding="utf-8") as handle:
-                handle.write("# lambda-invoke: payloads too large for step outputs\n*\n")
-    except OSError as error:
-        raise LambdaInvokeError(
-            f"invoked, but cannot make the folder '{SPILL_DIRECTORY}' for the payload: "
-            f"{error.strerror}"
-        ) from None
-    if runner is not None:
-        runner.give_to_workspace_owner(SPILL_DIRECTORY)
-        runner.give_to_workspace_owner(ignore)
-
-
-def write_payload(path: str, payload: bytes, runner: RunnerLayout | None = None) -> None:
-    try:
-        with open(path, "wb") as handle:
-            handle.write(payload)
-    except OSError as error:
-        raise LambdaInvokeError(
-            f"invoked, but cannot write the payload to '{path}': {error.strerror}"
-        ) from None
-    if runner is not None:
-        runner.give_to_workspace_owner(path)
-
-
-def for_host(path: str | None, runner: RunnerLayout | None) -> str | None:
-    """``path`` as the next step sees it (unchanged outside the runner's container)."""
-    return runner.for_host(path) if runner is not None and path else path
 
 
 def run_suite(

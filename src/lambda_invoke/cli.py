@@ -17,20 +17,126 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from lambda_invoke import __version__
 from lambda_invoke.errors import EXIT_AWS, InputError, LambdaInvokeError
-from lambda_invoke.interface import INPUTS, env_inputs
+from lambda_invoke.interface import INPUTS, InputSpec, env_inputs
 
 if TYPE_CHECKING:
     from lambda_invoke.aws import Connections
     from lambda_invoke.reporters import ActionsReporter, ConsoleReporter
 
 EPILOG = """\
-"lambda-invoke local -f KEY ..." runs a serverless.yml function's handler on this machine.
-"lambda-invoke suite FILE ..." runs a smoke suite (same as --suite FILE); the other options
-are defaults for every case.
+examples:
+  lambda-invoke -f my-function -d '{"name": "Bob"}'
+  lambda-invoke -f orders-api:live -p event.json --assert '$.statusCode: 200'
+  lambda-invoke -f my-function --endpoint-url http://127.0.0.1:3001 --json
+  lambda-invoke suite smoke.yml --junit-file smoke.xml
+  lambda-invoke local -f hello -p event.json          (a serverless.yml function, here)
+
 Every option can also come from the environment as INPUT_<NAME> (INPUT_FUNCTION-NAME or
-INPUT_FUNCTION_NAME), as GitHub passes action inputs. Exit codes: 0 ok, 1 function error
-or failed assertion, 2 invalid input (nothing invoked), 3 AWS or network error.
+INPUT_FUNCTION_NAME), as GitHub passes action inputs; the command line wins.
+Exit codes: 0 ok, 1 function error or failed assertion, 2 invalid input (nothing
+invoked), 3 AWS or network error, 130/143 stopped (SIGINT/SIGTERM).
+More: lambda-invoke help [suite | local | assert | exit-codes]
 """
+
+#: the option groups of the help, in order, and the inputs in each
+GROUPS: dict[str, tuple[str, ...]] = {
+    "function": ("function-name", "qualifier", "stack-name", "function", "stage", "config"),
+    "payload": ("payload", "payload-file", "raw", "client-context", "context-path"),
+    "invocation": (
+        "invocation-type",
+        "log-type",
+        "invoke-mode",
+        "tenant-id",
+        "durable-execution-name",
+    ),
+    "AWS and connection": (
+        "region",
+        "endpoint-url",
+        "role-to-assume",
+        "role-session-name",
+        "role-duration-seconds",
+        "audience",
+        "read-timeout",
+        "connect-timeout",
+        "max-attempts",
+        "wait-timeout",
+    ),
+    "assertions": ("assert", "fail-on-function-error"),
+    "outputs": ("output-file", "summary"),
+    "suite": ("suite", "max-concurrency", "fail-fast", "junit-file"),
+    "local (invoke local)": ("local", "env"),
+}
+#: what each input's value is, for the help (booleans are BOOL)
+METAVARS = {
+    "function-name": "NAME|ARN",
+    "qualifier": "VERSION|ALIAS",
+    "stack-name": "STACK",
+    "function": "KEY",
+    "stage": "STAGE",
+    "config": "PATH",
+    "payload": "JSON|YAML|file://PATH",
+    "payload-file": "PATH|-",
+    "client-context": "JSON|BASE64",
+    "context-path": "PATH",
+    "invocation-type": "RequestResponse|Event|DryRun",
+    "log-type": "Tail|None",
+    "invoke-mode": "buffered|stream",
+    "tenant-id": "ID",
+    "durable-execution-name": "NAME",
+    "region": "REGION",
+    "endpoint-url": "URL",
+    "role-to-assume": "ROLE_ARN",
+    "role-session-name": "NAME",
+    "role-duration-seconds": "SECONDS",
+    "audience": "AUDIENCE",
+    "read-timeout": "SECONDS",
+    "connect-timeout": "SECONDS",
+    "max-attempts": "N",
+    "wait-timeout": "SECONDS",
+    "assert": "YAML",
+    "output-file": "PATH",
+    "suite": "PATH|YAML",
+    "max-concurrency": "N",
+    "junit-file": "PATH",
+    "env": "KEY=VALUE",
+}
+SUITE_HELP = """\
+lambda-invoke suite FILE [options]: run a smoke suite, every case in one run.
+
+FILE (or - for standard input) is YAML with `defaults` (any option below, for every case)
+and `cases` (each one invoke: `name`, any option, `expect-function-error`); the options
+given here are defaults under the file's. The whole file is checked before anything is
+invoked. Cases run up to --max-concurrency at a time; the report keeps the file's order,
+with a JUnit file on request. Schema: schema/suite.schema.json.
+"""
+LOCAL_HELP = """\
+lambda-invoke local -f KEY [options]: run a serverless.yml function's handler here, as
+`serverless invoke local` does, and report it as a remote invoke (outputs, assertions,
+exit codes). Python and Node.js handlers; the service's environment, -e KEY=VALUE, the
+timeout enforced. Coming from serverless: README, Coming from serverless invoke.
+"""
+ASSERT_HELP = """\
+--assert YAML: a mapping of checks. A key starting with $ is a JSONPath on the payload
+(an API Gateway proxy body is decoded); any other key is an output (status-code,
+function-error, logs, duration-ms, ...). The value is a plain value (equals) or operators:
+  equals, not-equals, contains, not-contains, matches (regex, 1 s limit), exists,
+  type (string|number|integer|boolean|object|array|null), length, gt, gte, lt, lte, in
+A check on an output that did not come back fails and says why (only exists: false passes).
+  lambda-invoke -f fn --assert '$.statusCode: 200
+  $.body.items: { length: 3 }
+  duration-ms: { lt: 2000 }'
+"""
+EXIT_HELP = """\
+Exit codes:
+  0    invoked; no function error (or fail-on-function-error false); every assertion passed
+  1    a function error or a failed assertion; in a suite, any case failed
+  2    invalid input, found before anything was invoked; the line names the input
+  3    AWS or network trouble (unknown function, access denied, throttled past retries,
+       timeouts, a broken stream, no credentials or region)
+  130  stopped by SIGINT; 143 stopped by SIGTERM (the line says what was still running)
+"""
+HELP_TOPICS = {"suite": SUITE_HELP, "local": LOCAL_HELP, "assert": ASSERT_HELP}
+HELP_TOPICS["exit-codes"] = EXIT_HELP
 
 
 class Interrupted(BaseException):
@@ -46,34 +152,68 @@ class _Parser(argparse.ArgumentParser):
         raise InputError("command line", message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(kind: str = "main") -> argparse.ArgumentParser:
+    """The parser of the command line; ``kind`` "suite" or "local" only changes the help."""
+    head = {"suite": SUITE_HELP, "local": LOCAL_HELP}.get(kind)
     parser = _Parser(
-        prog="lambda-invoke",
-        description="Invoke an AWS Lambda function; check and report the answer.",
+        prog={"suite": "lambda-invoke suite FILE", "local": "lambda-invoke local"}.get(
+            kind, "lambda-invoke"
+        ),
+        description=head or "Invoke an AWS Lambda function; check and report the answer.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    for spec in INPUTS:
-        flags = [f"--{spec.name}", *spec.short]
-        help_text = spec.description + (f" Default: {spec.default}." if spec.default else "")
-        if spec.boolean:
-            parser.add_argument(
-                *flags, dest=spec.name, nargs="?", const="true", metavar="BOOL", help=help_text
-            )
-        elif spec.repeatable:
-            parser.add_argument(
-                *flags, dest=spec.name, action="append", metavar="VALUE", help=help_text
-            )
-        else:
-            parser.add_argument(*flags, dest=spec.name, metavar="VALUE", help=help_text)
-    parser.add_argument(
+    specs = {spec.name: spec for spec in INPUTS}
+    order = list(GROUPS)
+    if kind in ("suite", "local"):  # the subcommand's own group first
+        first = "suite" if kind == "suite" else "local (invoke local)"
+        order = [first, *(name for name in order if name != first)]
+    groups = {name: parser.add_argument_group(f"{name} options") for name in order}
+    for group_name, names in GROUPS.items():
+        for name in names:
+            _add_input(groups[group_name], specs[name])
+    _add_serverless_flags(groups["function"], groups["invocation"])
+    general = parser.add_argument_group("general options")
+    general.add_argument(
+        "outfile",
+        nargs="?",
+        metavar="OUTFILE",
+        help="as in aws lambda invoke: also write the payload here (same as --output-file).",
+    )
+    general.add_argument("--profile", metavar="PROFILE", help="AWS profile (as AWS_PROFILE).")
+    general.add_argument(
+        "--json", action="store_true", help="print the whole result document, not the payload."
+    )
+    general.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def _add_input(group: argparse._ArgumentGroup, spec: InputSpec) -> None:
+    flags = [f"--{spec.name}", *spec.short]
+    help_text = spec.description + (f" Default: {spec.default}." if spec.default else "")
+    if spec.boolean:
+        group.add_argument(
+            *flags, dest=spec.name, nargs="?", const="true", metavar="BOOL", help=help_text
+        )
+    elif spec.repeatable:
+        group.add_argument(
+            *flags, dest=spec.name, action="append", metavar=METAVARS[spec.name], help=help_text
+        )
+    else:
+        group.add_argument(*flags, dest=spec.name, metavar=METAVARS[spec.name], help=help_text)
+
+
+def _add_serverless_flags(
+    function: argparse._ArgumentGroup, invocation: argparse._ArgumentGroup
+) -> None:
+    function.add_argument(
         "-f",
         dest="f",
-        metavar="NAME",
+        metavar="KEY|NAME",
         help="a function key of serverless.yml (as serverless -f) when there is one with that "
         "key here; else the deployed function name (as --function-name).",
     )
-    parser.add_argument(
+    invocation.add_argument(
         "-l",
         "--log",
         dest="log-type",
@@ -81,19 +221,32 @@ def build_parser() -> argparse.ArgumentParser:
         const="Tail",
         help="serverless --log: return the log tail (log-type Tail, the default).",
     )
-    parser.add_argument(
-        "outfile",
-        nargs="?",
-        help="as in aws lambda invoke: also write the payload here (same as --output-file).",
-    )
-    parser.add_argument("--profile", help="AWS profile to use (same as AWS_PROFILE).")
-    parser.add_argument(
-        "--json",
-        action="store_true",
-        help="print the whole result document instead of the payload.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    return parser
+
+
+def help_text(args: Sequence[str]) -> str | None:
+    """The help asked for (``-h``/``--help`` anywhere before ``--``, or ``help [TOPIC]``),
+    or None when no help was asked for. An unknown topic is an input error."""
+    words = list(args[: args.index("--")] if "--" in args else args)
+    parser = build_parser()
+    index = _first_positional(words, parser)
+    word = words[index] if index is not None else None
+    if word == "help":
+        topics = words[index + 1 :] if index is not None else []
+        if not topics:
+            return parser.format_help()
+        topic = topics[0]
+        if topic not in HELP_TOPICS:
+            raise InputError(
+                "command line",
+                f"no help topic '{topic}' (topics: {', '.join(HELP_TOPICS)})",
+            )
+        if topic in ("suite", "local"):
+            return build_parser(topic).format_help()
+        return HELP_TOPICS[topic]
+    if "-h" in words or "--help" in words:
+        kind = word if word in SUBCOMMANDS else "main"
+        return build_parser(kind).format_help()
+    return None
 
 
 def collect_inputs(environ: Mapping[str, str], args: argparse.Namespace) -> dict[str, str]:
@@ -153,6 +306,10 @@ def main(
         # as SIGINT is (KeyboardInterrupt), with one line and the exit code 143.
         signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        shown = help_text(args_list)
+        if shown is not None:
+            stdout.write(shown)
+            return 0
         parser = build_parser()
         args = parser.parse_args(_subcommand(args_list, parser))
         reporter.print_json = args.json

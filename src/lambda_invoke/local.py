@@ -13,7 +13,6 @@ import json
 import math
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,9 +20,7 @@ import time
 import uuid
 from typing import Any
 
-from lambda_invoke.errors import InputError
-from lambda_invoke.invoke import InvokeResult, Say, parse_report
-from lambda_invoke.serverless import ServerlessFunction
+from lambda_invoke.outcome import InvokeResult, Say, parse_report
 from lambda_invoke.settings import Settings
 
 _SPEC_VARIABLE = "_LAMBDA_INVOKE_LOCAL"
@@ -122,31 +119,6 @@ const callback = (error, result) => {
   }
 })();
 """
-
-
-def check_runnable(function: ServerlessFunction) -> None:
-    """Refuse, before anything runs, what cannot be run here. Raises InputError."""
-    if not function.handler or "." not in function.handler:
-        raise InputError("function", f"'{function.key}' has no handler (path/module.function)")
-    runtime = function.runtime or ""
-    suffixes: tuple[str, ...]
-    if runtime.startswith("nodejs"):
-        if not shutil.which("node"):
-            raise InputError("local", f"'{function.key}' runs on {runtime}: node is not on PATH")
-        suffixes = (".js", ".mjs", ".cjs")
-    elif runtime.startswith("python"):
-        suffixes = (".py",)
-    else:
-        raise InputError(
-            "local",
-            f"'{function.key}' runs on '{runtime or 'no runtime'}': invoke local runs "
-            "python and nodejs functions",
-        )
-    module = function.handler.rpartition(".")[0]
-    if not any((function.service_dir / f"{module}{suffix}").is_file() for suffix in suffixes):
-        raise InputError(
-            "function", f"handler file {module}{suffixes[0]} not found in {function.service_dir}"
-        )
 
 
 def _interpreter(runtime: str) -> list[str]:

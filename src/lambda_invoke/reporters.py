@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 if TYPE_CHECKING:  # imported where used: a terminal run needs neither GitHub nor checks
     from lambda_invoke.assertions import CheckResult
     from lambda_invoke.github import GitHubActions
-    from lambda_invoke.invoke import InvokeResult
+    from lambda_invoke.outcome import InvokeResult
     from lambda_invoke.suite import CaseResult
 
 #: how much of a payload is echoed into the Actions log (all of it is in the outputs/file)

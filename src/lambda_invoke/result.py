@@ -10,7 +10,7 @@ from lambda_invoke.interface import OUTPUT_NAMES
 
 if TYPE_CHECKING:
     from lambda_invoke.assertions import Check, CheckResult
-    from lambda_invoke.invoke import InvokeResult
+    from lambda_invoke.outcome import InvokeResult
 
 
 def _number(text: str | None) -> float | int | None:

@@ -10,6 +10,7 @@ function name would invoke the wrong function.
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -280,3 +281,28 @@ def _split_top_level(body: str) -> list[str]:
         current += char
     parts.append(current)
     return parts
+
+
+def check_runnable(function: ServerlessFunction) -> None:
+    """Refuse, before anything runs, what cannot be run here. Raises InputError."""
+    if not function.handler or "." not in function.handler:
+        raise InputError("function", f"'{function.key}' has no handler (path/module.function)")
+    runtime = function.runtime or ""
+    suffixes: tuple[str, ...]
+    if runtime.startswith("nodejs"):
+        if not shutil.which("node"):
+            raise InputError("local", f"'{function.key}' runs on {runtime}: node is not on PATH")
+        suffixes = (".js", ".mjs", ".cjs")
+    elif runtime.startswith("python"):
+        suffixes = (".py",)
+    else:
+        raise InputError(
+            "local",
+            f"'{function.key}' runs on '{runtime or 'no runtime'}': invoke local runs "
+            "python and nodejs functions",
+        )
+    module = function.handler.rpartition(".")[0]
+    if not any((function.service_dir / f"{module}{suffix}").is_file() for suffix in suffixes):
+        raise InputError(
+            "function", f"handler file {module}{suffixes[0]} not found in {function.service_dir}"
+        )

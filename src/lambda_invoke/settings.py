@@ -170,7 +170,7 @@ def load_settings(
     else:
         function = parse_function_name(get("function-name"))
     if local and serverless is not None:
-        from lambda_invoke.local import check_runnable
+        from lambda_invoke.serverless import check_runnable
 
         check_runnable(serverless)
     qualifier = get("qualifier") or None

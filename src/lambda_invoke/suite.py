@@ -21,7 +21,7 @@ from typing import Any
 from lambda_invoke.assertions import CheckResult
 from lambda_invoke.errors import InputError, LambdaInvokeError
 from lambda_invoke.interface import INPUT_NAMES, SUITE_INPUTS
-from lambda_invoke.invoke import InvokeResult
+from lambda_invoke.outcome import InvokeResult
 from lambda_invoke.result import check_values, function_error_line, run_checks
 from lambda_invoke.runner import RunnerLayout
 from lambda_invoke.settings import Settings, load_settings
@@ -377,7 +377,8 @@ def _execute(
     resolve: Callable[[Settings], Settings],
     options: Mapping[str, Any],
 ) -> None:
-    from lambda_invoke.app import call_function, write_payload
+    from lambda_invoke.dispatch import call_function
+    from lambda_invoke.payload_files import write_payload
 
     settings = resolve(slot.case.settings)  # stack-name -> the function's name
     slot.resolved_name = settings.function_name

@@ -1,0 +1,50 @@
+"""The files a run writes for the next step: output-file, the spill folder for payloads
+too large for outputs, and the paths the next step sees (GitHub's runner layout)."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from lambda_invoke.errors import LambdaInvokeError
+
+if TYPE_CHECKING:
+    from lambda_invoke.runner import RunnerLayout
+
+SPILL_DIRECTORY = ".lambda-invoke"
+
+
+def make_spill_folder(runner: RunnerLayout | None) -> None:
+    """The folder for payloads too large for outputs; it ignores itself (git status stays
+    clean) and, in the runner's container, belongs to the workspace's owner."""
+    try:
+        os.makedirs(SPILL_DIRECTORY, exist_ok=True)
+        ignore = os.path.join(SPILL_DIRECTORY, ".gitignore")
+        if not os.path.exists(ignore):
+            with open(ignore, "w", encoding="utf-8") as handle:
+                handle.write("# lambda-invoke: payloads too large for step outputs\n*\n")
+    except OSError as error:
+        raise LambdaInvokeError(
+            f"invoked, but cannot make the folder '{SPILL_DIRECTORY}' for the payload: "
+            f"{error.strerror}"
+        ) from None
+    if runner is not None:
+        runner.give_to_workspace_owner(SPILL_DIRECTORY)
+        runner.give_to_workspace_owner(ignore)
+
+
+def write_payload(path: str, payload: bytes, runner: RunnerLayout | None = None) -> None:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(payload)
+    except OSError as error:
+        raise LambdaInvokeError(
+            f"invoked, but cannot write the payload to '{path}': {error.strerror}"
+        ) from None
+    if runner is not None:
+        runner.give_to_workspace_owner(path)
+
+
+def for_host(path: str | None, runner: RunnerLayout | None) -> str | None:
+    """``path`` as the next step sees it (unchanged outside the runner's container)."""
+    return runner.for_host(path) if runner is not None and path else path
