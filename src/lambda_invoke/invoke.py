@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from lambda_invoke.errors import AwsError
@@ -163,6 +163,16 @@ def build_request(settings: Settings, *, log_tail_refused: bool = False) -> dict
     return request
 
 
+@dataclass(frozen=True)
+class _Next:
+    """What to do after a failed attempt that certainly did not run the function."""
+
+    action: str  # "again" (at once, not counted), "wait" (until ready), "retry" (backoff)
+    code: str = ""
+    reason: str = ""  # the progress line of a retry
+    final: str = ""  # the error once max-attempts are spent
+
+
 def invoke(
     settings: Settings,
     client: Any,
@@ -180,16 +190,6 @@ def invoke(
     gets each piece of the payload as it arrives. ``endpoint`` is shared by the run's
     invocations (what the endpoint refused once, it is not asked again).
     """
-    from botocore.exceptions import (
-        BotoCoreError,
-        ClientError,
-        ConnectionClosedError,
-        ConnectTimeoutError,
-        EndpointConnectionError,
-        ReadTimeoutError,
-        ResponseStreamingError,
-    )
-
     endpoint = endpoint or EndpointState()
     keep_error_bodies(client)
     wait_deadline = clock() + settings.wait_timeout
@@ -200,68 +200,116 @@ def invoke(
         request = build_request(settings, log_tail_refused=endpoint.log_tail_refused)
         try:
             with endpoint.sent(target), _progress(say, progress_interval, f"{target} to answer"):
-                if settings.invoke_mode == "stream":
-                    response = client.invoke_with_response_stream(**request)
-                    return _streamed(response, on_chunk, attempt, request)
-                response = client.invoke(**request)
-                payload = response["Payload"].read() if "Payload" in response else b""
-            return _result(response, payload, attempt, request)
-        except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if _refuses_log_tail(error, request):
-                # refused before running: the same request without the log tail, once
-                endpoint.refused_log_tail(_error_message(error))
-                attempt -= 1
-                continue
-            if code in NOT_READY:
-                state = _NOT_READY_SAYS.get(code, "is not ready")
-                say(f"{target} {state} ({code}); waiting before invoking")
-                _wait_until_ready(
-                    settings,
-                    code=code,
-                    client=client,
-                    deadline=wait_deadline,
-                    say=say,
-                    sleep=sleep,
-                    clock=clock,
-                )
-                continue
-            if code not in THROTTLING:
-                function_failure = _function_failure(error, attempt, request)
-                if function_failure is not None:
-                    return function_failure
-                raise _client_error(error, settings) from None
-            retry_reason = f"throttled ({code})"
-            final_error = (
-                f"throttled by Lambda ({code}) on all {attempt} attempts "
-                f"(max-attempts {settings.max_attempts}); the function did not run"
+                return _send(client, settings.invoke_mode, request, on_chunk, attempt)
+        except Exception as error:  # _after_failure raises again what it does not know
+            after = _after_failure(
+                error,
+                settings=settings,
+                client=client,
+                request=request,
+                endpoint=endpoint,
+                attempt=attempt,
             )
-        except ReadTimeoutError:
-            raise AwsError(
-                f"no answer from Lambda within read-timeout {settings.read_timeout:g} s; "
-                "the function may still be running. Not retried: a second Invoke could run it twice"
-            ) from None
-        except ConnectionClosedError as error:
-            raise AwsError(
-                f"{_closed_why(error)}; the function may have run. "
-                "Not retried: a second Invoke could run it twice"
-            ) from None
-        except ResponseStreamingError as error:
-            raise AwsError(
-                f"the response stream broke after the function started ({_one_line(error)}). "
-                "Not retried: a second Invoke could run it twice"
-            ) from None
-        except (EndpointConnectionError, ConnectTimeoutError) as error:
-            retry_reason = f"cannot connect to {_endpoint(client)}"
-            final_error = f"{retry_reason} after {attempt} attempts: {_one_line(error)}"
-        except BotoCoreError as error:
-            raise botocore_error(error, settings) from None
-        # Lambda certainly did not run this request: try again, within max-attempts.
+        if isinstance(after, InvokeResult):
+            return after
+        if after.action == "again":
+            attempt -= 1
+            continue
+        if after.action == "wait":
+            state = _NOT_READY_SAYS.get(after.code, "is not ready")
+            say(f"{target} {state} ({after.code}); waiting before invoking")
+            _wait_until_ready(
+                settings,
+                code=after.code,
+                client=client,
+                deadline=wait_deadline,
+                say=say,
+                sleep=sleep,
+                clock=clock,
+            )
+            continue
         if attempt >= settings.max_attempts:
-            raise AwsError(final_error)
+            raise AwsError(after.final)
         delay = backoff(attempt)
-        say(f"{retry_reason}; attempt {attempt + 1} in {delay:.1f} s")
+        say(f"{after.reason}; attempt {attempt + 1} in {delay:.1f} s")
         sleep(delay)
+
+
+def _send(
+    client: Any,
+    invoke_mode: str,
+    request: dict[str, Any],
+    on_chunk: Callable[[bytes], None] | None,
+    attempt: int,
+) -> InvokeResult:
+    if invoke_mode == "stream":
+        return _streamed(client.invoke_with_response_stream(**request), on_chunk, attempt, request)
+    response = client.invoke(**request)
+    payload = response["Payload"].read() if "Payload" in response else b""
+    return _result(response, payload, attempt, request)
+
+
+def _after_failure(
+    error: Exception,
+    *,
+    settings: Settings,
+    client: Any,
+    request: Mapping[str, Any],
+    endpoint: EndpointState,
+    attempt: int,
+) -> InvokeResult | _Next:
+    """What a failed attempt means: a function error an emulator reported, or what to do
+    next when the function certainly did not run; anything else raises one AwsError."""
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        ConnectionClosedError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+        ReadTimeoutError,
+        ResponseStreamingError,
+    )
+
+    not_retried = "Not retried: a second Invoke could run it twice"
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        if _refuses_log_tail(error, request):
+            # refused before running: the same request without the log tail, once
+            endpoint.refused_log_tail(_error_message(error))
+            return _Next("again")
+        if code in NOT_READY:
+            return _Next("wait", code=code)
+        if code in THROTTLING:
+            return _Next(
+                "retry",
+                reason=f"throttled ({code})",
+                final=f"throttled by Lambda ({code}) on all {attempt} attempts "
+                f"(max-attempts {settings.max_attempts}); the function did not run",
+            )
+        failure = _function_failure(error, attempt, request)
+        if failure is not None:
+            return failure
+        raise _client_error(error, settings) from None
+    if isinstance(error, ReadTimeoutError):
+        raise AwsError(
+            f"no answer from Lambda within read-timeout {settings.read_timeout:g} s; "
+            f"the function may still be running. {not_retried}"
+        ) from None
+    if isinstance(error, ConnectionClosedError):
+        raise AwsError(f"{_closed_why(error)}; the function may have run. {not_retried}") from None
+    if isinstance(error, ResponseStreamingError):
+        raise AwsError(
+            f"the response stream broke after the function started ({_one_line(error)}). "
+            f"{not_retried}"
+        ) from None
+    if isinstance(error, (EndpointConnectionError, ConnectTimeoutError)):
+        reason = f"cannot connect to {_endpoint(client)}"
+        return _Next(
+            "retry", reason=reason, final=f"{reason} after {attempt} attempts: {_one_line(error)}"
+        )
+    if isinstance(error, BotoCoreError):
+        raise botocore_error(error, settings) from None
+    raise error
 
 
 def _closed_why(error: Any) -> str:

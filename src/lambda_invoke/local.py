@@ -18,9 +18,11 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from lambda_invoke.outcome import InvokeResult, Say, parse_report
+from lambda_invoke.serverless import ServerlessFunction
 from lambda_invoke.settings import Settings
 
 _SPEC_VARIABLE = "_LAMBDA_INVOKE_LOCAL"
@@ -129,113 +131,157 @@ def _interpreter(runtime: str) -> list[str]:
     return [sys.executable, "-c", PYTHON_BOOTSTRAP]
 
 
+@dataclass(frozen=True)
+class _Names:
+    """Lambda's names for one local run."""
+
+    function: str
+    region: str
+    request_id: str
+    log_group: str
+    log_stream: str
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What the handler's process left: its output, its answer, how it ended."""
+
+    output: bytes
+    answer: dict[str, Any] | None
+    timed_out: bool
+    returncode: int | None
+    duration_ms: float
+
+
 def invoke_local(settings: Settings, say: Say) -> InvokeResult:
     """Run the handler once and answer like Lambda's Invoke."""
     function = settings.serverless
     assert function is not None and function.handler and function.runtime  # settings checked
-    request_id = str(uuid.uuid4())
-    if settings.invocation_type == "DryRun":
-        return InvokeResult(204, "", b"", "", "$LATEST", request_id, parse_report(""))
     name = settings.function.name
-    region = settings.region or "us-east-1"
-    log_stream = time.strftime("%Y/%m/%d/[$LATEST]") + uuid.uuid4().hex
-    log_group = f"/aws/lambda/{name}"
+    names = _Names(
+        function=name,
+        region=settings.region or "us-east-1",
+        request_id=str(uuid.uuid4()),
+        log_group=f"/aws/lambda/{name}",
+        log_stream=time.strftime("%Y/%m/%d/[$LATEST]") + uuid.uuid4().hex,
+    )
+    if settings.invocation_type == "DryRun":
+        return InvokeResult(204, "", b"", "", "$LATEST", names.request_id, parse_report(""))
+    say(f"running {function.key} ({function.handler}, {function.runtime}) locally")
+    run = _run_handler(settings, function, names)
+    return _answer(settings, function, names, run)
+
+
+def _context(settings: Settings, function: ServerlessFunction, names: _Names) -> dict[str, Any]:
+    """The context object's fields (Node's camel-case names for Node handlers); the
+    client context's keys become attributes, as in serverless."""
+    arn = f"arn:aws:lambda:{names.region}:000000000000:function:{names.function}"
     context: dict[str, Any] = {
-        "function_name": name,
+        "function_name": names.function,
         "function_version": "$LATEST",
-        "invoked_function_arn": f"arn:aws:lambda:{region}:000000000000:function:{name}",
+        "invoked_function_arn": arn,
         "memory_limit_in_mb": str(function.memory),
-        "aws_request_id": request_id,
-        "log_group_name": log_group,
-        "log_stream_name": log_stream,
+        "aws_request_id": names.request_id,
+        "log_group_name": names.log_group,
+        "log_stream_name": names.log_stream,
         "identity": None,
         "client_context": settings.context,
     }
-    if function.runtime.startswith("nodejs"):
+    if (function.runtime or "").startswith("nodejs"):
         context = {
-            "functionName": name,
+            "functionName": names.function,
             "functionVersion": "$LATEST",
-            "invokedFunctionArn": context["invoked_function_arn"],
+            "invokedFunctionArn": arn,
             "memoryLimitInMB": str(function.memory),
-            "awsRequestId": request_id,
-            "logGroupName": log_group,
-            "logStreamName": log_stream,
+            "awsRequestId": names.request_id,
+            "logGroupName": names.log_group,
+            "logStreamName": names.log_stream,
         }
         if settings.context is not None:  # else undefined, as in Lambda and serverless
             context["clientContext"] = settings.context
-    context.update(settings.context or {})  # as serverless: context keys become attributes
+    context.update(settings.context or {})
+    return context
+
+
+def _environment(
+    settings: Settings, function: ServerlessFunction, names: _Names, spec: dict[str, Any]
+) -> dict[str, str]:
+    return {
+        **os.environ,
+        **dict(function.environment),
+        **dict(settings.env),
+        "IS_LOCAL": "true",
+        "AWS_LAMBDA_FUNCTION_NAME": names.function,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory),
+        "AWS_LAMBDA_LOG_GROUP_NAME": names.log_group,
+        "AWS_LAMBDA_LOG_STREAM_NAME": names.log_stream,
+        "AWS_REGION": names.region,
+        "AWS_DEFAULT_REGION": names.region,
+        "PYTHONUNBUFFERED": "1",
+        _SPEC_VARIABLE: json.dumps(spec, default=str),
+    }
+
+
+def _run_handler(settings: Settings, function: ServerlessFunction, names: _Names) -> _Run:
+    """The handler in a fresh process, in the service's folder, within its timeout."""
     with tempfile.TemporaryDirectory(prefix="lambda-invoke-local-") as scratch:
         result_path = os.path.join(scratch, "result.json")
-        started = time.monotonic()
         spec = {
             "root": str(function.service_dir),
             "handler": function.handler,
             "result": result_path,
-            "context": context,
-            "request_id": request_id,
+            "context": _context(settings, function, names),
+            "request_id": names.request_id,
             "deadline_ms": time.time() * 1000 + function.timeout * 1000,
         }
-        env = {
-            **os.environ,
-            **dict(function.environment),
-            **dict(settings.env),
-            "IS_LOCAL": "true",
-            "AWS_LAMBDA_FUNCTION_NAME": name,
-            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory),
-            "AWS_LAMBDA_LOG_GROUP_NAME": log_group,
-            "AWS_LAMBDA_LOG_STREAM_NAME": log_stream,
-            "AWS_REGION": region,
-            "AWS_DEFAULT_REGION": region,
-            "PYTHONUNBUFFERED": "1",
-            _SPEC_VARIABLE: json.dumps(spec, default=str),
-        }
-        say(f"running {function.key} ({function.handler}, {function.runtime}) locally")
-        timed_out = False
+        started = time.monotonic()
         try:
             done = subprocess.run(
-                _interpreter(function.runtime),
+                _interpreter(function.runtime or ""),
                 input=settings.payload or b"",
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 cwd=function.service_dir,
-                env=env,
+                env=_environment(settings, function, names, spec),
                 timeout=function.timeout,
                 check=False,
             )
-            output = done.stdout
+            output, timed_out, code = done.stdout, False, done.returncode
         except subprocess.TimeoutExpired as expired:
-            timed_out = True
-            output = expired.output or b""
+            output, timed_out, code = expired.output or b"", True, None
         duration = (time.monotonic() - started) * 1000
-        outcome = _read_result(result_path)
-    logs = output.decode("utf-8", errors="replace")
-    error = ""
-    if timed_out:
-        error = "Unhandled"
-        payload: Any = {
-            "errorType": "Sandbox.Timedout",
-            "errorMessage": f"Task timed out after {function.timeout:.2f} seconds",
-        }
-        logs += f"Task timed out after {function.timeout:.2f} seconds\n"
-    elif outcome is None:
-        error = "Unhandled"
+        return _Run(output, _read_result(result_path), timed_out, code, duration)
+
+
+def _answer(
+    settings: Settings, function: ServerlessFunction, names: _Names, run: _Run
+) -> InvokeResult:
+    """The run as Lambda's Invoke answers it: payload, function error, START/END/REPORT."""
+    logs = run.output.decode("utf-8", errors="replace")
+    error = "Unhandled"
+    payload: Any
+    if run.timed_out:
+        message = f"Task timed out after {function.timeout:.2f} seconds"
+        payload = {"errorType": "Sandbox.Timedout", "errorMessage": message}
+        logs += message + "\n"
+    elif run.answer is None:
         payload = {
             "errorType": "Runtime.ExitError",
-            "errorMessage": f"the handler process exited ({done.returncode}) without an answer",
+            "errorMessage": f"the handler process exited ({run.returncode}) without an answer",
         }
-    elif "error" in outcome:
-        error = "Unhandled"
-        payload = outcome["error"]
+    elif "error" in run.answer:
+        payload = run.answer["error"]
     else:
-        payload = outcome["ok"]
+        error, payload = "", run.answer["ok"]
     memory = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    request_id = names.request_id
     log_text = (
         f"START RequestId: {request_id} Version: $LATEST\n{logs}"
         f"{'' if not logs or logs.endswith(chr(10)) else chr(10)}"
         f"END RequestId: {request_id}\n"
-        f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\t"
-        f"Billed Duration: {math.ceil(duration)} ms\tMemory Size: {function.memory} MB\t"
+        f"REPORT RequestId: {request_id}\tDuration: {run.duration_ms:.2f} ms\t"
+        f"Billed Duration: {math.ceil(run.duration_ms)} ms\tMemory Size: {function.memory} MB\t"
         f"Max Memory Used: {memory} MB\t\n"
     )
     if settings.invocation_type == "Event":  # Lambda answers an Event before it runs

@@ -8,7 +8,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -126,6 +126,30 @@ class Settings:
         return self.function.value or self.function.name
 
 
+Get = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What to invoke: the function (and where it came from) and its region."""
+
+    function: FunctionRef
+    qualifier: str | None
+    serverless: ServerlessFunction | None
+    stack: StackRef | None
+    region: str | None  # the region input
+    local: bool
+
+
+@dataclass(frozen=True)
+class _Invocation:
+    invocation_type: str
+    invoke_mode: str
+    log_type: str
+    tenant_id: str | None
+    durable_execution_name: str | None
+
+
 def load_settings(
     values: Mapping[str, str],
     *,
@@ -146,6 +170,62 @@ def load_settings(
 
     runner = detect(environ)
     warnings: list[str] = []
+    target = _target(get, environ, warnings)
+    invocation = _invocation(get, target.local)
+    payload = _payload(values, get, runner, invocation.invocation_type)
+    if target.region and target.function.region and target.region != target.function.region:
+        raise InputError(
+            "region",
+            f"'{target.region}' differs from the region of the function ARN "
+            f"({target.function.region})",
+        )
+    endpoint_url = _endpoint_url(get("endpoint-url"))
+    checks: tuple[Check, ...] = ()
+    if get("assert"):
+        from lambda_invoke.assertions import parse_checks  # YAML + JSONPath only when needed
+
+        checks = parse_checks(get("assert"))
+    client_context, context = _client_context(get("client-context"), get("context-path"))
+    output_file = get("output-file") or None
+    if output_file is not None:
+        check_reachable("output-file", output_file, runner)
+        check_output_path("output-file", output_file)
+    serverless = target.serverless
+    return Settings(
+        function=target.function,
+        qualifier=target.qualifier,
+        payload=payload,
+        invocation_type=invocation.invocation_type,
+        log_type=invocation.log_type,
+        client_context=client_context,
+        region=target.region
+        or target.function.region
+        or (serverless.region if serverless else None)
+        or environ.get("AWS_REGION")
+        or None,
+        endpoint_url=endpoint_url,
+        **_connection(get),
+        checks=checks,
+        fail_on_function_error=parse_bool("fail-on-function-error", get("fail-on-function-error")),
+        output_file=output_file,
+        summary=parse_bool("summary", get("summary")),
+        profile=profile,
+        serverless=serverless,
+        local=target.local,
+        env=_environment_lines(get("env")),
+        context=context,
+        warnings=tuple(warnings),
+        stack=target.stack,
+        role=_role(get),
+        invoke_mode=invocation.invoke_mode,
+        tenant_id=invocation.tenant_id,
+        durable_execution_name=invocation.durable_execution_name,
+        runner=runner,
+    )
+
+
+def _target(get: Get, environ: Mapping[str, str], warnings: list[str]) -> _Target:
+    """The function: a name or ARN, a serverless.yml key, or a stack's logical id."""
     local = parse_bool("local", get("local"))
     region = get("region") or None
     if region is not None:
@@ -181,8 +261,11 @@ def load_settings(
                 "qualifier",
                 f"'{qualifier}' conflicts with ':{function.qualifier}' in function-name; give one",
             )
+    return _Target(function, qualifier, serverless, stack, region, local)
 
-    raw = parse_bool("raw", get("raw"))
+
+def _invocation(get: Get, local: bool) -> _Invocation:
+    """How to invoke: type, buffered or streamed, log type, the newer Invoke parameters."""
     invocation_type = _choice("invocation-type", get("invocation-type"), INVOCATION_TYPES)
     invoke_mode = _choice("invoke-mode", get("invoke-mode"), INVOKE_MODES)
     tenant_id = get("tenant-id") or None
@@ -196,6 +279,14 @@ def load_settings(
             "durable-execution-name", "DurableExecutionName", durable_name, operation
         )
     log_type = _choice("log-type", get("log-type"), LOG_TYPES)
+    return _Invocation(invocation_type, invoke_mode, log_type, tenant_id, durable_name)
+
+
+def _payload(
+    values: Mapping[str, str], get: Get, runner: RunnerLayout | None, invocation_type: str
+) -> bytes | None:
+    """The bytes to send, from payload or payload-file, within Lambda's size limit."""
+    raw = parse_bool("raw", get("raw"))
     for name in ("payload-file", "context-path", "payload"):
         check_reachable(name, _file_of(name, get(name)), runner)
     payload, source = _load_payload(values.get("payload", ""), values.get("payload-file", ""), raw)
@@ -206,83 +297,40 @@ def load_settings(
                 source,
                 f"{len(payload)} bytes is over Lambda's {limit}-byte limit for {invocation_type}",
             )
+    return payload
 
-    if region and function.region and region != function.region:
-        raise InputError(
-            "region", f"'{region}' differs from the region of the function ARN ({function.region})"
-        )
 
-    endpoint_url = get("endpoint-url") or None
-    if endpoint_url is not None:
-        parsed = urlparse(endpoint_url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise InputError("endpoint-url", f"'{endpoint_url}' is not an http(s) URL")
+def _endpoint_url(text: str) -> str | None:
+    if not text:
+        return None
+    parsed = urlparse(text)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise InputError("endpoint-url", f"'{text}' is not an http(s) URL")
+    return text
 
-    checks: tuple[Check, ...] = ()
-    assert_text = get("assert")
-    if assert_text:
-        from lambda_invoke.assertions import parse_checks  # YAML + JSONPath only when needed
 
-        checks = parse_checks(assert_text)
-
-    client_context, context = _client_context(get("client-context"), get("context-path"))
-    output_file = get("output-file") or None
-    if output_file is not None:
-        check_reachable("output-file", output_file, runner)
-        check_output_path("output-file", output_file)
-
-    return Settings(
-        function=function,
-        qualifier=qualifier,
-        payload=payload,
-        invocation_type=invocation_type,
-        log_type=log_type,
-        client_context=client_context,
-        region=region
-        or function.region
-        or (serverless.region if serverless else None)
-        or environ.get("AWS_REGION")
-        or None,
-        endpoint_url=endpoint_url,
-        read_timeout=parse_number(
+def _connection(get: Get) -> dict[str, Any]:
+    """Timeouts and attempts, each within its bounds."""
+    return {
+        "read_timeout": parse_number(
             "read-timeout", get("read-timeout"), minimum=0, maximum=MAX_SECONDS, exclusive=True
         ),
-        connect_timeout=parse_number(
+        "connect_timeout": parse_number(
             "connect-timeout",
             get("connect-timeout"),
             minimum=0,
             maximum=MAX_CONNECT_SECONDS,
             exclusive=True,
         ),
-        max_attempts=int(
+        "max_attempts": int(
             parse_number(
-                "max-attempts",
-                get("max-attempts"),
-                minimum=1,
-                maximum=MAX_ATTEMPTS,
-                integer=True,
+                "max-attempts", get("max-attempts"), minimum=1, maximum=MAX_ATTEMPTS, integer=True
             )
         ),
-        wait_timeout=parse_number(
+        "wait_timeout": parse_number(
             "wait-timeout", get("wait-timeout"), minimum=0, maximum=MAX_SECONDS
         ),
-        checks=checks,
-        fail_on_function_error=parse_bool("fail-on-function-error", get("fail-on-function-error")),
-        output_file=output_file,
-        summary=parse_bool("summary", get("summary")),
-        profile=profile,
-        serverless=serverless,
-        local=local,
-        env=_environment_lines(get("env")),
-        context=context,
-        warnings=tuple(warnings),
-        stack=stack,
-        role=_role(get),
-        invoke_mode=invoke_mode,
-        tenant_id=tenant_id,
-        durable_execution_name=durable_name,
-        runner=runner,
-    )
+    }
 
 
 def _stack(get: Any, serverless: ServerlessFunction | None, local: bool) -> StackRef | None:
