@@ -20,6 +20,7 @@ from lambda_invoke.result import build_document, function_error_line, output_str
 from lambda_invoke.settings import Settings
 
 if TYPE_CHECKING:
+    from lambda_invoke.assertions import CheckResult
     from lambda_invoke.aws import Connections
     from lambda_invoke.suite import SuiteSettings
 
@@ -39,28 +40,14 @@ def run(
     connections: Connections,
     invoke_options: dict[str, Any] | None = None,
 ) -> int:
+    """Invoke, check, write the payload file, show everything, and decide the exit code."""
     for warning in settings.warnings:
         reporter.warn(warning)
     settings = connections.resolve_stack(settings)
     options = {"on_chunk": reporter.chunk, **(invoke_options or {})}
     result = call_function(settings, client_factory, say=reporter.say, options=options)
-
-    if result.invocation_type == "Event" and result.status_code == 200:
-        reporter.warn(
-            "the endpoint answered an Event invocation with 200: it ran the function "
-            "synchronously (as the Runtime Interface Emulator does), so this is its answer"
-        )
-    if result.logs_unreadable:
-        reporter.warn(
-            "the endpoint's log tail (X-Amz-Log-Result) is not base64: the logs are left out, "
-            "the rest of the answer is kept"
-        )
-    if len(result.payload) > MAX_RESPONSE and not (result.function_error or result.streamed):
-        reporter.warn(
-            f"the answer is {len(result.payload)} bytes, over Lambda's {MAX_RESPONSE}-byte "
-            "response limit: real Lambda would fail this invocation "
-            "(Function.ResponseSizeTooLarge)"
-        )
+    for warning in answer_warnings(result):
+        reporter.warn(warning)
     checks = run_checks(settings.checks, result)
     fits = not in_actions or len(result.payload) <= PAYLOAD_OUTPUT_LIMIT
     written = _write_payload(settings, result, spill=not fits or bool(result.incomplete))
@@ -83,7 +70,40 @@ def run(
             summary=settings.summary,
         )
     )
+    return _verdict(settings, result, checks, payload_file, reporter)
 
+
+def answer_warnings(result: InvokeResult) -> list[str]:
+    """What an answer says about the endpoint that the outputs alone would not."""
+    warnings = []
+    if result.invocation_type == "Event" and result.status_code == 200:
+        warnings.append(
+            "the endpoint answered an Event invocation with 200: it ran the function "
+            "synchronously (as the Runtime Interface Emulator does), so this is its answer"
+        )
+    if result.logs_unreadable:
+        warnings.append(
+            "the endpoint's log tail (X-Amz-Log-Result) is not base64: the logs are left out, "
+            "the rest of the answer is kept"
+        )
+    if len(result.payload) > MAX_RESPONSE and not (result.function_error or result.streamed):
+        warnings.append(
+            f"the answer is {len(result.payload)} bytes, over Lambda's {MAX_RESPONSE}-byte "
+            "response limit: real Lambda would fail this invocation "
+            "(Function.ResponseSizeTooLarge)"
+        )
+    return warnings
+
+
+def _verdict(
+    settings: Settings,
+    result: InvokeResult,
+    checks: list[CheckResult],
+    payload_file: str | None,
+    reporter: Reporter,
+) -> int:
+    """The failure lines and the exit code: 3 for an incomplete stream, 1 for a function
+    error (unless fail-on-function-error is false) or a failed check, else 0."""
     if result.incomplete:
         reporter.fail(
             f"{result.incomplete}: the function may have run. Not retried: a second Invoke "
@@ -101,9 +121,7 @@ def run(
     failed = [check for check in checks if not check.passed]
     for check in failed:
         reporter.fail(f"assertion failed ({len(failed)} of {len(checks)}): {check.describe()}")
-    if failed:
-        exit_code = EXIT_FAILED
-    return exit_code
+    return EXIT_FAILED if failed else exit_code
 
 
 def _write_payload(settings: Settings, result: InvokeResult, *, spill: bool) -> str | None:

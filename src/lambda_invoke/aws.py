@@ -8,21 +8,17 @@ token are never printed; in GitHub Actions they are masked before anything could
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from lambda_invoke import __version__
-from lambda_invoke.errors import AwsError
-from lambda_invoke.settings import RoleSettings, Settings, parse_function_name
+from lambda_invoke.roles import assume_role, github_oidc_token
+from lambda_invoke.settings import Settings, parse_function_name
+from lambda_invoke.stacks import physical_id
 
 Say = Callable[[str], None]
-OIDC_TIMEOUT = 10.0
-OIDC_ATTEMPTS = 3
-STS_TIMEOUT = 30.0
-FUNCTION_TYPES = ("AWS::Lambda::Function",)
 
 
 class Connections:
@@ -102,110 +98,15 @@ class Connections:
         key = (role, settings.profile, settings.region)
         with self._lock:
             if key not in self._credentials:
-                self._credentials[key] = self._assume(role, settings)
+                self._credentials[key] = assume_role(
+                    role,
+                    settings,
+                    session=self._session(settings),
+                    token=github_oidc_token(self.environ, role.audience, self.mask),
+                    mask=self.mask,
+                    say=self.say,
+                )
             return self._credentials[key]
-
-    def _assume(self, role: RoleSettings, settings: Settings) -> dict[str, str]:
-        from botocore import UNSIGNED
-        from botocore.config import Config
-        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
-
-        from lambda_invoke.invoke import botocore_error
-
-        token = self._oidc_token(role.audience)
-        session = self._session(settings)
-        config: dict[str, Any] = {
-            "retries": {"mode": "standard", "max_attempts": 3},  # STS calls are safe to repeat
-            "connect_timeout": STS_TIMEOUT,
-            "read_timeout": STS_TIMEOUT,
-        }
-        if token is not None:
-            config["signature_version"] = UNSIGNED  # the token is the credential
-        request = {
-            "RoleArn": role.arn,
-            "RoleSessionName": role.session_name,
-            "DurationSeconds": role.duration_seconds,
-        }
-        try:
-            sts = session.create_client("sts", region_name=settings.region, config=Config(**config))
-            if token is not None:
-                answer = sts.assume_role_with_web_identity(**request, WebIdentityToken=token)
-                how = "with the job's GitHub OIDC token"
-            else:
-                answer = sts.assume_role(**request)
-                how = "with the current credentials"
-        except NoCredentialsError:
-            raise AwsError(
-                f"cannot assume {role.arn}: no GitHub OIDC token here (the job needs "
-                "'permissions: id-token: write') and no AWS credentials to assume it with"
-            ) from None
-        except ClientError as error:
-            hint = (
-                " (check the role's trust policy: token.actions.githubusercontent.com as the "
-                f"federated principal, audience {role.audience}, and the repository's sub claim)"
-                if token is not None
-                else ""
-            )
-            raise AwsError(f"cannot assume {role.arn}: {_error_text(error)}{hint}") from None
-        except BotoCoreError as error:
-            raise botocore_error(error, settings) from None
-        issued = answer["Credentials"]
-        for secret in (issued["AccessKeyId"], issued["SecretAccessKey"], issued["SessionToken"]):
-            self.mask(secret)
-        self.say(
-            f"assumed {role.arn} {how} (session {role.session_name}, "
-            f"until {issued['Expiration']}); its credentials are masked"
-        )
-        return {
-            "aws_access_key_id": issued["AccessKeyId"],
-            "aws_secret_access_key": issued["SecretAccessKey"],
-            "aws_session_token": issued["SessionToken"],
-        }
-
-    def _oidc_token(self, audience: str) -> str | None:
-        """The job's OIDC token for ``audience``; None when the job offers none."""
-        import urllib.error
-        import urllib.parse
-        import urllib.request
-
-        url = self.environ.get("ACTIONS_ID_TOKEN_REQUEST_URL", "")
-        bearer = self.environ.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "")
-        if not url or not bearer:
-            return None
-        self.mask(bearer)
-        parsed = urllib.parse.urlparse(url)
-        loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
-        if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback):
-            raise AwsError(
-                "ACTIONS_ID_TOKEN_REQUEST_URL is not an https URL; not sending the token"
-            )
-        separator = "&" if "?" in url else "?"
-        request = urllib.request.Request(  # noqa: S310 (https, or http on loopback: checked)
-            f"{url}{separator}audience={urllib.parse.quote(audience, safe='')}",
-            headers={"Authorization": f"bearer {bearer}", "Accept": "application/json"},
-        )
-        problem = ""
-        for _ in range(OIDC_ATTEMPTS):
-            try:
-                with urllib.request.urlopen(request, timeout=OIDC_TIMEOUT) as answer:  # noqa: S310
-                    token = json.load(answer).get("value")
-            except urllib.error.HTTPError as error:
-                problem = f"HTTP {error.code}"
-                if error.code < 500:
-                    break  # a refusal stays a refusal
-                continue
-            except (urllib.error.URLError, OSError, ValueError) as error:
-                problem = type(error).__name__
-                continue
-            if isinstance(token, str) and token:
-                self.mask(token)
-                return token
-            problem = "the answer has no token"
-            break
-        raise AwsError(
-            f"could not get the GitHub OIDC token for audience {audience} ({problem}); the "
-            "job needs 'permissions: id-token: write'"
-        )
 
     # -- stack-name ---------------------------------------------------------------------
 
@@ -218,56 +119,10 @@ class Connections:
         with self._lock:
             if key in self._functions:
                 return self._functions[key]
-        physical = self._physical_id(settings)
+        cloudformation = self.client("cloudformation", settings, retries={"mode": "standard"})
+        physical = physical_id(cloudformation, settings)
         resolved = replace(settings, function=parse_function_name(physical))
         with self._lock:
             self._functions[key] = resolved
         self.say(f"{stack.describe()} is {physical}")
         return resolved
-
-    def _physical_id(self, settings: Settings) -> str:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        from lambda_invoke.invoke import botocore_error
-
-        stack = settings.stack
-        assert stack is not None
-        cloudformation = self.client("cloudformation", settings, retries={"mode": "standard"})
-        try:
-            if stack.logical_id:
-                resource = cloudformation.describe_stack_resource(
-                    StackName=stack.stack_name, LogicalResourceId=stack.logical_id
-                )["StackResourceDetail"]
-                if resource["ResourceType"] not in FUNCTION_TYPES:
-                    raise AwsError(
-                        f"{stack.logical_id} in stack {stack.stack_name} is a "
-                        f"{resource['ResourceType']}, not a Lambda function"
-                    )
-                return str(resource["PhysicalResourceId"])
-            functions = []
-            for page in cloudformation.get_paginator("list_stack_resources").paginate(
-                StackName=stack.stack_name
-            ):
-                functions += [
-                    item
-                    for item in page["StackResourceSummaries"]
-                    if item["ResourceType"] in FUNCTION_TYPES
-                ]
-        except ClientError as error:
-            raise AwsError(f"cannot look up {stack.describe()}: {_error_text(error)}") from None
-        except BotoCoreError as error:
-            raise botocore_error(error, settings) from None
-        if len(functions) != 1:
-            names = ", ".join(item["LogicalResourceId"] for item in functions) or "none"
-            raise AwsError(
-                f"stack {stack.stack_name} has {len(functions)} Lambda functions ({names}); "
-                "give the logical id of one as function-name"
-            )
-        return str(functions[0]["PhysicalResourceId"])
-
-
-def _error_text(error: Any) -> str:
-    """``Code: message`` of a botocore ClientError, on one line."""
-    details = error.response.get("Error", {})
-    message = " ".join(str(details.get("Message", "")).split())
-    return f"{details.get('Code', 'Unknown')}: {message}"

@@ -3,6 +3,8 @@
 They are translated to an exit code and one line of text once, in ``cli.main``.
 """
 
+from typing import Any
+
 EXIT_OK = 0
 EXIT_FAILED = 1  # function error or failed assertion
 EXIT_INPUT = 2
@@ -30,3 +32,10 @@ class AwsError(LambdaInvokeError):
     """AWS or network trouble: unknown function, access denied, throttled, timeout."""
 
     exit_code = EXIT_AWS
+
+
+def client_error_text(error: Any) -> str:
+    """``Code: message`` of a botocore ClientError, on one line."""
+    details = error.response.get("Error", {})
+    message = " ".join(str(details.get("Message", "")).split())
+    return f"{details.get('Code', 'Unknown')}: {message}"

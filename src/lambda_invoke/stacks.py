@@ -1,0 +1,52 @@
+"""stack-name: the function a CloudFormation (or SAM) stack names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lambda_invoke.errors import AwsError, client_error_text
+from lambda_invoke.settings import Settings
+
+FUNCTION_TYPES = ("AWS::Lambda::Function",)
+
+
+def physical_id(cloudformation: Any, settings: Settings) -> str:
+    """The function's physical name in the stack: by logical id, or the stack's only one
+    (as sam remote invoke looks it up)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from lambda_invoke.invoke import botocore_error
+
+    stack = settings.stack
+    assert stack is not None
+    try:
+        if stack.logical_id:
+            resource = cloudformation.describe_stack_resource(
+                StackName=stack.stack_name, LogicalResourceId=stack.logical_id
+            )["StackResourceDetail"]
+            if resource["ResourceType"] not in FUNCTION_TYPES:
+                raise AwsError(
+                    f"{stack.logical_id} in stack {stack.stack_name} is a "
+                    f"{resource['ResourceType']}, not a Lambda function"
+                )
+            return str(resource["PhysicalResourceId"])
+        functions = []
+        for page in cloudformation.get_paginator("list_stack_resources").paginate(
+            StackName=stack.stack_name
+        ):
+            functions += [
+                item
+                for item in page["StackResourceSummaries"]
+                if item["ResourceType"] in FUNCTION_TYPES
+            ]
+    except ClientError as error:
+        raise AwsError(f"cannot look up {stack.describe()}: {client_error_text(error)}") from None
+    except BotoCoreError as error:
+        raise botocore_error(error, settings) from None
+    if len(functions) != 1:
+        names = ", ".join(item["LogicalResourceId"] for item in functions) or "none"
+        raise AwsError(
+            f"stack {stack.stack_name} has {len(functions)} Lambda functions ({names}); "
+            "give the logical id of one as function-name"
+        )
+    return str(functions[0]["PhysicalResourceId"])
