@@ -24,7 +24,7 @@ show() { printf '\n$ %s\n' "$*" >&2; "$@"; }
 checks='$.statusCode: 200
 $.body.message: { contains: "hello" }
 $.body.items: { length: 2 }
-$.body.items[?price > 10].name: cake
+$.body.items[?@.price > 10].name: cake
 status-code: 200
 duration-ms: { lt: 2000 }
 logs: { not-contains: "ERROR" }'

@@ -14,13 +14,17 @@ run ruff check .
 run ruff format --check .
 run mypy
 run check-jsonschema --builtin-schema vendor.github-actions action.yml
-run check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml tests/e2e/workflows/*.yml
+run check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml tests/e2e/workflows/*.yml examples/workflows/*.yml
+run check-jsonschema --builtin-schema vendor.github-actions cli/action.yml
+run check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 run check-jsonschema --check-metaschema schema/suite.schema.json
 run check-jsonschema --schemafile schema/suite.schema.json examples/*/smoke.yml
 run actionlint
 # The injection workflow's control step uses set-output on purpose (it proves act acts on it).
 run actionlint -ignore 'workflow command "set-output" was deprecated' tests/e2e/workflows/*.yml
-run zizmor --offline --quiet .github/workflows/ tests/e2e/workflows/
+run actionlint examples/workflows/*.yml
+# tests/e2e/workflows are act fixtures (never run on GitHub; injection.yml is hostile on purpose)
+run zizmor --offline --quiet .github/workflows/*.yml examples/workflows/*.yml
 run hadolint Dockerfile
 run shellcheck scripts/*.sh .ci/run
 echo "== bash scripts/demo.sh (the README's first command)" >&2
