@@ -60,6 +60,8 @@ CASES = [
     ("status-code", "in", [200, 202], [500]),
     ("logs", "not-contains", "ERROR", "hello"),
     ("duration-ms", "lt", 2000, 10),
+    ("$.meta", "schema", {"required": ["region"]}, {"required": ["zone"]}),
+    ("$.items[?@.price > 10].name", "equals", "dear", "cheap"),  # RFC 9535 filter form
 ]
 
 
@@ -161,3 +163,63 @@ def test_type_null_takes_yaml_null_as_a_reader_writes_it() -> None:
     assert [check.expected for check in checks] == ["null", "null"]
     results = evaluate(checks, '{"n": null, "m": 1}', {})
     assert [result.passed for result in results] == [True, False]
+
+
+# -- schema: a JSON Schema on $ or any path ---------------------------------------------
+
+ORDER_SCHEMA = {
+    "type": "object",
+    "required": ["id", "items"],
+    "properties": {
+        "id": {"type": "string"},
+        "items": {"type": "array", "items": {"type": "object", "required": ["price"]}},
+    },
+}
+
+
+def test_schema_inline_passes_and_fails_with_json_pointers() -> None:
+    import yaml as pyyaml
+
+    checks = parse_checks(pyyaml.safe_dump({"$": {"schema": ORDER_SCHEMA}}))
+    good, bad = '{"id": "a", "items": [{"price": 1}]}', '{"id": 7, "items": [{"name": "x"}, {}]}'
+    assert evaluate(checks, good, {})[0].passed
+    result = evaluate(checks, bad, {})[0]
+    assert not result.passed
+    assert result.reason == (
+        "at /id: 7 is not of type 'string'; at /items/0: 'price' is a required property; "
+        "at /items/1: 'price' is a required property"
+    )
+
+
+def test_schema_from_files_json_and_yaml_and_on_a_path(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "order.json").write_text(json.dumps(ORDER_SCHEMA))
+    (tmp_path / "price.yml").write_text("type: number\nminimum: 0\n")
+    checks = parse_checks(
+        f"$: {{ schema: {tmp_path / 'order.json'} }}\n"
+        f"$.items[0].price: {{ schema: {tmp_path / 'price.yml'} }}"
+    )
+    results = evaluate(checks, '{"id": "a", "items": [{"price": -1}]}', {})
+    assert [r.passed for r in results] == [True, False]
+    assert results[1].reason == "at /: -1 is less than the minimum of 0"
+
+
+def test_schema_honours_its_dollar_schema() -> None:
+    draft4 = {"$schema": "http://json-schema.org/draft-04/schema#", "type": "number",
+              "maximum": 5, "exclusiveMaximum": True}  # fmt: skip
+    checks = parse_checks(json.dumps({"$.n": {"schema": draft4}}))
+    assert not evaluate(checks, '{"n": 5}', {})[0].passed  # draft 4's boolean exclusiveMaximum
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"schema": "missing.json"}, "file 'missing.json' does not exist"),
+        ({"schema": {"type": "nonsense"}}, "not a valid JSON Schema"),
+        ({"schema": 5}, "schema expects a file path or a mapping"),
+    ],
+)
+def test_a_bad_schema_is_an_input_error(spec: dict[str, Any], message: str) -> None:
+    from lambda_invoke.errors import InputError
+
+    with pytest.raises(InputError, match=message):
+        parse_checks(json.dumps({"$": spec}))

@@ -37,6 +37,7 @@ class Check:
     operator: str
     expected: Any
     path: Any = field(default=None, compare=False, repr=False)  # compiled JSONPath
+    validator: Any = field(default=None, compare=False, repr=False)  # schema: jsonschema's
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,10 @@ _EXPECTED: dict[str, Callable[[Any], str | None]] = {
     "lt": _expect_number,
     "lte": _expect_number,
     "in": _expect_list,
+    "schema": _expect_any,  # checked (and loaded) by _schema_validator
 }
+#: schema violations a failed check lists
+SCHEMA_ERRORS_SHOWN = 3
 OPERATORS = tuple(_EXPECTED)
 
 
@@ -193,7 +197,61 @@ def _check(target: str, operator: str, expected: Any, path: Any) -> Check:
     problem = validate(expected)
     if problem:
         raise InputError("assert", f"{target}: {operator} {problem}, got {_short(expected)}")
+    if operator == "schema":
+        return Check(target, operator, expected, path, _schema_validator(target, expected))
     return Check(target, operator, expected, path)
+
+
+def _schema_validator(target: str, expected: Any) -> Any:
+    """A JSON Schema (a file: JSON or YAML; or an inline mapping) as a jsonschema
+    validator: Draft 2020-12 unless the schema's ``$schema`` names another."""
+    from lambda_invoke.loading import parse_json, read_file
+
+    if isinstance(expected, str):
+        data = read_file("assert", expected)
+        try:
+            if expected.endswith((".yml", ".yaml")):
+                from lambda_invoke.yamltext import load_yaml
+
+                schema = load_yaml(data.decode("utf-8"))
+            else:
+                schema = parse_json(data)
+        except (ValueError, UnicodeDecodeError) as error:  # Refused is a ValueError
+            raise InputError("assert", f"{target}: schema file '{expected}': {error}") from None
+        except Exception as error:  # YAML's own errors
+            problem = " ".join(str(error).split())[:200]
+            raise InputError("assert", f"{target}: schema file '{expected}': {problem}") from None
+    elif isinstance(expected, dict):
+        schema = expected
+    else:
+        raise InputError(
+            "assert", f"{target}: schema expects a file path or a mapping, got {_short(expected)}"
+        )
+    if not isinstance(schema, dict | bool):
+        raise InputError("assert", f"{target}: the schema is not a JSON Schema (an object)")
+    import jsonschema  # only with a schema check
+
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    try:
+        cls.check_schema(schema)
+    except jsonschema.SchemaError as error:
+        problem = " ".join(str(error.message).split())[:200]
+        raise InputError("assert", f"{target}: not a valid JSON Schema: {problem}") from None
+    return cls(schema)
+
+
+def schema_violations(validator: Any, value: Any) -> list[str]:
+    """The first few violations, each with its JSON pointer in the value."""
+    errors = sorted(validator.iter_errors(value), key=lambda error: list(error.absolute_path))
+    shown = []
+    for error in errors[:SCHEMA_ERRORS_SHOWN]:
+        pointer = "".join(
+            "/" + str(part).replace("~", "~0").replace("/", "~1") for part in error.absolute_path
+        )
+        shown.append(f"at {pointer or '/'}: {' '.join(error.message.split())[:160]}")
+    if len(errors) > SCHEMA_ERRORS_SHOWN:
+        shown.append(f"and {len(errors) - SCHEMA_ERRORS_SHOWN} more")
+    return shown
 
 
 # -- evaluation ----------------------------------------------------------------
@@ -260,6 +318,9 @@ def _run(check: Check, actual: Any, found: bool, missing: str) -> CheckResult:
         return CheckResult(check, actual, passed, reason)
     if not found:
         return CheckResult(check, actual, False, missing)
+    if check.operator == "schema":
+        violations = schema_violations(check.validator, actual)
+        return CheckResult(check, actual, not violations, "; ".join(violations))
     try:
         passed = _OPERATIONS[check.operator](actual, expected)
     except _Undecided as error:

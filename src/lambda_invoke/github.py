@@ -115,6 +115,7 @@ def summary_markdown(
         ("Executed version", document["executed-version"]),
         ("Status", f"{document['status-code']} ({outcome})"),
         ("Duration", _with_unit(document["duration-ms"], "ms")),
+        ("Round trip (measured here)", _with_unit(document.get("elapsed-ms"), "ms")),
         ("Billed duration", _with_unit(document["billed-duration-ms"], "ms")),
         ("Max memory used", _with_unit(document["max-memory-used-mb"], "MB")),
         ("Request id", document["request-id"]),

@@ -217,6 +217,7 @@ OUTPUT_NAMES: tuple[str, ...] = (
     "billed-duration-ms",
     "max-memory-used-mb",
     "init-duration-ms",
+    "elapsed-ms",
     "durable-execution-arn",
     "error-details",
     "stream-complete",

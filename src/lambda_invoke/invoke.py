@@ -242,11 +242,17 @@ def _send(
     on_chunk: Callable[[bytes], None] | None,
     attempt: int,
 ) -> InvokeResult:
+    """One attempt; ``elapsed_ms`` is its round trip, the whole answer read."""
+    started = time.perf_counter()
     if invoke_mode == "stream":
-        return _streamed(client.invoke_with_response_stream(**request), on_chunk, attempt, request)
-    response = client.invoke(**request)
-    payload = response["Payload"].read() if "Payload" in response else b""
-    return _result(response, payload, attempt, request)
+        result = _streamed(
+            client.invoke_with_response_stream(**request), on_chunk, attempt, request
+        )
+    else:
+        response = client.invoke(**request)
+        payload = response["Payload"].read() if "Payload" in response else b""
+        result = _result(response, payload, attempt, request)
+    return replace(result, elapsed_ms=round((time.perf_counter() - started) * 1000, 1))
 
 
 def _after_failure(

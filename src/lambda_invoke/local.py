@@ -166,7 +166,9 @@ def invoke_local(settings: Settings, say: Say) -> InvokeResult:
         log_stream=time.strftime("%Y/%m/%d/[$LATEST]") + uuid.uuid4().hex,
     )
     if settings.invocation_type == "DryRun":
-        return InvokeResult(204, "", b"", "", "$LATEST", names.request_id, parse_report(""))
+        return InvokeResult(
+            204, "", b"", "", "$LATEST", names.request_id, parse_report(""), elapsed_ms=0.0
+        )
     say(f"running {function.key} ({function.handler}, {function.runtime}) locally")
     run = _run_handler(settings, function, names)
     return _answer(settings, function, names, run)
@@ -285,8 +287,18 @@ def _answer(
         f"Max Memory Used: {memory} MB\t\n"
     )
     if settings.invocation_type == "Event":  # Lambda answers an Event before it runs
-        return InvokeResult(202, "", b"", log_text, "$LATEST", request_id, parse_report(log_text))
+        return InvokeResult(
+            202,
+            "",
+            b"",
+            log_text,
+            "$LATEST",
+            request_id,
+            parse_report(log_text),
+            elapsed_ms=round(run.duration_ms, 1),
+        )
     return InvokeResult(
+        elapsed_ms=round(run.duration_ms, 1),
         status_code=200,
         function_error=error,
         payload=json.dumps(payload).encode(),

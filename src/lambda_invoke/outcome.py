@@ -58,6 +58,9 @@ class InvokeResult:
     #: the function error was read from the payload: the endpoint sent no X-Amz-Function-Error
     error_inferred: bool = False
     error_details: str | None = None  # InvokeComplete's ErrorDetails (streams)
+    #: our own measured round trip of the call that answered (ms), for every endpoint
+    elapsed_ms: float | None = None
+    trace_id: str | None = None  # X-Amzn-Trace-Id of the answer, when it has one
     logs_unreadable: bool = False  # X-Amz-Log-Result came but was not base64
     #: streams: why the stream is incomplete ("" when Lambda said it was complete)
     incomplete: str = ""

@@ -35,6 +35,7 @@ def check_values(result: InvokeResult) -> dict[str, Any]:
         "billed-duration-ms": _number(report.billed_duration_ms),
         "max-memory-used-mb": _number(report.max_memory_used_mb),
         "init-duration-ms": _number(report.init_duration_ms),
+        "elapsed-ms": result.elapsed_ms,
         "durable-execution-arn": result.durable_execution_arn or None,
         "error-details": result.error_details,
         "stream-complete": (not result.incomplete) if result.streamed else None,

@@ -84,6 +84,7 @@ class CaseResult:
             "function-error": values.get("function-error"),
             "duration-ms": values.get("duration-ms"),
             "billed-duration-ms": values.get("billed-duration-ms"),
+            "elapsed-ms": values.get("elapsed-ms"),
             "request-id": values.get("request-id"),
             "assertions": [check.to_dict() for check in self.checks],
             "problems": self.problems,

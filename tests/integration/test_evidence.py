@@ -119,3 +119,17 @@ def test_returned_values_stay_values() -> None:
         "req-1",
     )
     assert document["function-error"] == ""  # a synchronous answer without an error
+
+
+@pytest.mark.parametrize("argv", [(), ("-t", "Event"), ("--log-type", "None")])
+def test_elapsed_ms_is_measured_for_every_invocation_type(argv: tuple[str, ...]) -> None:
+    """Our own round trip: there even where Lambda's REPORT timings are not."""
+    status = 202 if "Event" in argv else 200
+    answer = Answer(status=status, body=b"" if status == 202 else b'{"ok": 1}', delay=0.3)
+    with ScriptedLambda(answer) as endpoint:
+        code, document, stderr = run(
+            endpoint, *argv, "--assert", "elapsed-ms: { gte: 250, lt: 5000 }"
+        )
+    assert code == 0, stderr
+    assert 250 <= document["elapsed-ms"] < 5000
+    assert document["duration-ms"] is None  # no REPORT line here
