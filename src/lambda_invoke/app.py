@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.dispatch import ClientFactory, call_function
@@ -45,7 +48,13 @@ def run(
         reporter.warn(warning)
     settings = connections.resolve_stack(settings)
     options = {"on_chunk": reporter.chunk, **(invoke_options or {})}
+    since_ms = int(time.time() * 1000)
     result = call_function(settings, client_factory, say=reporter.say, options=options)
+    if settings.full_logs or settings.wait_for_completion:
+        result = follow_log(
+            settings, result, client_factory, connections, since_ms=since_ms,
+            say=reporter.say, warn=reporter.warn, sleep=options.get("sleep", time.sleep),
+        )  # fmt: skip
     for warning in answer_warnings(result):
         reporter.warn(warning)
     checks = run_checks(settings.checks, result)
@@ -53,7 +62,16 @@ def run(
     written = _write_payload(settings, result, spill=not fits or bool(result.incomplete))
     # the path the next step opens (on the runner's host, when we run in its container)
     payload_file = for_host(written, settings.runner)
-    document = build_document(result, checks, payload_file=payload_file, payload_in_outputs=fits)
+    logs_file = None
+    if in_actions and result.logs is not None and len(result.logs) > PAYLOAD_OUTPUT_LIMIT:
+        logs_file = for_host(_write_logs(settings, result), settings.runner)
+        reporter.warn(
+            f"the log ({len(result.logs)} bytes) is larger than the {PAYLOAD_OUTPUT_LIMIT}-byte "
+            f"output limit: outputs.logs holds its end, the whole log is in {logs_file}"
+        )
+    document = build_document(
+        result, checks, payload_file=payload_file, payload_in_outputs=fits, logs_file=logs_file
+    )
     if not fits:
         reporter.warn(
             f"the payload ({len(result.payload)} bytes) is larger than the "
@@ -104,6 +122,12 @@ def _verdict(
 ) -> int:
     """The failure lines and the exit code: 3 for an incomplete stream, 1 for a function
     error (unless fail-on-function-error is false) or a failed check, else 0."""
+    if settings.wait_for_completion and not result.followed:
+        reporter.fail(
+            f"the Event run of {settings.function_name} was not seen to end in its log within "
+            f"full-logs-timeout {settings.full_logs_timeout:g} s: its outcome is unknown"
+        )
+        return EXIT_AWS
     if result.incomplete:
         reporter.fail(
             f"{result.incomplete}: the function may have run. Not retried: a second Invoke "
@@ -122,6 +146,61 @@ def _verdict(
     for check in failed:
         reporter.fail(f"assertion failed ({len(failed)} of {len(checks)}): {check.describe()}")
     return EXIT_FAILED if failed else exit_code
+
+
+def follow_log(
+    settings: Settings,
+    result: InvokeResult,
+    client_factory: ClientFactory,
+    connections: Connections,
+    *,
+    since_ms: int,
+    say: Callable[[str], None],
+    warn: Callable[[str], None],
+    sleep: Callable[[float], None] = time.sleep,
+) -> InvokeResult:
+    """The whole log from CloudWatch Logs (full-logs) and, for an Event run followed to its
+    end (wait-for-completion), its function error and timings as the log tells them."""
+    from lambda_invoke.fulllogs import LogsRefused, log_group, read_full_log
+
+    if result.request_id is None:
+        warn("the endpoint sent no request id: the invocation's log cannot be found")
+        return replace(result, logs_complete=False)
+    group, log_format = log_group(
+        client_factory(settings), settings.function_name, settings.qualifier
+    )
+    logs = connections.client("logs", settings, retries={"mode": "standard"})
+    try:
+        full = read_full_log(
+            logs, group=group, log_format=log_format, request_id=result.request_id,
+            since_ms=since_ms, timeout=settings.full_logs_timeout, say=say, sleep=sleep,
+        )  # fmt: skip
+    except LogsRefused as error:
+        warn(str(error))
+        return replace(result, logs_complete=False)
+    if not full.complete:
+        warn(
+            f"the log of request {result.request_id} did not reach its REPORT line in {group} "
+            f"within full-logs-timeout {settings.full_logs_timeout:g} s: logs-complete is false"
+        )
+    fields: dict[str, Any] = {"logs_complete": full.complete}
+    if full.text:
+        fields.update(logs=full.text, report=full.report)
+    if settings.wait_for_completion and full.complete:
+        failed = full.status in ("error", "timeout")
+        fields.update(
+            followed=True,
+            function_error="Unhandled" if failed else "",
+            error_details=full.error if failed else None,
+        )
+    return replace(result, **fields)
+
+
+def _write_logs(settings: Settings, result: InvokeResult) -> str:
+    make_spill_folder(settings.runner)
+    path = os.path.join(SPILL_DIRECTORY, f"logs-{result.request_id or os.getpid()}.txt")
+    write_payload(path, (result.logs or "").encode("utf-8"), settings.runner)
+    return path
 
 
 def _write_payload(settings: Settings, result: InvokeResult, *, spill: bool) -> str | None:
@@ -172,6 +251,7 @@ def run_suite(
         on_done=on_done,
         resolve=connections.resolve_stack,
         invoke_options=invoke_options,
+        follow=partial(follow_log, client_factory=client_factory, connections=connections),
     )
     seconds = time.monotonic() - started
     if suite.junit_file:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 #: the services this tool makes clients for, itself or through botocore's credential chain
-SERVICES = ("lambda", "sts", "cloudformation", "sso", "sso-oidc", "signin")
+SERVICES = ("lambda", "sts", "cloudformation", "logs", "sso", "sso-oidc", "signin")
 FILE_NAME = "endpoints.json"
 
 

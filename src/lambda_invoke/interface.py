@@ -142,6 +142,25 @@ INPUTS: tuple[InputSpec, ...] = (
         "Seconds to wait for a function still being updated before invoking it.",
         default="300",
     ),
+    InputSpec(
+        "full-logs",
+        "Read the invocation's whole log from CloudWatch Logs (not only the 4 KB tail), "
+        "waiting up to full-logs-timeout for its REPORT line.",
+        default="false",
+        boolean=True,
+    ),
+    InputSpec(
+        "full-logs-timeout",
+        "Seconds to wait for the whole log (full-logs, wait-for-completion).",
+        default="30",
+    ),
+    InputSpec(
+        "wait-for-completion",
+        "invocation-type Event: follow the run in CloudWatch Logs until its REPORT line; "
+        "its function error, logs and timings become the outputs.",
+        default="false",
+        boolean=True,
+    ),
     InputSpec("assert", "YAML mapping of checks on the payload (JSONPath keys) and outputs."),
     InputSpec(
         "fail-on-function-error",
@@ -211,6 +230,8 @@ OUTPUT_NAMES: tuple[str, ...] = (
     "status-code",
     "function-error",
     "logs",
+    "logs-complete",
+    "logs-file",
     "executed-version",
     "request-id",
     "duration-ms",
@@ -227,4 +248,4 @@ OUTPUT_NAMES: tuple[str, ...] = (
 #: Outputs of a suite run (``suite`` input).
 SUITE_OUTPUT_NAMES: tuple[str, ...] = ("passed", "failed", "results")
 #: Outputs that are documents or paths rather than values a check compares.
-NOT_CHECKABLE = ("payload-file", "assertions", "result")
+NOT_CHECKABLE = ("payload-file", "logs-file", "assertions", "result")

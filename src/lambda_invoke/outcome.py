@@ -61,6 +61,9 @@ class InvokeResult:
     #: our own measured round trip of the call that answered (ms), for every endpoint
     elapsed_ms: float | None = None
     trace_id: str | None = None  # X-Amzn-Trace-Id of the answer, when it has one
+    #: full-logs / wait-for-completion: the whole log was read (None: not asked)
+    logs_complete: bool | None = None
+    followed: bool = False  # an Event run followed to its end in its log
     logs_unreadable: bool = False  # X-Amz-Log-Result came but was not base64
     #: streams: why the stream is incomplete ("" when Lambda said it was complete)
     incomplete: str = ""

@@ -36,6 +36,7 @@ def check_values(result: InvokeResult) -> dict[str, Any]:
         "max-memory-used-mb": _number(report.max_memory_used_mb),
         "init-duration-ms": _number(report.init_duration_ms),
         "elapsed-ms": result.elapsed_ms,
+        "logs-complete": result.logs_complete,
         "durable-execution-arn": result.durable_execution_arn or None,
         "error-details": result.error_details,
         "stream-complete": (not result.incomplete) if result.streamed else None,
@@ -45,9 +46,11 @@ def check_values(result: InvokeResult) -> dict[str, Any]:
 def ran_later(result: InvokeResult) -> bool:
     """An Event invocation that Lambda accepted (202): the function runs after the answer.
     (The Runtime Interface Emulator runs an Event synchronously and answers 200.)"""
-    return result.invocation_type == "Event" and result.status_code != 200
+    return result.invocation_type == "Event" and result.status_code != 200 and not result.followed
 
 
+#: how much of a log that went to logs-file the logs output keeps (its end)
+LOGS_KEPT = 64 * 1024
 _TIMINGS = ("duration-ms", "billed-duration-ms", "max-memory-used-mb", "init-duration-ms")
 
 
@@ -110,11 +113,15 @@ def build_document(
     *,
     payload_file: str | None,
     payload_in_outputs: bool = True,
+    logs_file: str | None = None,
 ) -> dict[str, Any]:
     """All outputs but ``result``, typed. The payload is None when it went only to a file."""
     document = check_values(result)
     document["payload"] = result.payload_text if payload_in_outputs else None
     document["payload-file"] = payload_file
+    document["logs-file"] = logs_file
+    if logs_file is not None and result.logs is not None:  # the outputs keep the log's end
+        document["logs"] = result.logs[-LOGS_KEPT:]
     document["assertions"] = [check.to_dict() for check in checks]
     return {name: document[name] for name in OUTPUT_NAMES if name != "result"}
 

@@ -120,6 +120,9 @@ class Settings:
     durable_execution_name: str | None = None
     #: GitHub's runner started us as a Docker action: its folders on both sides
     runner: RunnerLayout | None = None
+    full_logs: bool = False
+    full_logs_timeout: float = 30.0
+    wait_for_completion: bool = False
 
     @property
     def function_name(self) -> str:
@@ -221,7 +224,25 @@ def load_settings(
         tenant_id=invocation.tenant_id,
         durable_execution_name=invocation.durable_execution_name,
         runner=runner,
+        **_logs(get, target.local, invocation.invocation_type),
     )
+
+
+def _logs(get: Get, local: bool, invocation_type: str) -> dict[str, Any]:
+    """full-logs and wait-for-completion: CloudWatch Logs, for a remote invoke."""
+    full_logs = parse_bool("full-logs", get("full-logs"))
+    wait = parse_bool("wait-for-completion", get("wait-for-completion"))
+    if wait and invocation_type != "Event":
+        raise InputError(
+            "wait-for-completion", f"follows an Event run; invocation-type is {invocation_type}"
+        )
+    if local and (full_logs or wait):
+        name = "full-logs" if full_logs else "wait-for-completion"
+        raise InputError(name, "reads CloudWatch Logs: not with local (its log is complete)")
+    timeout = parse_number(
+        "full-logs-timeout", get("full-logs-timeout"), minimum=0, maximum=MAX_SECONDS
+    )
+    return {"full_logs": full_logs, "full_logs_timeout": timeout, "wait_for_completion": wait}
 
 
 def _target(get: Get, environ: Mapping[str, str], warnings: list[str]) -> _Target:

@@ -323,6 +323,7 @@ def execute_cases(
     on_done: Callable[[CaseResult], None],
     resolve: Callable[[Settings], Settings] = lambda settings: settings,
     invoke_options: Mapping[str, Any] | None = None,
+    follow: Callable[..., InvokeResult] | None = None,
 ) -> list[CaseResult]:
     """Run every case on a thread pool; the results keep the cases' order.
 
@@ -347,7 +348,7 @@ def execute_cases(
 
         started = time.monotonic()
         try:
-            _execute(slot, pool, case_say, resolve, invoke_options or {})
+            _execute(slot, pool, case_say, resolve, invoke_options or {}, follow=follow)
         except LambdaInvokeError as error:
             slot.problems.append(str(error))
         except Exception as error:  # one case's surprise must not end the suite
@@ -377,13 +378,26 @@ def _execute(
     say: Callable[[str], None],
     resolve: Callable[[Settings], Settings],
     options: Mapping[str, Any],
+    *,
+    follow: Callable[..., InvokeResult] | None = None,
 ) -> None:
     from lambda_invoke.dispatch import call_function
     from lambda_invoke.payload_files import write_payload
 
     settings = resolve(slot.case.settings)  # stack-name -> the function's name
     slot.resolved_name = settings.function_name
+    since_ms = int(time.time() * 1000)
     result = call_function(settings, pool.get, say=say, options=options)
+    if follow is not None and (settings.full_logs or settings.wait_for_completion):
+        result = follow(
+            settings, result, since_ms=since_ms, say=say, warn=say,
+            sleep=options.get("sleep", time.sleep),
+        )  # fmt: skip
+        if settings.wait_for_completion and not result.followed:
+            slot.problems.append(
+                f"the Event run was not seen to end in its log within full-logs-timeout "
+                f"{settings.full_logs_timeout:g} s: its outcome is unknown"
+            )
     slot.result = result
     if settings.output_file:
         write_payload(settings.output_file, result.payload, settings.runner)

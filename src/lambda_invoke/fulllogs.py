@@ -1,0 +1,247 @@
+"""An invocation's whole log, read from CloudWatch Logs (the log tail Invoke returns is its
+last 4 KB: it cuts off the stack trace people need), and an Event run followed to its end.
+
+Lambda writes one execution environment's invocations, one after another, to one log
+stream. The stream is found by the request id (its START line, or in the JSON log format
+its ``platform.start`` record); the lines from START to the request's REPORT line (or
+``platform.report`` record) are the invocation's log. CloudWatch Logs ingests with a
+delay, so this polls, bounded by ``full-logs-timeout``, with a progress line.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from lambda_invoke.errors import AwsError, client_error_text
+from lambda_invoke.outcome import Report, Say
+
+#: limits of one read: pages of events, events in all, and the text kept
+PAGE_LIMIT = 1000
+MAX_EVENTS = 50_000
+MAX_LOG_BYTES = 8 * 1024 * 1024
+PROGRESS_SECONDS = 10.0
+#: how far before the invoke the search starts (clocks of here and AWS differ)
+CLOCK_SLACK_MS = 5 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class FullLog:
+    text: str  # the invocation's lines (JSON records as they are), one per line
+    complete: bool  # its REPORT line / platform.report record was read
+    group: str
+    stream: str | None
+    report: Report  # from the REPORT line or the platform.report record
+    status: str | None  # error, timeout or success when the log says so; None: unknown
+    error: str | None = None  # the log's error line (a runtime's [ERROR], the timeout)
+
+
+class LogsRefused(AwsError):
+    """CloudWatch Logs refused to be read (permissions): the invoke result is kept."""
+
+
+def log_group(lambda_client: Any, function: str, qualifier: str | None) -> tuple[str, str]:
+    """The function's log group and format (LoggingConfig); /aws/lambda/NAME, Text when
+    the configuration cannot be read."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    name = function.rsplit(":function:", 1)[-1].split(":", maxsplit=1)[0]
+    request = {"FunctionName": function}
+    if qualifier:
+        request["Qualifier"] = qualifier
+    try:
+        config = lambda_client.get_function_configuration(**request).get("LoggingConfig") or {}
+    except (ClientError, BotoCoreError):
+        config = {}
+    return config.get("LogGroup") or f"/aws/lambda/{name}", config.get("LogFormat") or "Text"
+
+
+def read_full_log(
+    logs_client: Any,
+    *,
+    group: str,
+    log_format: str,
+    request_id: str,
+    since_ms: int,
+    timeout: float,
+    say: Say,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> FullLog:
+    """Poll until the request's REPORT arrives or ``timeout`` seconds pass."""
+    deadline = clock() + timeout
+    poll = min(2.0, max(0.2, timeout / 30))
+    last_said = clock()
+    stream: str | None = None
+    lines: list[str] = []
+    while True:
+        if stream is None:
+            stream = _find_stream(logs_client, group, request_id, since_ms)
+        if stream is not None:
+            events = _stream_events(logs_client, group, stream, since_ms)
+            lines, done = _invocation_lines(events, request_id, log_format)
+            if done:
+                return _full_log(group, stream, lines, log_format, complete=True)
+        if clock() >= deadline:
+            return _full_log(group, stream, lines, log_format, complete=False)
+        if clock() - last_said >= PROGRESS_SECONDS:
+            last_said = clock()
+            say(f"waiting for the log of request {request_id} in {group} ({len(lines)} lines)")
+        sleep(min(poll, max(0.0, deadline - clock())))
+
+
+def _filter(logs_client: Any, **request: Any) -> list[dict[str, Any]]:
+    """Every page of FilterLogEvents (bounded by MAX_EVENTS)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    events: list[dict[str, Any]] = []
+    try:
+        while True:
+            page = logs_client.filter_log_events(limit=PAGE_LIMIT, **request)
+            events += page.get("events", [])
+            token = page.get("nextToken")
+            if not token or len(events) >= MAX_EVENTS:
+                return events
+            request["nextToken"] = token
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in ("AccessDeniedException", "AccessDenied") or "not authorized" in str(error):
+            raise LogsRefused(
+                f"cannot read the whole log: logs:FilterLogEvents on {request['logGroupName']} "
+                f"is not allowed ({client_error_text(error)}); the invoke result is kept"
+            ) from None
+        if code == "ResourceNotFoundException":
+            return []  # the group appears with the function's first log line
+        raise LogsRefused(f"cannot read the whole log: {client_error_text(error)}") from None
+    except BotoCoreError as error:
+        problem = " ".join(str(error).split())[:300]
+        raise LogsRefused(
+            f"cannot read the whole log: {problem}; the invoke result is kept"
+        ) from None
+
+
+def _find_stream(logs_client: Any, group: str, request_id: str, since_ms: int) -> str | None:
+    events = _filter(
+        logs_client,
+        logGroupName=group,
+        filterPattern=f'"{request_id}"',
+        startTime=since_ms - CLOCK_SLACK_MS,
+    )
+    return str(events[0]["logStreamName"]) if events else None
+
+
+def _stream_events(
+    logs_client: Any, group: str, stream: str, since_ms: int
+) -> list[dict[str, Any]]:
+    events = _filter(
+        logs_client,
+        logGroupName=group,
+        logStreamNames=[stream],
+        startTime=since_ms - CLOCK_SLACK_MS,
+    )
+    return sorted(events, key=lambda event: (event.get("timestamp", 0), event.get("eventId", "")))
+
+
+def _record(message: str) -> dict[str, Any] | None:
+    if not message.startswith("{"):
+        return None
+    try:
+        record = json.loads(message)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _invocation_lines(
+    events: list[dict[str, Any]], request_id: str, log_format: str
+) -> tuple[list[str], bool]:
+    """The lines of this request (from its start to its report), and whether the report
+    has come."""
+    lines: list[str] = []
+    inside = False
+    size = 0
+    for event in events:
+        message = str(event.get("message", "")).rstrip("\n")
+        record = _record(message) if log_format == "JSON" else None
+        starts, ends = _marks(message, record, request_id)
+        if starts:
+            inside, lines, size = True, [], 0
+        if inside and size < MAX_LOG_BYTES:
+            lines.append(message)
+            size += len(message) + 1
+        if inside and ends:
+            return lines, True
+    return lines, False
+
+
+def _marks(message: str, record: dict[str, Any] | None, request_id: str) -> tuple[bool, bool]:
+    if record is not None:
+        kind = record.get("type")
+        inner = record.get("record")
+        mine = isinstance(inner, dict) and inner.get("requestId") == request_id
+        return kind == "platform.start" and mine, kind == "platform.report" and mine
+    starts = message.startswith(f"START RequestId: {request_id}")
+    return starts, message.startswith(f"REPORT RequestId: {request_id}")
+
+
+def _full_log(
+    group: str, stream: str | None, lines: list[str], log_format: str, *, complete: bool
+) -> FullLog:
+    from lambda_invoke.outcome import parse_report
+
+    text = "\n".join(lines) + ("\n" if lines else "")
+    status = _status(lines) if complete else None
+    report = parse_report(text)
+    if log_format == "JSON":
+        report = _json_report(lines) or report
+    error = next((line for line in lines if _is_error_line(line)), None)
+    return FullLog(text, complete, group, stream, report, status, error)
+
+
+def _is_error_line(line: str) -> bool:
+    return (
+        line.startswith("[ERROR]")
+        or "Task timed out after" in line
+        or ("\tERROR\t" in line and "Invoke Error" in line)
+    )
+
+
+def _status(lines: list[str]) -> str:
+    """error, timeout or success, as the log tells: a REPORT ``Status:``, a
+    ``platform.report`` status, the timeout line, a runtime's error line."""
+    for line in lines:
+        record = _record(line)
+        if record is not None and record.get("type") == "platform.report":
+            status = (record.get("record") or {}).get("status")
+            if isinstance(status, str) and status != "success":
+                return "timeout" if status == "timeout" else "error"
+    text = "\n".join(lines)
+    if "Task timed out after" in text or "Status: timeout" in text:
+        return "timeout"
+    error_marks = ("Status: error", "\n[ERROR]", "\tERROR\tInvoke Error", "Runtime.ExitError")
+    if any(mark in "\n" + text for mark in error_marks):
+        return "error"
+    return "success"
+
+
+def _json_report(lines: list[str]) -> Report | None:
+    """The figures of a ``platform.report`` record, as the REPORT line would give them."""
+    for line in reversed(lines):
+        record = _record(line)
+        if record is None or record.get("type") != "platform.report":
+            continue
+        metrics = (record.get("record") or {}).get("metrics") or {}
+        figures = {
+            field: None if metrics.get(name) is None else str(metrics[name])
+            for field, name in (
+                ("duration_ms", "durationMs"),
+                ("billed_duration_ms", "billedDurationMs"),
+                ("max_memory_used_mb", "maxMemoryUsedMB"),
+                ("init_duration_ms", "initDurationMs"),
+            )
+        }
+        return Report(**figures)
+    return None
