@@ -46,7 +46,7 @@ def run(
     """Invoke, check, write the payload file, show everything, and decide the exit code."""
     for warning in settings.warnings:
         reporter.warn(warning)
-    settings = connections.resolve_stack(settings)
+    settings = connections.resolve(settings)
     options = {"on_chunk": reporter.chunk, **(invoke_options or {})}
     since_ms = int(time.time() * 1000)
     result = call_function(settings, client_factory, say=reporter.say, options=options)
@@ -249,7 +249,7 @@ def run_suite(
         fail_fast=suite.fail_fast,
         say=reporter.say,
         on_done=on_done,
-        resolve=connections.resolve_stack,
+        resolve=connections.resolve,
         invoke_options=invoke_options,
         follow=partial(follow_log, client_factory=client_factory, connections=connections),
     )

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from lambda_invoke import __version__
+from lambda_invoke.errors import AwsError
 from lambda_invoke.roles import assume_role, github_oidc_token
 from lambda_invoke.settings import Settings, parse_function_name
 from lambda_invoke.stacks import physical_id
@@ -109,6 +110,27 @@ class Connections:
             return self._credentials[key]
 
     # -- stack-name ---------------------------------------------------------------------
+
+    def resolve(self, settings: Settings) -> Settings:
+        """Settings with what AWS holds looked up: the stack's function, the test event."""
+        return self.resolve_test_event(self.resolve_stack(settings))
+
+    def resolve_test_event(self, settings: Settings) -> Settings:
+        """The console's shareable test event as the payload (test-event)."""
+        if settings.test_event is None or settings.payload is not None:
+            return settings
+        from lambda_invoke.settings import MAX_EVENT_PAYLOAD, MAX_SYNC_PAYLOAD
+        from lambda_invoke.testevents import load_test_event
+
+        schemas = self.client("schemas", settings, retries={"mode": "standard"})
+        payload = load_test_event(schemas, settings.function.name, settings.test_event)
+        limit = MAX_EVENT_PAYLOAD if settings.invocation_type == "Event" else MAX_SYNC_PAYLOAD
+        if len(payload) > limit:
+            raise AwsError(
+                f"test event {settings.test_event} is {len(payload)} bytes; at most {limit}"
+            )
+        self.say(f"payload: test event {settings.test_event} of {settings.function.name}")
+        return replace(settings, payload=payload)
 
     def resolve_stack(self, settings: Settings) -> Settings:
         """Settings whose function is the one the stack names (sam remote invoke's lookup)."""

@@ -24,7 +24,16 @@ from pathlib import Path
 from typing import Any
 
 #: the services this tool makes clients for, itself or through botocore's credential chain
-SERVICES = ("lambda", "sts", "cloudformation", "logs", "sso", "sso-oidc", "signin")
+SERVICES = (
+    "lambda",
+    "sts",
+    "cloudformation",
+    "logs",
+    "schemas",
+    "sso",
+    "sso-oidc",
+    "signin",
+)
 FILE_NAME = "endpoints.json"
 
 

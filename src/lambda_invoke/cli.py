@@ -41,7 +41,7 @@ More: lambda-invoke help [suite | local | assert | exit-codes]
 #: the option groups of the help, in order, and the inputs in each
 GROUPS: dict[str, tuple[str, ...]] = {
     "function": ("function-name", "qualifier", "stack-name", "function", "stage", "config"),
-    "payload": ("payload", "payload-file", "raw", "client-context", "context-path"),
+    "payload": ("payload", "payload-file", "test-event", "raw", "client-context", "context-path"),
     "invocation": (
         "invocation-type",
         "log-type",
@@ -77,6 +77,7 @@ METAVARS = {
     "config": "PATH",
     "payload": "JSON|YAML|file://PATH",
     "payload-file": "PATH|-",
+    "test-event": "NAME",
     "client-context": "JSON|BASE64",
     "context-path": "PATH",
     "invocation-type": "RequestResponse|Event|DryRun",

@@ -77,6 +77,10 @@ INPUTS: tuple[InputSpec, ...] = (
         short=("-p", "--path"),
     ),
     InputSpec(
+        "test-event",
+        "A shareable test event saved in the Lambda console, by name, as the payload.",
+    ),
+    InputSpec(
         "raw",
         "Send the payload text as a JSON string instead of parsing it.",
         default="false",

@@ -123,6 +123,7 @@ class Settings:
     full_logs: bool = False
     full_logs_timeout: float = 30.0
     wait_for_completion: bool = False
+    test_event: str | None = None  # loaded as the payload before invoking
 
     @property
     def function_name(self) -> str:
@@ -225,6 +226,7 @@ def load_settings(
         durable_execution_name=invocation.durable_execution_name,
         runner=runner,
         **_logs(get, target.local, invocation.invocation_type),
+        test_event=_test_event(get, target.local),
     )
 
 
@@ -243,6 +245,20 @@ def _logs(get: Get, local: bool, invocation_type: str) -> dict[str, Any]:
         "full-logs-timeout", get("full-logs-timeout"), minimum=0, maximum=MAX_SECONDS
     )
     return {"full_logs": full_logs, "full_logs_timeout": timeout, "wait_for_completion": wait}
+
+
+def _test_event(get: Get, local: bool) -> str | None:
+    name = get("test-event") or None
+    if name is None:
+        return None
+    for other in ("payload", "payload-file"):
+        if get(other):
+            raise InputError("test-event", f"give test-event or {other}, not both")
+    if local:
+        raise InputError("test-event", "is read from AWS: not with local")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", name):
+        raise InputError("test-event", f"'{name}' is not a test event name (letters, digits, - _)")
+    return name
 
 
 def _target(get: Get, environ: Mapping[str, str], warnings: list[str]) -> _Target:
