@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.dispatch import ClientFactory, call_function
 from lambda_invoke.errors import EXIT_AWS, EXIT_FAILED, EXIT_OK
+from lambda_invoke.links import console_links
 from lambda_invoke.outcome import InvokeResult
 from lambda_invoke.payload_files import (
     SPILL_DIRECTORY,
@@ -86,6 +87,14 @@ def run(
             outputs=output_strings(document),
             checks=checks,
             summary=settings.summary,
+            links={}
+            if settings.local
+            else console_links(
+                region=settings.region,
+                function=settings.function.name,
+                request_id=result.request_id,
+                trace_id=result.trace_id,
+            ),
         )
     )
     return _verdict(settings, result, checks, payload_file, reporter)

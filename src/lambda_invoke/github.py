@@ -106,7 +106,10 @@ def _with_unit(value: Any, unit: str) -> str:
 
 
 def summary_markdown(
-    function_name: str, document: Mapping[str, Any], checks: Sequence[CheckResult]
+    function_name: str,
+    document: Mapping[str, Any],
+    checks: Sequence[CheckResult],
+    links: Mapping[str, str] | None = None,
 ) -> str:
     error = document["function-error"]
     outcome = f"function error: {error}" if error else "ok"
@@ -129,6 +132,9 @@ def summary_markdown(
         rows.append(("Assertions", f"{passed}/{len(checks)} passed"))
     lines = ["### Lambda invoke", "", "| | |", "|---|---|"]
     lines += [f"| {markdown_cell(name)} | {markdown_cell(value)} |" for name, value in rows]
+    if links:  # our URLs, built from checked parts (links.console_links)
+        shown = " · ".join(f"[{name}]({url})" for name, url in links.items())
+        lines.append(f"| Console | {shown} |")
     if checks:
         lines += ["", "| Check | Result |", "|---|---|"]
         for check in checks:

@@ -498,6 +498,7 @@ def _result(
         log_type=request.get("LogType", "None"),
         error_inferred=inferred,
         logs_unreadable=unreadable,
+        trace_id=response.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("x-amzn-trace-id"),
     )
 
 

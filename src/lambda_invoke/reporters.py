@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:  # imported where used: a terminal run needs neither GitHub nor checks
@@ -27,6 +27,7 @@ class Outcome:
     outputs: Mapping[str, str]
     checks: Sequence[CheckResult]
     summary: bool
+    links: Mapping[str, str] = field(default_factory=dict)  # console: logs, trace
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ class ActionsReporter:
     def show(self, outcome: Outcome) -> None:
         result, checks = outcome.result, outcome.checks
         self.github.line(status_line(outcome.function_name, result))
+        for name, url in outcome.links.items():
+            self.github.line(f"{name} in the console: {url}")
         if result.logs:
             self.github.untrusted_group("Logs", result.logs)
         if result.payload:
@@ -149,7 +152,9 @@ class ActionsReporter:
             from lambda_invoke.github import summary_markdown
 
             self.github.append_summary(
-                summary_markdown(outcome.function_name, outcome.document, checks)
+                summary_markdown(
+                    outcome.function_name, outcome.document, checks, links=outcome.links
+                )
             )
 
     def case_done(self, slot: CaseResult, done: int, total: int) -> None:
@@ -207,6 +212,8 @@ class ConsoleReporter:
     def show(self, outcome: Outcome) -> None:
         result = outcome.result
         self.say(status_line(outcome.function_name, result))
+        for name, url in outcome.links.items():
+            self.say(f"{name} in the console: {url}")
         if result.logs:
             self._err("----- logs -----")
             self.stderr.write(result.logs if result.logs.endswith("\n") else result.logs + "\n")

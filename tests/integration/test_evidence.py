@@ -133,3 +133,32 @@ def test_elapsed_ms_is_measured_for_every_invocation_type(argv: tuple[str, ...])
     assert code == 0, stderr
     assert 250 <= document["elapsed-ms"] < 5000
     assert document["duration-ms"] is None  # no REPORT line here
+
+
+def test_console_links_in_the_cli_and_the_summary(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from support import cli_command, read_github_output, run_command, sandbox_env
+
+    answer = function_answer({"ok": 1})
+    answer.headers["X-Amzn-Trace-Id"] = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
+    summary = tmp_path / "summary"
+    with ScriptedLambda(answer) as endpoint:
+        console = run_command(
+            [*cli_command(), "-f", "orders", "--endpoint-url", endpoint.url, "-r", "eu-west-1"],
+            env=sandbox_env(),
+        )
+        actions = run_command(
+            [*cli_command(), "-f", "orders", "--endpoint-url", endpoint.url, "-r", "eu-west-1"],
+            env=sandbox_env(
+                GITHUB_ACTIONS="true",
+                GITHUB_OUTPUT=str(tmp_path / "out"),
+                GITHUB_STEP_SUMMARY=str(summary),
+            ),
+        )
+    assert console.returncode == 0 and actions.returncode == 0
+    assert (
+        "lambda-invoke: logs in the console: https://eu-west-1.console.aws.amazon.com/"
+        in console.stderr
+    )
+    assert "trace in the console: https://" in console.stderr
+    assert "| Console | [logs](https://eu-west-1.console.aws.amazon.com/" in summary.read_text()
+    assert read_github_output(tmp_path / "out")["status-code"] == "200"
