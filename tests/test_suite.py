@@ -246,9 +246,11 @@ def test_summary_is_a_table_in_the_files_order_with_cells_escaped() -> None:
     markdown = summary_markdown([_slot("a | b", "passed"), _slot("c", "failed", problems=("x|y",))])
     lines = markdown.splitlines()
     assert lines[0] == "### Lambda smoke suite: 1 passed, 1 failed"
-    assert lines[2] == "| Case | Function | Status | Duration | Billed | Assertions | Result |"
+    assert lines[2] == (
+        "| Case | Function | Status | Duration | Billed | Assertions | Result | Console |"
+    )
     assert lines[4].startswith("| a &#124; b | fn | 200 | 2.24 ms | 3 ms | 0/1 | ✅ pass |")
-    assert lines[5].endswith("| ❌ fail: x&#124;y |")
+    assert "| ❌ fail: x&#124;y |" in lines[5]
 
 
 def test_results_output_leaves_out_large_payloads() -> None:
@@ -286,3 +288,21 @@ def test_load_suite_settings_reads_a_file_or_inline_yaml(tmp_path: Path) -> None
     assert inline.source == "inline"
     with pytest.raises(InputError, match=r"file 'nope\.yml' does not exist"):
         load_suite_settings({"suite": "nope.yml"}, environ=ENV)
+
+
+def test_the_suite_summary_links_each_case_to_its_log() -> None:
+    from lambda_invoke.invoke import Report
+    from lambda_invoke.outcome import InvokeResult
+    from lambda_invoke.suite import CaseResult, summary_markdown
+
+    (case,) = load_suite(
+        "cases:\n  - {name: one, function-name: orders}\n", environ={"AWS_REGION": "eu-west-1"}
+    )
+    result = InvokeResult(200, "", b"{}", None, "$LATEST", "req-9", Report(), trace_id=None)
+    slot = CaseResult(case, status="passed", result=result)
+    markdown = summary_markdown([slot])
+    assert (
+        "[logs](https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:"
+        in markdown
+    )
+    assert "$2522req-9$2522" in markdown

@@ -492,14 +492,30 @@ def _xml_text(text: str) -> str:
     return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
 
 
+def _console_cell(slot: CaseResult) -> str:
+    """The case's log (and trace) in the console: our links, from checked parts."""
+    from lambda_invoke.links import console_links
+
+    result, settings = slot.result, slot.case.settings
+    if result is None or settings.local:
+        return ""
+    links = console_links(
+        region=settings.region,
+        function=slot.function_name.rsplit(":function:", 1)[-1].split(":")[0],
+        request_id=result.request_id,
+        trace_id=result.trace_id,
+    )
+    return " · ".join(f"[{name}]({url})" for name, url in links.items())
+
+
 def summary_markdown(results: Sequence[CaseResult]) -> str:
     from lambda_invoke.github import markdown_cell as cell
 
     lines = [
         f"### Lambda smoke suite: {final_line(results)}",
         "",
-        "| Case | Function | Status | Duration | Billed | Assertions | Result |",
-        "|---|---|---|---|---|---|---|",
+        "| Case | Function | Status | Duration | Billed | Assertions | Result | Console |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for slot in results:
         row = slot.to_dict()
@@ -523,6 +539,7 @@ def summary_markdown(results: Sequence[CaseResult]) -> str:
                     ),
                     f"{sum(1 for c in checks if c.passed)}/{len(checks)}",
                     mark + (f": {cell(slot.problems[0])}" if slot.problems else ""),
+                    _console_cell(slot),
                 ]
             )
             + " |"
