@@ -175,3 +175,22 @@ def test_hostile_payload_and_logs_cannot_run_commands(stubbed: Stubbed, tmp_path
     outputs = read_github_output(tmp_path / "out")
     assert outputs["status-code"] == "200"
     assert outputs["logs"] == hostile
+
+
+def test_a_repeat_summary_has_the_percentile_table_and_a_mermaid_chart() -> None:
+    from lambda_invoke.github import summary_markdown
+
+    document: dict[str, object] = {
+        "function-error": "", "executed-version": "1", "status-code": 200, "duration-ms": 5,
+        "billed-duration-ms": 6, "max-memory-used-mb": 40, "request-id": "r",
+        "invocations": 100, "function-errors": 0, "cold-starts": 3, "throttles": 1,
+    }  # fmt: skip
+    for measure in ("duration-ms", "billed-duration-ms", "elapsed-ms"):
+        for q, value in zip(
+            ("p50", "p90", "p95", "p99", "max"), (50, 90, 95, 99, 100), strict=True
+        ):
+            document[f"{measure}-{q}"] = float(value)
+    markdown = summary_markdown("fn", document, [])
+    assert "100 invocations: 0 function errors, 3 cold starts, 1 throttles" in markdown
+    assert "| elapsed-ms | 50 | 90 | 95 | 99 | 100 |" in markdown
+    assert "```mermaid\nxychart-beta\n" in markdown and "    bar [50, 90, 95, 99, 100]" in markdown

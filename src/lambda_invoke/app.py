@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -50,7 +50,11 @@ def run(
     settings = connections.resolve(settings)
     options = {"on_chunk": reporter.chunk, **(invoke_options or {})}
     since_ms = int(time.time() * 1000)
-    result = call_function(settings, client_factory, say=reporter.say, options=options)
+    extra: dict[str, Any] = {}
+    if settings.repeat > 1:
+        result, extra = _repeat(settings, client_factory, reporter, options)
+    else:
+        result = call_function(settings, client_factory, say=reporter.say, options=options)
     if settings.full_logs or settings.wait_for_completion:
         result = follow_log(
             settings, result, client_factory, connections, since_ms=since_ms,
@@ -58,7 +62,7 @@ def run(
         )  # fmt: skip
     for warning in answer_warnings(result):
         reporter.warn(warning)
-    checks = run_checks(settings.checks, result)
+    checks = run_checks(settings.checks, result, extra)
     fits = not in_actions or len(result.payload) <= PAYLOAD_OUTPUT_LIMIT
     written = _write_payload(settings, result, spill=not fits or bool(result.incomplete))
     # the path the next step opens (on the runner's host, when we run in its container)
@@ -71,7 +75,12 @@ def run(
             f"output limit: outputs.logs holds its end, the whole log is in {logs_file}"
         )
     document = build_document(
-        result, checks, payload_file=payload_file, payload_in_outputs=fits, logs_file=logs_file
+        result,
+        checks,
+        payload_file=payload_file,
+        payload_in_outputs=fits,
+        logs_file=logs_file,
+        extra=extra,
     )
     if not fits:
         reporter.warn(
@@ -97,7 +106,7 @@ def run(
             ),
         )
     )
-    return _verdict(settings, result, checks, payload_file, reporter)
+    return _verdict(settings, result, checks, payload_file, reporter, extra=extra)
 
 
 def answer_warnings(result: InvokeResult) -> list[str]:
@@ -128,6 +137,8 @@ def _verdict(
     checks: list[CheckResult],
     payload_file: str | None,
     reporter: Reporter,
+    *,
+    extra: Mapping[str, Any] | None = None,
 ) -> int:
     """The failure lines and the exit code: 3 for an incomplete stream, 1 for a function
     error (unless fail-on-function-error is false) or a failed check, else 0."""
@@ -145,6 +156,14 @@ def _verdict(
         )
         return EXIT_AWS
     exit_code = EXIT_OK
+    errors = (extra or {}).get("function-errors") or 0
+    if errors and not result.function_error:  # the first answered well, a later one did not
+        line = f"{errors} of {(extra or {})['invocations']} invocations returned a function error"
+        if settings.fail_on_function_error:
+            reporter.fail(line)
+            exit_code = EXIT_FAILED
+        else:
+            reporter.warn(f"{line} (fail-on-function-error is false)")
     if result.function_error:
         if settings.fail_on_function_error:
             reporter.fail(function_error_line(result))
@@ -155,6 +174,56 @@ def _verdict(
     for check in failed:
         reporter.fail(f"assertion failed ({len(failed)} of {len(checks)}): {check.describe()}")
     return EXIT_FAILED if failed else exit_code
+
+
+def _repeat(
+    settings: Settings,
+    client_factory: ClientFactory,
+    reporter: Reporter,
+    options: Mapping[str, Any],
+) -> tuple[InvokeResult, dict[str, Any]]:
+    """repeat: N invocations, their aggregates, and every one's figures in a file."""
+    import json
+
+    from lambda_invoke.repeat import aggregate, figures, run_repeat
+
+    reporter.say(
+        f"invoking {settings.function_name} {settings.repeat} times, "
+        f"{settings.repeat_concurrency} at once"
+        + (f", at most {settings.max_rate:g} a second" if settings.max_rate else "")
+    )
+    results = run_repeat(
+        settings.repeat,
+        settings.repeat_concurrency,
+        settings.max_rate,
+        lambda: call_function(settings, client_factory, say=reporter.say, options=options),
+    )
+    rows = [figures(result) for result in results]
+    extra = aggregate(rows)
+    make_spill_folder(settings.runner)
+    path = os.path.join(SPILL_DIRECTORY, f"repeat-{os.getpid()}.json")
+    write_payload(path, json.dumps(rows, indent=1).encode("utf-8"), settings.runner)
+    extra["repeat-file"] = for_host(path, settings.runner)
+    for line in repeat_table(extra).splitlines():
+        reporter.say(line)
+    return results[0], extra
+
+
+def repeat_table(values: Mapping[str, Any]) -> str:
+    """The aggregates as a compact table (one line per measure)."""
+    from lambda_invoke.repeat import MEASURES, QUANTILES
+
+    head = (
+        f"{values['invocations']} invocations: {values['function-errors']} function errors, "
+        f"{values['cold-starts']} cold starts, {values['throttles']} throttles"
+    )
+    rows = [f"{'':20}" + "".join(f"{name:>10}" for name, _ in QUANTILES)]
+    for measure in MEASURES:
+        cells = [values[f"{measure}-{name}"] for name, _ in QUANTILES]
+        rows.append(
+            f"{measure:20}" + "".join(f"{'-' if c is None else f'{c:g}':>10}" for c in cells)
+        )
+    return head + "\n" + "\n".join(rows)
 
 
 def follow_log(

@@ -105,6 +105,40 @@ def _with_unit(value: Any, unit: str) -> str:
     return "n/a" if value is None else f"{value} {unit}"
 
 
+def repeat_markdown(document: Mapping[str, Any]) -> list[str]:
+    """repeat: the percentile table and a Mermaid chart of it (GitHub renders Mermaid)."""
+    quantiles = ("p50", "p90", "p95", "p99", "max")
+    measures = ("duration-ms", "billed-duration-ms", "elapsed-ms")
+    lines = [
+        "",
+        f"{document['invocations']} invocations: {document['function-errors']} function "
+        f"errors, {document['cold-starts']} cold starts, {document['throttles']} throttles",
+        "",
+        "| ms | " + " | ".join(quantiles) + " |",
+        "|---|" + "---|" * len(quantiles),
+    ]
+    for measure in measures:
+        cells = [document.get(f"{measure}-{q}") for q in quantiles]
+        lines.append(
+            f"| {measure} | " + " | ".join("" if c is None else f"{c:g}" for c in cells) + " |"
+        )
+    for measure in ("elapsed-ms", "duration-ms"):
+        values = [document.get(f"{measure}-{q}") for q in quantiles]
+        if any(value is None for value in values):
+            continue
+        lines += [
+            "",
+            "```mermaid",
+            "xychart-beta",
+            f'    title "{measure} percentiles"',
+            f"    x-axis [{', '.join(quantiles)}]",
+            '    y-axis "ms"',
+            f"    bar [{', '.join(f'{value:g}' for value in values)}]",
+            "```",
+        ]
+    return lines
+
+
 def summary_markdown(
     function_name: str,
     document: Mapping[str, Any],
@@ -135,6 +169,8 @@ def summary_markdown(
     if links:  # our URLs, built from checked parts (links.console_links)
         shown = " · ".join(f"[{name}]({url})" for name, url in links.items())
         lines.append(f"| Console | {shown} |")
+    if document.get("invocations"):
+        lines += repeat_markdown(document)
     if checks:
         lines += ["", "| Check | Result |", "|---|---|"]
         for check in checks:

@@ -165,6 +165,18 @@ INPUTS: tuple[InputSpec, ...] = (
         default="false",
         boolean=True,
     ),
+    InputSpec(
+        "repeat",
+        "Invoke this many times and aggregate: counts, function errors, cold starts, "
+        "throttles, duration/billed/elapsed percentiles (assertions can check them).",
+        default="1",
+    ),
+    InputSpec("repeat-concurrency", "repeat: how many invocations at once.", default="1"),
+    InputSpec(
+        "max-rate",
+        "repeat: at most this many invocations a second (0: no limit); throttling pauses all.",
+        default="0",
+    ),
     InputSpec("assert", "YAML mapping of checks on the payload (JSONPath keys) and outputs."),
     InputSpec(
         "fail-on-function-error",
@@ -246,10 +258,20 @@ OUTPUT_NAMES: tuple[str, ...] = (
     "durable-execution-arn",
     "error-details",
     "stream-complete",
+    "invocations",
+    "function-errors",
+    "cold-starts",
+    "throttles",
+    *(
+        f"{measure}-{q}"
+        for measure in ("duration-ms", "billed-duration-ms", "elapsed-ms")
+        for q in ("p50", "p90", "p95", "p99", "max")
+    ),
+    "repeat-file",
     "assertions",
     "result",
 )
 #: Outputs of a suite run (``suite`` input).
 SUITE_OUTPUT_NAMES: tuple[str, ...] = ("passed", "failed", "results")
 #: Outputs that are documents or paths rather than values a check compares.
-NOT_CHECKABLE = ("payload-file", "logs-file", "assertions", "result")
+NOT_CHECKABLE = ("payload-file", "logs-file", "repeat-file", "assertions", "result")

@@ -195,12 +195,14 @@ def invoke(
     wait_deadline = clock() + settings.wait_timeout
     target = settings.function_name
     attempt = 0
+    throttles = 0
     while True:
         attempt += 1
         request = build_request(settings, log_tail_refused=endpoint.log_tail_refused)
         try:
             with endpoint.sent(target), _progress(say, progress_interval, f"{target} to answer"):
-                return _send(client, settings.invoke_mode, request, on_chunk, attempt)
+                result = _send(client, settings.invoke_mode, request, on_chunk, attempt)
+            return replace(result, throttles=throttles) if throttles else result
         except Exception as error:  # _after_failure raises again what it does not know
             after = _after_failure(
                 error,
@@ -228,6 +230,7 @@ def invoke(
                 clock=clock,
             )
             continue
+        throttles += after.reason.startswith("throttled")
         if attempt >= settings.max_attempts:
             raise AwsError(after.final)
         delay = backoff(attempt)

@@ -64,6 +64,7 @@ class InvokeResult:
     #: full-logs / wait-for-completion: the whole log was read (None: not asked)
     logs_complete: bool | None = None
     followed: bool = False  # an Event run followed to its end in its log
+    throttles: int = 0  # attempts Lambda throttled before this answer
     logs_unreadable: bool = False  # X-Amz-Log-Result came but was not base64
     #: streams: why the stream is incomplete ("" when Lambda said it was complete)
     incomplete: str = ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.interface import OUTPUT_NAMES
@@ -95,8 +95,11 @@ def absent(result: InvokeResult) -> dict[str, str]:
     return reasons
 
 
-def run_checks(checks: tuple[Check, ...], result: InvokeResult) -> list[CheckResult]:
-    """Evaluate the checks on a result. An incomplete result passes none of them."""
+def run_checks(
+    checks: tuple[Check, ...], result: InvokeResult, extra: Mapping[str, Any] | None = None
+) -> list[CheckResult]:
+    """Evaluate the checks on a result (``extra``: the repeat aggregates). An incomplete
+    result passes none of them."""
     if not checks:  # no assertions: no JSONPath or YAML to import
         return []
     from lambda_invoke.assertions import CheckResult, evaluate
@@ -104,7 +107,11 @@ def run_checks(checks: tuple[Check, ...], result: InvokeResult) -> list[CheckRes
     if result.incomplete:
         reason = f"not checked: {result.incomplete}"
         return [CheckResult(check, None, False, reason) for check in checks]
-    return evaluate(checks, result.payload_text, check_values(result), absent(result))
+    values = {**check_values(result), **(extra or {})}
+    reasons = absent(result)
+    for name in OUTPUT_NAMES:
+        reasons.setdefault(name, "repeat figures come with repeat: N (more than 1)")
+    return evaluate(checks, result.payload_text, values, reasons)
 
 
 def build_document(
@@ -114,6 +121,7 @@ def build_document(
     payload_file: str | None,
     payload_in_outputs: bool = True,
     logs_file: str | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """All outputs but ``result``, typed. The payload is None when it went only to a file."""
     document = check_values(result)
@@ -123,7 +131,8 @@ def build_document(
     if logs_file is not None and result.logs is not None:  # the outputs keep the log's end
         document["logs"] = result.logs[-LOGS_KEPT:]
     document["assertions"] = [check.to_dict() for check in checks]
-    return {name: document[name] for name in OUTPUT_NAMES if name != "result"}
+    document.update(extra or {})
+    return {name: document.get(name) for name in OUTPUT_NAMES if name != "result"}
 
 
 def output_strings(document: dict[str, Any]) -> dict[str, str]:

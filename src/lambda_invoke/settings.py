@@ -37,6 +37,7 @@ MAX_QUALIFIER = 128
 MAX_SECONDS = 3600.0
 MAX_CONNECT_SECONDS = 300.0
 MAX_ATTEMPTS = 20
+MAX_REPEAT = 10_000
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -124,6 +125,9 @@ class Settings:
     full_logs_timeout: float = 30.0
     wait_for_completion: bool = False
     test_event: str | None = None  # loaded as the payload before invoking
+    repeat: int = 1
+    repeat_concurrency: int = 1
+    max_rate: float = 0.0
 
     @property
     def function_name(self) -> str:
@@ -227,7 +231,22 @@ def load_settings(
         runner=runner,
         **_logs(get, target.local, invocation.invocation_type),
         test_event=_test_event(get, target.local),
+        **_repeat(get),
     )
+
+
+def _repeat(get: Get) -> dict[str, Any]:
+    return {
+        "repeat": int(
+            parse_number("repeat", get("repeat"), minimum=1, maximum=MAX_REPEAT, integer=True)
+        ),
+        "repeat_concurrency": int(
+            parse_number(
+                "repeat-concurrency", get("repeat-concurrency"), minimum=1, maximum=64, integer=True
+            )
+        ),
+        "max_rate": parse_number("max-rate", get("max-rate"), minimum=0, maximum=1000),
+    }
 
 
 def _logs(get: Get, local: bool, invocation_type: str) -> dict[str, Any]:

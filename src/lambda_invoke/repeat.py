@@ -1,0 +1,134 @@
+"""``repeat: N``: one invocation N times (``repeat-concurrency`` at once, at most ``max-rate``
+a second), aggregated: counts, function errors, cold starts, throttles, and the
+percentiles of Lambda's duration, the billed duration and our own round trip.
+
+Percentiles are nearest-rank: p95 of n values is the ceil(0.95 n)-th smallest, a value
+that was measured. Each invocation's figures go to a JSON file (``repeat-file``); the
+single-invocation outputs are the first invocation's.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from lambda_invoke.outcome import InvokeResult
+
+QUANTILES = (("p50", 50), ("p90", 90), ("p95", 95), ("p99", 99), ("max", 100))
+MEASURES = ("duration-ms", "billed-duration-ms", "elapsed-ms")
+#: the aggregate outputs, in order (interface.OUTPUT_NAMES holds them too)
+REPEAT_OUTPUTS: tuple[str, ...] = (
+    "invocations",
+    "function-errors",
+    "cold-starts",
+    "throttles",
+    *(f"{measure}-{name}" for measure in MEASURES for name, _ in QUANTILES),
+)
+#: the whole pool pauses this long (doubling, capped) after a throttled attempt
+THROTTLE_PAUSE = 0.5
+THROTTLE_PAUSE_CAP = 5.0
+
+
+def percentile(values: Sequence[float], q: int) -> float | None:
+    """Nearest-rank percentile; None without values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _number(text: str | None) -> float | None:
+    return None if text is None else float(text)
+
+
+def figures(result: InvokeResult) -> dict[str, Any]:
+    """One invocation's row of the repeat file."""
+    report = result.report
+    return {
+        "request-id": result.request_id,
+        "status-code": result.status_code,
+        "function-error": result.function_error or None,
+        "duration-ms": _number(report.duration_ms),
+        "billed-duration-ms": _number(report.billed_duration_ms),
+        "init-duration-ms": _number(report.init_duration_ms),
+        "elapsed-ms": result.elapsed_ms,
+        "throttles": result.throttles,
+    }
+
+
+def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The aggregate outputs of the rows (None where no invocation had the figure)."""
+    values: dict[str, Any] = {
+        "invocations": len(rows),
+        "function-errors": sum(1 for row in rows if row["function-error"]),
+        "cold-starts": sum(1 for row in rows if row["init-duration-ms"] is not None),
+        "throttles": sum(row["throttles"] for row in rows),
+    }
+    for measure in MEASURES:
+        measured = [row[measure] for row in rows if row[measure] is not None]
+        for name, q in QUANTILES:
+            values[f"{measure}-{name}"] = percentile(measured, q)
+    return values
+
+
+class Pacer:
+    """At most ``rate`` starts a second (a token bucket of one), and a pause for the whole
+    pool after Lambda throttled anyone. Safe from several threads."""
+
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.clock = clock
+        self.sleep = sleep
+        self._next = clock()
+        self._paused_until = 0.0
+        self._pause = THROTTLE_PAUSE
+        self._lock = threading.Lock()
+
+    def wait_turn(self) -> None:
+        with self._lock:
+            now = self.clock()
+            start = max(now, self._next, self._paused_until)
+            self._next = start + self.interval
+        if start > now:
+            self.sleep(start - now)
+
+    def throttled(self) -> None:
+        """Lambda throttled a call: everyone waits, longer each time it happens again."""
+        with self._lock:
+            self._paused_until = max(self._paused_until, self.clock() + self._pause)
+            self._pause = min(THROTTLE_PAUSE_CAP, self._pause * 2)
+
+
+def run_repeat(
+    count: int,
+    concurrency: int,
+    rate: float,
+    call: Callable[[], InvokeResult],
+    *,
+    pacer: Pacer | None = None,
+) -> list[InvokeResult]:
+    """``call`` ``count`` times, ``concurrency`` at once, paced; results in start order."""
+    pacer = pacer or Pacer(rate)
+    results: list[InvokeResult | None] = [None] * count
+
+    def one(index: int) -> None:
+        pacer.wait_turn()
+        result = call()
+        if result.throttles:
+            pacer.throttled()
+        results[index] = result
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="case") as pool:
+        for future in [pool.submit(one, index) for index in range(count)]:
+            future.result()
+    return [result for result in results if result is not None]

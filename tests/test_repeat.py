@@ -1,0 +1,57 @@
+"""repeat: nearest-rank percentiles, aggregates, and the pacer's rate."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from lambda_invoke.repeat import Pacer, aggregate, percentile
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"), [(50, 50), (90, 90), (95, 95), (99, 99), (100, 100), (1, 1)]
+)
+def test_nearest_rank_percentiles_of_1_to_100(q: int, expected: int) -> None:
+    values = list(range(100, 0, -1))  # order does not matter
+    assert percentile(values, q) == expected
+
+
+def test_percentiles_of_few_values_are_measured_values() -> None:
+    assert percentile([10.0, 20.0, 30.0], 50) == 20.0
+    assert percentile([10.0, 20.0, 30.0], 95) == 30.0
+    assert percentile([], 50) is None
+
+
+def test_aggregate_counts_and_leaves_missing_figures_out() -> None:
+    rows = [
+        {"function-error": None, "init-duration-ms": 100.0, "throttles": 0,
+         "duration-ms": 10.0, "billed-duration-ms": 11.0, "elapsed-ms": 30.0},
+        {"function-error": "Unhandled", "init-duration-ms": None, "throttles": 2,
+         "duration-ms": None, "billed-duration-ms": None, "elapsed-ms": 50.0},
+    ]  # fmt: skip
+    values = aggregate(rows)
+    assert (values["invocations"], values["function-errors"]) == (2, 1)
+    assert (values["cold-starts"], values["throttles"]) == (1, 2)
+    assert values["duration-ms-max"] == 10.0  # the one invocation with a REPORT
+    assert values["elapsed-ms-p50"] == 30.0 and values["elapsed-ms-max"] == 50.0
+
+
+def test_the_pacer_keeps_the_rate_within_10_percent() -> None:
+    pacer = Pacer(20.0)
+    started = time.monotonic()
+    for _ in range(21):  # 20 intervals of 50 ms
+        pacer.wait_turn()
+    seconds = time.monotonic() - started
+    assert 0.95 <= seconds <= 1.1, seconds
+
+
+def test_a_throttle_pauses_everyone_longer_each_time() -> None:
+    now = [0.0]
+    slept: list[float] = []
+    pacer = Pacer(0, clock=lambda: now[0], sleep=slept.append)
+    pacer.throttled()
+    pacer.wait_turn()
+    pacer.throttled()
+    pacer.wait_turn()
+    assert slept == [0.5, 1.0]
