@@ -337,7 +337,8 @@ def run_suite(
             with open(suite.junit_file, "w", encoding="utf-8") as handle:
                 handle.write(suites.junit_xml(results, seconds))
         except OSError as error:
-            reporter.fail(f"cannot write junit-file '{suite.junit_file}': {error.strerror}")
+            shown = for_host(suite.junit_file, suite.runner)
+            reporter.fail(f"cannot write junit-file '{shown}': {error.strerror}")
             junit_failed = True
         else:
             if suite.runner is not None:
