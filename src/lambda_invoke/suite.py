@@ -68,6 +68,7 @@ class CaseResult:
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     resolved_name: str = ""  # the function a stack-name lookup found
+    aggregates: dict[str, Any] = field(default_factory=dict)  # repeat: N
 
     @property
     def function_name(self) -> str:
@@ -87,6 +88,7 @@ class CaseResult:
             "elapsed-ms": values.get("elapsed-ms"),
             "request-id": values.get("request-id"),
             "assertions": [check.to_dict() for check in self.checks],
+            **({"repeat": self.aggregates} if self.aggregates else {}),
             "problems": self.problems,
             "payload": result.payload_text if result and with_payload else None,
         }
@@ -387,7 +389,19 @@ def _execute(
     settings = resolve(slot.case.settings)  # stack-name -> the function's name
     slot.resolved_name = settings.function_name
     since_ms = int(time.time() * 1000)
-    result = call_function(settings, pool.get, say=say, options=options)
+    if settings.repeat > 1:
+        from lambda_invoke.repeat import aggregate, figures, run_repeat
+
+        results = run_repeat(
+            settings.repeat,
+            settings.repeat_concurrency,
+            settings.max_rate,
+            lambda: call_function(settings, pool.get, say=say, options=options),
+        )
+        slot.aggregates = aggregate([figures(one) for one in results])
+        result = results[0]
+    else:
+        result = call_function(settings, pool.get, say=say, options=options)
     if follow is not None and (settings.full_logs or settings.wait_for_completion):
         result = follow(
             settings, result, since_ms=since_ms, say=say, warn=say,
@@ -401,7 +415,7 @@ def _execute(
     slot.result = result
     if settings.output_file:
         write_payload(settings.output_file, result.payload, settings.runner)
-    slot.checks = run_checks(settings.checks, result)
+    slot.checks = run_checks(settings.checks, result, slot.aggregates)
     if result.incomplete:
         slot.problems.append(f"{result.incomplete}: the function may have run; not retried")
         return
@@ -413,6 +427,12 @@ def _execute(
     elif isinstance(expected, str) and result.function_error != expected:
         got = result.function_error or "none"
         slot.problems.append(f"function error '{expected}' was expected; got {got}")
+    errors = slot.aggregates.get("function-errors") or 0
+    later_failed = errors and not result.function_error
+    if expected is False and later_failed and settings.fail_on_function_error:
+        slot.problems.append(
+            f"{errors} of {slot.aggregates['invocations']} invocations returned a function error"
+        )
     for check in slot.checks:
         if not check.passed:
             slot.problems.append(f"assertion failed: {check.describe()}")

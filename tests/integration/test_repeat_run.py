@@ -85,3 +85,32 @@ def test_a_later_function_error_fails_the_step(tmp_path: Path) -> None:
         )
     assert done.returncode == 1, done.stderr
     assert "1 of 3 invocations returned a function error" in done.stderr
+
+
+def test_a_suite_case_repeats_and_checks_its_percentiles(tmp_path: Path) -> None:
+    suite = tmp_path / "suite.yml"
+    suite.write_text(
+        "cases:\n"
+        "  - name: fast enough\n"
+        "    function-name: fn\n"
+        "    repeat: 20\n"
+        "    repeat-concurrency: 4\n"
+        "    assert: {duration-ms-p95: {lte: 19}, invocations: 20}\n"
+        "  - name: too slow\n"
+        "    function-name: fn\n"
+        "    repeat: 20\n"
+        "    assert: {duration-ms-max: {lt: 5}}\n"
+    )
+    with ScriptedLambda(*[answer(n, cold=False) for n in range(1, 21)]) as endpoint:
+        done = run_command(
+            [*cli_command(), "suite", str(suite), "--endpoint-url", endpoint.url, "--json",
+             "--max-concurrency", "1"],
+            env=sandbox_env(),
+            cwd=tmp_path,
+        )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    results = json.loads(done.stdout)
+    assert results[0]["status"] == "passed", results[0]["problems"]
+    assert results[0]["repeat"]["duration-ms-p95"] == 19.0
+    assert results[1]["status"] == "failed"
+    assert "duration-ms-max lt 5: got 20" in results[1]["problems"][0]
