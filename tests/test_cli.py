@@ -67,6 +67,7 @@ HELPS = [
     (["help", "local"], ["local (invoke local) options:"]),
     (["help", "assert"], ["matches (regex, 1 s limit)", "only exists: false passes"]),
     (["help", "exit-codes"], ["130  stopped by SIGINT"]),
+    (["help", "merge"], ["--junit-file PATH] FILE...", "different suite versions"]),
     (["--endpoint-url", "http://x", "suite", "s.yml", "--help"], ["suite options:"]),
 ]
 
@@ -92,7 +93,8 @@ def test_the_subcommand_helps_put_their_own_options_first(stubbed: Stubbed) -> N
 def test_an_unknown_help_topic_is_one_line_exit_2(stubbed: Stubbed) -> None:
     run = stubbed.run(["help", "everything"])
     assert run.code == 2
-    assert "no help topic 'everything' (topics: suite, local, assert, exit-codes)" in run.stderr
+    topics = "(topics: suite, local, assert, merge, exit-codes)"
+    assert f"no help topic 'everything' {topics}" in run.stderr
 
 
 def test_every_input_is_in_one_help_group_with_a_type_metavar() -> None:

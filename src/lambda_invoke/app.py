@@ -343,6 +343,8 @@ def run_suite(
         else:
             if suite.runner is not None:
                 suite.runner.give_to_workspace_owner(suite.junit_file)
+    if suite.results_file:
+        suites.write_results_file(suite, results, seconds)
     results_text, with_payloads = suites.results_json(results)
     if not with_payloads:
         reporter.warn(

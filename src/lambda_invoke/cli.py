@@ -30,12 +30,14 @@ examples:
   lambda-invoke -f my-function --endpoint-url http://127.0.0.1:3001 --json
   lambda-invoke suite smoke.yml --junit-file smoke.xml
   lambda-invoke local -f hello -p event.json          (a serverless.yml function, here)
+  lambda-invoke suite smoke.yml --shard 2/4 --results-file shard2.json
+  lambda-invoke merge shard*.json --junit-file smoke.xml   (the shards as one report)
 
 Every option can also come from the environment as INPUT_<NAME> (INPUT_FUNCTION-NAME or
 INPUT_FUNCTION_NAME), as GitHub passes action inputs; the command line wins.
 Exit codes: 0 ok, 1 function error or failed assertion, 2 invalid input (nothing
 invoked), 3 AWS or network error, 130/143 stopped (SIGINT/SIGTERM).
-More: lambda-invoke help [suite | local | assert | exit-codes]
+More: lambda-invoke help [suite | local | assert | merge | exit-codes]
 """
 
 #: the option groups of the help, in order, and the inputs in each
@@ -65,7 +67,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "logs (CloudWatch Logs)": ("full-logs", "full-logs-timeout", "wait-for-completion"),
     "repeat": ("repeat", "repeat-concurrency", "max-rate"),
     "outputs": ("output-file", "summary"),
-    "suite": ("suite", "max-concurrency", "fail-fast", "junit-file"),
+    "suite": ("suite", "max-concurrency", "fail-fast", "junit-file", "shard", "results-file"),
     "local (invoke local)": ("local", "env"),
 }
 #: what each input's value is, for the help (booleans are BOOL)
@@ -105,6 +107,8 @@ METAVARS = {
     "suite": "PATH|YAML",
     "max-concurrency": "N",
     "junit-file": "PATH",
+    "shard": "I/N",
+    "results-file": "PATH",
     "env": "KEY=VALUE",
 }
 SUITE_HELP = """\
@@ -142,7 +146,14 @@ Exit codes:
        timeouts, a broken stream, no credentials or region)
   130  stopped by SIGINT; 143 stopped by SIGTERM (the line says what was still running)
 """
+MERGE_HELP = """\
+lambda-invoke merge [--junit-file PATH] FILE...: the results files of a suite's shards
+(suite --shard I/N --results-file FILE, one per matrix job) as one report: the final line,
+the passed/failed/results outputs, the job summary, a JUnit file, exit 1 when a case
+failed. Refused (exit 2): shards of different suite versions, a shard missing or twice.
+"""
 HELP_TOPICS = {"suite": SUITE_HELP, "local": LOCAL_HELP, "assert": ASSERT_HELP}
+HELP_TOPICS["merge"] = MERGE_HELP
 HELP_TOPICS["exit-codes"] = EXIT_HELP
 
 
@@ -317,6 +328,8 @@ def main(
         if shown is not None:
             stdout.write(shown)
             return 0
+        if args_list[:1] == ["merge"]:
+            return _merge(args_list[1:], environ, reporter)
         parser = build_parser()
         args = parser.parse_args(_subcommand(args_list, parser))
         reporter.print_json = args.json
@@ -397,6 +410,38 @@ def _interrupted(name: str, endpoint: Any, reporter: ActionsReporter | ConsoleRe
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def _merge(
+    args: list[str],
+    environ: Mapping[str, str],
+    reporter: ActionsReporter | ConsoleReporter,
+) -> int:
+    """``merge [--junit-file PATH] FILE...``: the shards' results as one report."""
+    from lambda_invoke import merge
+    from lambda_invoke.errors import EXIT_FAILED, EXIT_OK
+    from lambda_invoke.reporters import SuiteOutcome
+
+    junit = None
+    if args[:1] == ["--junit-file"] and len(args) > 1:
+        junit, args = args[1], args[2:]
+    rows, seconds = merge.load_shards(args)
+    passed, failed = merge.counts(rows)
+    if junit:
+        from lambda_invoke.payload_files import write_payload
+
+        write_payload(junit, merge.junit_xml(rows, seconds).encode("utf-8"))
+    for row in rows:
+        if row.get("status") == "failed":
+            reporter.fail(f"case {row.get('name')}: {'; '.join(row.get('problems') or [])}")
+    outcome = SuiteOutcome(
+        results=(),
+        outputs={"passed": str(passed), "failed": str(failed), "results": json.dumps(rows)},
+        summary=merge.summary_markdown(rows),
+        line=f"{passed} passed, {failed} failed (merged {len(args)} shards)",
+    )
+    reporter.show_suite(outcome)
+    return EXIT_OK if failed == 0 else EXIT_FAILED
 
 
 def _subcommand(args: list[str], parser: argparse.ArgumentParser) -> list[str]:

@@ -208,11 +208,28 @@ INPUTS: tuple[InputSpec, ...] = (
         boolean=True,
     ),
     InputSpec("junit-file", "Suite: write a JUnit XML report to this path."),
+    InputSpec(
+        "shard",
+        "Suite: I/N runs the I-th of N shares of the cases (by a hash of each case's name: "
+        "stable when cases are added), for a matrix; merge the shards' results-file.",
+    ),
+    InputSpec(
+        "results-file",
+        "Suite: write the results document here (for lambda-invoke merge).",
+    ),
 )
 
 INPUT_NAMES: tuple[str, ...] = tuple(spec.name for spec in INPUTS)
 #: inputs of a suite run as a whole; the others are also fields of each case
-SUITE_INPUTS: tuple[str, ...] = ("suite", "max-concurrency", "fail-fast", "junit-file", "summary")
+SUITE_INPUTS: tuple[str, ...] = (
+    "suite",
+    "max-concurrency",
+    "fail-fast",
+    "junit-file",
+    "summary",
+    "shard",
+    "results-file",
+)
 DEFAULTS: dict[str, str] = {spec.name: spec.default for spec in INPUTS}
 
 

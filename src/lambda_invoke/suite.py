@@ -57,6 +57,9 @@ class SuiteSettings:
     junit_file: str | None
     summary: bool
     runner: RunnerLayout | None = None  # GitHub's runner started us as a Docker action
+    shard: tuple[int, int] | None = None  # (I, N): this run's share of the cases
+    results_file: str | None = None
+    digest: str = ""  # of the suite text: shards of one suite version merge
 
 
 @dataclass
@@ -130,12 +133,50 @@ def load_suite_settings(
     if junit_file is not None:
         check_reachable("junit-file", junit_file, runner)
         check_output_path("junit-file", junit_file)
+    results_file = get("results-file") or None
+    if results_file is not None:
+        check_reachable("results-file", results_file, runner)
+        check_output_path("results-file", results_file)
+    shard = parse_shard(get("shard"))
     text, source = _suite_text(values["suite"])
     base = {name: value for name, value in values.items() if name in CASE_INPUTS}
     cases = load_suite(text, base=base, environ=environ, profile=profile)
+    if shard is not None:
+        cases = [case for case in cases if in_shard(case.name, *shard)]
+    import hashlib
+
     return SuiteSettings(
-        source, tuple(cases), max_concurrency, fail_fast, junit_file, summary, runner
+        source,
+        tuple(cases),
+        max_concurrency,
+        fail_fast,
+        junit_file,
+        summary,
+        runner,
+        shard=shard,
+        results_file=results_file,
+        digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
     )
+
+
+MAX_SHARDS = 256
+
+
+def parse_shard(text: str) -> tuple[int, int] | None:
+    """``I/N`` with 1 <= I <= N <= MAX_SHARDS; "" for none."""
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{1,4})/(\d{1,4})", text)
+    if not match or not 1 <= int(match[1]) <= int(match[2]) <= MAX_SHARDS:
+        raise InputError("shard", f"expected I/N with 1 <= I <= N <= {MAX_SHARDS}, got '{text}'")
+    return int(match[1]), int(match[2])
+
+
+def in_shard(name: str, index: int, count: int) -> bool:
+    """A case's shard by a hash of its name: stable when other cases come and go."""
+    import hashlib
+
+    return int(hashlib.sha256(name.encode("utf-8")).hexdigest(), 16) % count == index - 1
 
 
 def _suite_text(value: str) -> tuple[str, str]:
@@ -565,3 +606,17 @@ def summary_markdown(results: Sequence[CaseResult]) -> str:
             + " |"
         )
     return "\n".join(lines) + "\n\n"
+
+
+# -- shards: results documents and their merge ------------------------------------------
+
+
+def write_results_file(suite: SuiteSettings, results: Sequence[CaseResult], seconds: float) -> None:
+    """The shard's results document, for ``lambda-invoke merge``."""
+    from lambda_invoke.payload_files import write_payload
+
+    shard = f"{suite.shard[0]}/{suite.shard[1]}" if suite.shard else "1/1"
+    rows = [{**slot.to_dict(with_payload=False), "index": slot.case.index} for slot in results]
+    document = {"suite": suite.digest, "shard": shard, "seconds": seconds, "results": rows}
+    assert suite.results_file is not None
+    write_payload(suite.results_file, json.dumps(document).encode("utf-8"), suite.runner)
