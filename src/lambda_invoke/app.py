@@ -185,20 +185,24 @@ def _repeat(
     """repeat: N invocations, their aggregates, and every one's figures in a file."""
     import json
 
-    from lambda_invoke.repeat import aggregate, figures, run_repeat
+    from lambda_invoke.repeat import aggregate, run_repeat
 
     reporter.say(
         f"invoking {settings.function_name} {settings.repeat} times, "
         f"{settings.repeat_concurrency} at once"
         + (f", at most {settings.max_rate:g} a second" if settings.max_rate else "")
     )
-    results = run_repeat(
+    client = None if settings.local else client_factory(settings)  # one client for all
+
+    def shared(_: Settings) -> Any:
+        return client
+
+    first, rows = run_repeat(
         settings.repeat,
         settings.repeat_concurrency,
         settings.max_rate,
-        lambda: call_function(settings, client_factory, say=reporter.say, options=options),
+        lambda: call_function(settings, shared, say=reporter.say, options=options),
     )
-    rows = [figures(result) for result in results]
     extra = aggregate(rows)
     make_spill_folder(settings.runner)
     path = os.path.join(SPILL_DIRECTORY, f"repeat-{os.getpid()}.json")
@@ -206,7 +210,7 @@ def _repeat(
     extra["repeat-file"] = for_host(path, settings.runner)
     for line in repeat_table(extra).splitlines():
         reporter.say(line)
-    return results[0], extra
+    return first, extra
 
 
 def repeat_table(values: Mapping[str, Any]) -> str:

@@ -354,12 +354,15 @@ def main(
         from lambda_invoke.settings import load_settings
 
         settings = load_settings(values, environ=environ, profile=args.profile)
+        from functools import partial
+
         from lambda_invoke.app import run
 
         return run(
             settings,
             reporter,
-            client_factory or connections.lambda_client,
+            client_factory
+            or partial(connections.lambda_client, pool_size=settings.repeat_concurrency),
             in_actions=in_actions,
             connections=connections,
             invoke_options=options,

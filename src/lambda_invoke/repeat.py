@@ -116,19 +116,31 @@ def run_repeat(
     call: Callable[[], InvokeResult],
     *,
     pacer: Pacer | None = None,
-) -> list[InvokeResult]:
-    """``call`` ``count`` times, ``concurrency`` at once, paced; results in start order."""
+) -> tuple[InvokeResult, list[dict[str, Any]]]:
+    """``call`` ``count`` times, ``concurrency`` at once, paced: the first invocation's
+    result and every invocation's figures in start order. Only the figures are kept, not
+    the payloads: memory stays flat however many invocations run."""
     pacer = pacer or Pacer(rate)
-    results: list[InvokeResult | None] = [None] * count
+    rows: list[dict[str, Any] | None] = [None] * count
+    first: list[InvokeResult] = []
 
     def one(index: int) -> None:
         pacer.wait_turn()
         result = call()
         if result.throttles:
             pacer.throttled()
-        results[index] = result
+        rows[index] = figures(result)
+        if index == 0:
+            first.append(result)
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="case") as pool:
-        for future in [pool.submit(one, index) for index in range(count)]:
+        pending = set()
+        for index in range(count):  # a bounded queue: no 10,000 futures at once
+            pending.add(pool.submit(one, index))
+            if len(pending) >= 4 * max(1, concurrency):
+                done = next(iter(pending))
+                done.result()
+                pending = {future for future in pending if not future.done()}
+        for future in pending:
             future.result()
-    return [result for result in results if result is not None]
+    return first[0], [row for row in rows if row is not None]

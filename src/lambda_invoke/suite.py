@@ -431,16 +431,15 @@ def _execute(
     slot.resolved_name = settings.function_name
     since_ms = int(time.time() * 1000)
     if settings.repeat > 1:
-        from lambda_invoke.repeat import aggregate, figures, run_repeat
+        from lambda_invoke.repeat import aggregate, run_repeat
 
-        results = run_repeat(
+        result, rows = run_repeat(
             settings.repeat,
             settings.repeat_concurrency,
             settings.max_rate,
             lambda: call_function(settings, pool.get, say=say, options=options),
         )
-        slot.aggregates = aggregate([figures(one) for one in results])
-        result = results[0]
+        slot.aggregates = aggregate(rows)
     else:
         result = call_function(settings, pool.get, say=say, options=options)
     if follow is not None and (settings.full_logs or settings.wait_for_completion):
