@@ -32,3 +32,18 @@ def tool(name: str) -> str:
     if not found:
         raise SystemExit(f"needs '{name}' installed: run bash scripts/test.sh first")
     return found
+
+
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one run of ``command``, which must succeed."""
+    import subprocess
+    import time
+
+    started = time.perf_counter()
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        assert child.stderr is not None
+        raise SystemExit(f"{command[:3]} failed: {child.stderr.read().decode()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024

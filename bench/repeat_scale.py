@@ -13,30 +13,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from benchlib import ROOT, bench_env, tool
+from benchlib import ROOT, bench_env, measure, tool
 from support import local_lambda
 
 HANDLER = ROOT / "tests" / "handlers" / "suite_functions.py"
-
-
-def measured(command: list[str], env: dict[str, str], shell: bool = False) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of the command (which must succeed)."""
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, shell=shell
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        assert child.stderr is not None
-        raise SystemExit(f"failed: {child.stderr.read().decode()[-1500:]}")
-    return wall, usage.ru_maxrss / 1024
 
 
 def main() -> int:
@@ -54,7 +38,7 @@ def main() -> int:
         with local_lambda(Path(tmp), functions, delay_ms=args.delay_ms) as endpoint:
             for count in (args.count // 10, args.count):
                 before = endpoint.stats()["invokes"]
-                wall, rss = measured(
+                wall, rss = measure(
                     [ours, "-f", "echo", "--endpoint-url", endpoint.url, "-d", "{}",
                      "--repeat", str(count), "--repeat-concurrency", str(args.concurrency),
                      "--log-type", "None"],
@@ -71,7 +55,7 @@ def main() -> int:
                 f"--function-name echo --endpoint-url {endpoint.url} --payload '{{}}' "
                 f"{tmp}/out-{{}}.json"
             )
-            wall, rss = measured(["sh", "-c", xargs], env)
+            wall, rss = measure(["sh", "-c", xargs], env)
             assert endpoint.stats()["invokes"] - before == args.aws
             rows.append(
                 (f"xargs -P {args.concurrency} aws lambda invoke ({args.aws})", args.aws, wall, rss)

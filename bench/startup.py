@@ -15,17 +15,15 @@ running one or starts one, and builds the image from the Dockerfile (``--no-dock
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchlib import ROOT, bench_env, tool
+from benchlib import ROOT, bench_env, measure, tool
 from support import local_lambda
 
 HANDLER = ROOT / "tests" / "handlers" / "suite_functions.py"
@@ -38,20 +36,7 @@ Measure = Callable[[], tuple[float, float | None]]
 
 def process(command: list[str], env: dict[str, str]) -> Measure:
     """Wall seconds and peak RSS (MiB) of one run of ``command`` (which must succeed)."""
-
-    def measure() -> tuple[float, float | None]:
-        start = time.perf_counter()
-        child = subprocess.Popen(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            assert child.stderr is not None
-            raise SystemExit(f"{command[:3]} failed: {child.stderr.read().decode()[-2000:]}")
-        return wall, usage.ru_maxrss / 1024
-
-    return measure
+    return lambda: measure(command, env)
 
 
 def compressed_mb(engine: Any, image: str) -> float:
