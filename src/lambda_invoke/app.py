@@ -63,31 +63,9 @@ def run(
     for warning in answer_warnings(result):
         reporter.warn(warning)
     checks = run_checks(settings.checks, result, extra)
-    fits = not in_actions or len(result.payload) <= PAYLOAD_OUTPUT_LIMIT
-    written = _write_payload(settings, result, spill=not fits or bool(result.incomplete))
-    # the path the next step opens (on the runner's host, when we run in its container)
-    payload_file = for_host(written, settings.runner)
-    logs_file = None
-    if in_actions and result.logs is not None and len(result.logs) > PAYLOAD_OUTPUT_LIMIT:
-        logs_file = for_host(_write_logs(settings, result), settings.runner)
-        reporter.warn(
-            f"the log ({len(result.logs)} bytes) is larger than the {PAYLOAD_OUTPUT_LIMIT}-byte "
-            f"output limit: outputs.logs holds its end, the whole log is in {logs_file}"
-        )
-    document = build_document(
-        result,
-        checks,
-        payload_file=payload_file,
-        payload_in_outputs=fits,
-        logs_file=logs_file,
-        extra=extra,
+    document, payload_file = _files_and_document(
+        settings, result, checks, extra=extra, in_actions=in_actions, reporter=reporter
     )
-    if not fits:
-        reporter.warn(
-            f"the payload ({len(result.payload)} bytes) is larger than the "
-            f"{PAYLOAD_OUTPUT_LIMIT}-byte output limit: outputs.payload is empty and the "
-            f"whole payload is in {payload_file} (outputs.payload-file)"
-        )
     reporter.show(
         Outcome(
             function_name=settings.function_name,
@@ -107,6 +85,45 @@ def run(
         )
     )
     return _verdict(settings, result, checks, payload_file, reporter, extra=extra)
+
+
+def _files_and_document(
+    settings: Settings,
+    result: InvokeResult,
+    checks: list[CheckResult],
+    *,
+    extra: Mapping[str, Any],
+    in_actions: bool,
+    reporter: Reporter,
+) -> tuple[dict[str, Any], str | None]:
+    """The payload and log files (when asked, or too large for outputs) and the outputs'
+    document; paths as the next step sees them."""
+    fits = not in_actions or len(result.payload) <= PAYLOAD_OUTPUT_LIMIT
+    written = _write_payload(settings, result, spill=not fits or bool(result.incomplete))
+    # the path the next step opens (on the runner's host, when we run in its container)
+    payload_file = for_host(written, settings.runner)
+    logs_file = None
+    if in_actions and result.logs is not None and len(result.logs) > PAYLOAD_OUTPUT_LIMIT:
+        logs_file = for_host(_write_logs(settings, result), settings.runner)
+        reporter.warn(
+            f"the log ({len(result.logs)} bytes) is larger than the {PAYLOAD_OUTPUT_LIMIT}-byte "
+            f"output limit: outputs.logs holds its end, the whole log is in {logs_file}"
+        )
+    if not fits:
+        reporter.warn(
+            f"the payload ({len(result.payload)} bytes) is larger than the "
+            f"{PAYLOAD_OUTPUT_LIMIT}-byte output limit: outputs.payload is empty and the "
+            f"whole payload is in {payload_file} (outputs.payload-file)"
+        )
+    document = build_document(
+        result,
+        checks,
+        payload_file=payload_file,
+        payload_in_outputs=fits,
+        logs_file=logs_file,
+        extra=extra,
+    )
+    return document, payload_file
 
 
 def answer_warnings(result: InvokeResult) -> list[str]:

@@ -318,54 +318,23 @@ def main(
     in_actions = environ.get("GITHUB_ACTIONS") == "true"
     args_list = list(sys.argv[1:] if argv is None else argv)
     reporter = _reporter(environ, stdout, stderr, in_actions)
-    endpoint = None
     if threading.current_thread() is threading.main_thread():
         # As PID 1 in a container a signal without a handler is ignored: handle SIGTERM
         # as SIGINT is (KeyboardInterrupt), with one line and the exit code 143.
         signal.signal(signal.SIGTERM, _on_sigterm)
+    from lambda_invoke.invoke import EndpointState
+
+    options = dict(invoke_options or {})
+    endpoint = options.setdefault("endpoint", EndpointState(warn=reporter.warn))
     try:
-        shown = help_text(args_list)
-        if shown is not None:
-            stdout.write(shown)
-            return 0
-        if args_list[:1] == ["merge"]:
-            return _merge(args_list[1:], environ, reporter)
-        parser = build_parser()
-        args = parser.parse_args(_subcommand(args_list, parser))
-        reporter.print_json = args.json
-        values = collect_inputs(environ, args)
-        options = _invoke_options(environ, invoke_options)
-        from lambda_invoke.invoke import EndpointState
-
-        endpoint = options.setdefault("endpoint", EndpointState(warn=reporter.warn))
-        from lambda_invoke.aws import Connections
-
-        connections = Connections(environ, say=reporter.say, mask=reporter.mask)
-        if values.get("suite", "").strip():
-            return _run_suite(
-                values,
-                environ=environ,
-                profile=args.profile,
-                reporter=reporter,
-                client_factory=client_factory,
-                connections=connections,
-                options=options,
-            )
-        from lambda_invoke.settings import load_settings
-
-        settings = load_settings(values, environ=environ, profile=args.profile)
-        from functools import partial
-
-        from lambda_invoke.app import run
-
-        return run(
-            settings,
+        return _dispatch(
+            args_list,
+            environ,
+            stdout,
             reporter,
-            client_factory
-            or partial(connections.lambda_client, pool_size=settings.repeat_concurrency),
             in_actions=in_actions,
-            connections=connections,
-            invoke_options=options,
+            client_factory=client_factory,
+            options=options,
         )
     except LambdaInvokeError as error:
         reporter.fail(str(error))
@@ -380,6 +349,57 @@ def main(
     except Exception as error:  # the last guard: one line, never a traceback
         reporter.fail(f"unexpected {type(error).__name__}: {' '.join(str(error).split())}")
         return EXIT_AWS
+
+
+def _dispatch(
+    args_list: list[str],
+    environ: Mapping[str, str],
+    stdout: TextIO,
+    reporter: ActionsReporter | ConsoleReporter,
+    *,
+    in_actions: bool,
+    client_factory: Any,
+    options: dict[str, Any],
+) -> int:
+    """Help, merge, a suite or one run, as the command line and inputs say."""
+    shown = help_text(args_list)
+    if shown is not None:
+        stdout.write(shown)
+        return 0
+    if args_list[:1] == ["merge"]:
+        return _merge(args_list[1:], environ, reporter)
+    parser = build_parser()
+    args = parser.parse_args(_subcommand(args_list, parser))
+    reporter.print_json = args.json
+    values = collect_inputs(environ, args)
+    options = _invoke_options(environ, options)
+    from lambda_invoke.aws import Connections
+
+    connections = Connections(environ, say=reporter.say, mask=reporter.mask)
+    if values.get("suite", "").strip():
+        return _run_suite(
+            values,
+            environ=environ,
+            profile=args.profile,
+            reporter=reporter,
+            client_factory=client_factory,
+            connections=connections,
+            options=options,
+        )
+    from functools import partial
+
+    from lambda_invoke.app import run
+    from lambda_invoke.settings import load_settings
+
+    settings = load_settings(values, environ=environ, profile=args.profile)
+    return run(
+        settings,
+        reporter,
+        client_factory or partial(connections.lambda_client, pool_size=settings.repeat_concurrency),
+        in_actions=in_actions,
+        connections=connections,
+        invoke_options=options,
+    )
 
 
 SUBCOMMANDS = ("local", "suite")
