@@ -180,26 +180,19 @@ def old_runner(engine: Engine, action_image: str, runner_root: Path) -> Runner:
 OK = function_answer({"greeting": "hello"})
 
 
-@pytest.mark.parametrize("where", ["relative", "host-absolute"])
-def test_output_file_in_the_workspace(runner: Runner, where: str) -> None:
-    path = "out.json" if where == "relative" else f"{runner.workspace}/out.json"
+@pytest.mark.parametrize("where", ["relative", "host-absolute", "runner.temp"])
+def test_output_file_comes_back_as_a_path_the_next_step_opens(runner: Runner, where: str) -> None:
+    """In the workspace: relative to it (steps start there); in runner.temp (mounted at
+    /github/runner_temp): the host path. The runner's user reads, overwrites, deletes it."""
+    given, expected = {
+        "relative": ("out.json", "out.json"),
+        "host-absolute": (f"{runner.workspace}/out.json", "out.json"),
+        "runner.temp": (f"{runner.temp}/out.json", f"{runner.temp}/out.json"),
+    }[where]
     with ScriptedLambda(OK) as endpoint:
-        code, log, outputs = runner.step({"INPUT_OUTPUT-FILE": path}, endpoint.url)
+        code, log, outputs = runner.step({"INPUT_OUTPUT-FILE": given}, endpoint.url)
     assert code == 0, log
-    assert outputs["payload-file"] == "out.json"  # relative to the workspace, where steps start
-    path = outputs["payload-file"]
-    done = runner.host_step(f"cat {path}; echo edited > {path}; rm {path}")
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"greeting": "hello"}
-
-
-def test_output_file_in_runner_temp_comes_back_as_the_host_path(runner: Runner) -> None:
-    with ScriptedLambda(OK) as endpoint:
-        code, log, outputs = runner.step(
-            {"INPUT_OUTPUT-FILE": f"{runner.temp}/out.json"}, endpoint.url
-        )
-    assert code == 0, log
-    assert outputs["payload-file"] == f"{runner.temp}/out.json"  # not /github/runner_temp/...
+    assert outputs["payload-file"] == expected  # never a /github/... container path
     path = outputs["payload-file"]
     done = runner.host_step(f'cat "{path}"; echo edited > "{path}"; rm "{path}"')
     assert done.returncode == 0, done.stderr
