@@ -37,6 +37,8 @@ from typing import Any
 
 PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/?]+)/invocations(?:\?(?P<query>.*))?$")
 LOG_TAIL = 4096
+#: what Lambda says when a function's reserved concurrency is in use
+THROTTLE_REASON = "ReservedFunctionConcurrentInvocationLimitExceeded"
 _PRINT_LOCK = threading.Lock()
 
 
@@ -107,30 +109,46 @@ def run_handler(name: str, handler: Callable[[Any, Context], Any], body: bytes) 
 
 
 class Stats:
-    """Invokes received, and the most answered at once (concurrency seen by the server)."""
+    """Invokes received, and the most answered at once (concurrency seen by the server).
 
-    def __init__(self) -> None:
+    With a reserved concurrency, an Invoke arriving while that many run is throttled as
+    Lambda does (429, nothing run) and counted in ``throttled``, not in ``invokes``."""
+
+    def __init__(self, reserved_concurrency: int = 0) -> None:
         self.lock = threading.Lock()
+        self.reserved_concurrency = reserved_concurrency
         self.invokes = 0
+        self.throttled = 0
         self.in_flight = 0
         self.peak_in_flight = 0
 
     @contextlib.contextmanager
     def invoke(self) -> Any:
+        """Yields False when the Invoke is throttled."""
         with self.lock:
-            self.invokes += 1
-            self.in_flight += 1
-            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            if self.reserved_concurrency and self.in_flight >= self.reserved_concurrency:
+                self.throttled += 1
+                admitted = False
+            else:
+                admitted = True
+                self.invokes += 1
+                self.in_flight += 1
+                self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
-            yield
+            yield admitted
         finally:
-            with self.lock:
-                self.in_flight -= 1
+            if admitted:
+                with self.lock:
+                    self.in_flight -= 1
 
     def as_json(self) -> bytes:
         with self.lock:
             return json.dumps(
-                {"invokes": self.invokes, "peak_in_flight": self.peak_in_flight}
+                {
+                    "invokes": self.invokes,
+                    "throttled": self.throttled,
+                    "peak_in_flight": self.peak_in_flight,
+                }
             ).encode()
 
 
@@ -139,8 +157,9 @@ def make_server(
     port: int,
     functions: dict[str, Callable[[Any, Context], Any]],
     delay: float = 0.0,
+    reserved_concurrency: int = 0,
 ) -> ThreadingHTTPServer:
-    stats = Stats()
+    stats = Stats(reserved_concurrency)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive as Lambda (every answer has a length)
@@ -164,7 +183,13 @@ def make_server(
                 self._answer(404, b'{"message": "not found"}', {})
 
         def do_POST(self) -> None:
-            with stats.invoke():
+            with stats.invoke() as admitted:
+                if not admitted:
+                    self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                    message = {"message": "Rate Exceeded.", "Reason": THROTTLE_REASON}
+                    error = {"X-Amzn-ErrorType": "TooManyRequestsException"}
+                    self._answer(429, json.dumps(message).encode(), error)
+                    return
                 if delay:
                     time.sleep(delay)
                 self._invoke()
@@ -220,9 +245,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--delay-ms", type=float, default=0.0, help="added to every Invoke (a function's run time)"
     )
+    parser.add_argument(
+        "--reserved-concurrency",
+        type=int,
+        default=0,
+        help="throttle (429) an Invoke that arrives while this many run, as Lambda does",
+    )
     args = parser.parse_args(argv)
     functions = dict(load_handler(spec) for spec in args.function)
-    server = make_server(args.host, args.port, functions, args.delay_ms / 1000)
+    server = make_server(
+        args.host, args.port, functions, args.delay_ms / 1000, args.reserved_concurrency
+    )
     url = f"http://{args.host}:{server.server_address[1]}"
     if args.url_file:
         Path(args.url_file).write_text(url + "\n")

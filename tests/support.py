@@ -415,7 +415,11 @@ class LocalLambda:
 
 @contextlib.contextmanager
 def local_lambda(
-    directory: Path, functions: Mapping[str, str], *, delay_ms: float = 0
+    directory: Path,
+    functions: Mapping[str, str],
+    *,
+    delay_ms: float = 0,
+    reserved_concurrency: int = 0,
 ) -> Iterator[LocalLambda]:
     """Serve ``{name: "path/module.py:function"}`` on a free loopback port."""
     url_file = directory / "local-lambda-url"
@@ -429,6 +433,8 @@ def local_lambda(
         command += ["--function", f"{name}={target}"]
     if delay_ms:
         command += ["--delay-ms", str(delay_ms)]
+    if reserved_concurrency:
+        command += ["--reserved-concurrency", str(reserved_concurrency)]
     process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     try:
         for _ in range(200):

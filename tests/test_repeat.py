@@ -44,14 +44,3 @@ def test_the_pacer_keeps_the_rate_within_10_percent() -> None:
         pacer.wait_turn()
     seconds = time.monotonic() - started
     assert 0.95 <= seconds <= 1.1, seconds
-
-
-def test_a_throttle_pauses_everyone_longer_each_time() -> None:
-    now = [0.0]
-    slept: list[float] = []
-    pacer = Pacer(0, clock=lambda: now[0], sleep=slept.append)
-    pacer.throttled()
-    pacer.wait_turn()
-    pacer.throttled()
-    pacer.wait_turn()
-    assert slept == [0.5, 1.0]

@@ -41,8 +41,10 @@ class Connections:
 
     def lambda_client(self, settings: Settings, *, pool_size: int = 10) -> Any:
         """The Lambda client: our timeouts, botocore's retries off (invoke.py retries only
-        what cannot have run twice). ``pool_size`` connections may be open at once (a
-        suite shares one client). It comes from botocore's session, the same client boto3
+        what cannot have run twice) but its adaptive rate limiter on: after Lambda throttles
+        a call, every thread sending with this client slows down (a suite or a repeat
+        shares it), then speeds up again; it waits at most 2 s a call. ``pool_size``
+        connections may be open at once. It comes from botocore's session, the same client boto3
         would return: importing boto3 also imports s3transfer, ~70 ms (bench/README.md).
         """
         return self.client(
@@ -50,7 +52,7 @@ class Connections:
             settings,
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
-            retries={"mode": "standard", "total_max_attempts": 1},
+            retries={"mode": "adaptive", "total_max_attempts": 1},
             tcp_keepalive=True,
             max_pool_connections=max(10, pool_size),
         )

@@ -174,7 +174,7 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("repeat-concurrency", "repeat: how many invocations at once.", default="1"),
     InputSpec(
         "max-rate",
-        "repeat: at most this many invocations a second (0: no limit); throttling pauses all.",
+        "repeat: at most this many invocations a second (0: no limit); throttling slows all.",
         default="0",
     ),
     InputSpec("assert", "YAML mapping of checks on the payload (JSONPath keys) and outputs."),

@@ -28,9 +28,6 @@ REPEAT_OUTPUTS: tuple[str, ...] = (
     "throttles",
     *(f"{measure}-{name}" for measure in MEASURES for name, _ in QUANTILES),
 )
-#: the whole pool pauses this long (doubling, capped) after a throttled attempt
-THROTTLE_PAUSE = 0.5
-THROTTLE_PAUSE_CAP = 5.0
 
 
 def percentile(values: Sequence[float], q: int) -> float | None:
@@ -77,8 +74,11 @@ def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 class Pacer:
-    """At most ``rate`` starts a second (a token bucket of one), and a pause for the whole
-    pool after Lambda throttled anyone. Safe from several threads."""
+    """At most ``rate`` starts a second (a token bucket of one). Safe from several threads.
+
+    Throttling is not handled here: the pool's one Lambda client runs botocore's adaptive
+    rate limiter (aws.Connections.lambda_client), which slows every sender of the client
+    after a throttle (CUBIC) while botocore itself still sends nothing twice."""
 
     def __init__(
         self,
@@ -90,23 +90,15 @@ class Pacer:
         self.clock = clock
         self.sleep = sleep
         self._next = clock()
-        self._paused_until = 0.0
-        self._pause = THROTTLE_PAUSE
         self._lock = threading.Lock()
 
     def wait_turn(self) -> None:
         with self._lock:
             now = self.clock()
-            start = max(now, self._next, self._paused_until)
+            start = max(now, self._next)
             self._next = start + self.interval
         if start > now:
             self.sleep(start - now)
-
-    def throttled(self) -> None:
-        """Lambda throttled a call: everyone waits, longer each time it happens again."""
-        with self._lock:
-            self._paused_until = max(self._paused_until, self.clock() + self._pause)
-            self._pause = min(THROTTLE_PAUSE_CAP, self._pause * 2)
 
 
 def run_repeat(
@@ -127,8 +119,6 @@ def run_repeat(
     def one(index: int) -> None:
         pacer.wait_turn()
         result = call()
-        if result.throttles:
-            pacer.throttled()
         rows[index] = figures(result)
         if index == 0:
             first.append(result)
