@@ -32,13 +32,15 @@ sandbox_aws() {
   export AWS_SHARED_CREDENTIALS_FILE=/dev/null
 }
 
-# setup_compat: the Lambda endpoint software of the compatibility matrix (tests/compat/):
-# aws-sam-cli (the Runtime Interface Emulator and SAM's local Lambda service) and awslambdaric
-# in .venv-compat (their pins clash with ours), and the Serverless Framework v3 with
-# serverless-offline from the npm registry (tests/compat/node/package-lock.json).
-# Skipped when nothing it depends on changed since last time.
+# setup_compat: the software of the tests we did not write. For the compatibility matrix
+# (tests/compat/): aws-sam-cli (the Runtime Interface Emulator and SAM's local Lambda
+# service) and awslambdaric in .venv-compat (their pins clash with ours), and the Serverless
+# Framework v3 with serverless-offline (tests/compat/node/package-lock.json); for the job
+# summary's charts: the Mermaid CLI (tests/e2e/mermaid/package-lock.json), which renders with
+# the machine's chromium instead of downloading a browser of its own.
+# Each part is skipped when nothing it depends on changed since last time.
 setup_compat() {
-  local digest stamp node=tests/compat/node
+  local digest stamp
   [ -x .venv-compat/bin/python ] || python3 -m venv .venv-compat
   digest=$(sha256sum requirements/compat.txt | cut -c1-16)
   stamp=".venv-compat/.installed-$digest"
@@ -48,14 +50,21 @@ setup_compat() {
     touch "$stamp"
   fi
   if command -v npm >/dev/null 2>&1; then
-    digest=$(cat "$node/package.json" "$node/package-lock.json" | sha256sum | cut -c1-16)
-    stamp="$node/node_modules/.installed-$digest"
-    if [ ! -f "$stamp" ]; then
-      echo "setting up $node/node_modules (serverless v3, serverless-offline) ..." >&2
-      (cd "$node" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-      touch "$stamp"
-    fi
+    npm_folder tests/compat/node "serverless v3, serverless-offline"
+    PUPPETEER_SKIP_DOWNLOAD=1 npm_folder tests/e2e/mermaid "the Mermaid CLI"
   else
-    echo "warning: npm is not on PATH: the serverless parts of the tests cannot run" >&2
+    echo "warning: npm is not on PATH: the serverless and Mermaid parts of the tests cannot run" >&2
+  fi
+}
+
+# npm_folder DIR WHAT: node_modules of DIR from its package-lock.json, unless already there.
+npm_folder() {
+  local digest stamp folder=$1
+  digest=$(cat "$folder/package.json" "$folder/package-lock.json" | sha256sum | cut -c1-16)
+  stamp="$folder/node_modules/.installed-$digest"
+  if [ ! -f "$stamp" ]; then
+    echo "setting up $folder/node_modules ($2) ..." >&2
+    (cd "$folder" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    touch "$stamp"
   fi
 }

@@ -194,3 +194,14 @@ def test_a_repeat_summary_has_the_percentile_table_and_a_mermaid_chart() -> None
     assert "100 invocations: 0 function errors, 3 cold starts, 1 throttles" in markdown
     assert "| elapsed-ms | 50 | 90 | 95 | 99 | 100 |" in markdown
     assert "```mermaid\nxychart-beta\n" in markdown and "    bar [50, 90, 95, 99, 100]" in markdown
+
+
+def test_a_repeat_summary_draws_the_round_trips_by_invocation() -> None:
+    from lambda_invoke.github import repeat_markdown
+
+    document = {"invocations": 2, "function-errors": 0, "cold-starts": 0, "throttles": 0}
+    lines = repeat_markdown(document, {"values": [3.0, 1.5], "size": 1, "count": 2})
+    chart = "\n".join(lines[lines.index("xychart-beta") :])
+    assert 'title "elapsed-ms by invocation (each invocation)"' in chart
+    assert 'x-axis "invocation" 1 --> 2' in chart and "line [3, 1.5]" in chart
+    assert "line [" not in "\n".join(repeat_markdown(document, None))

@@ -44,3 +44,17 @@ def test_the_pacer_keeps_the_rate_within_10_percent() -> None:
         pacer.wait_turn()
     seconds = time.monotonic() - started
     assert 0.95 <= seconds <= 1.1, seconds
+
+
+def test_the_latency_series_keeps_the_slowest_of_each_slice_in_start_order() -> None:
+    from lambda_invoke.repeat import latency_series
+
+    rows = [{"elapsed-ms": float(n % 100)} for n in range(10_000)]
+    rows[5_000]["elapsed-ms"] = 900.0  # one spike
+    rows.append({"elapsed-ms": None})  # an invocation without a round trip is left out
+    series = latency_series(rows)
+    assert (series["size"], series["count"], len(series["values"])) == (167, 10_000, 60)
+    assert series["values"][5_000 // 167] == 900.0
+    assert series["values"].count(900.0) == 1 and min(series["values"]) == 99.0
+    small = latency_series([{"elapsed-ms": 3.0}, {"elapsed-ms": 1.0}])
+    assert small == {"values": [3.0, 1.0], "size": 1, "count": 2}

@@ -74,6 +74,7 @@ def run(
             outputs=output_strings(document),
             checks=checks,
             summary=settings.summary,
+            series=extra.get("elapsed-ms-series"),
             links={}
             if settings.local
             else console_links(
@@ -202,7 +203,7 @@ def _repeat(
     """repeat: N invocations, their aggregates, and every one's figures in a file."""
     import json
 
-    from lambda_invoke.repeat import aggregate, run_repeat
+    from lambda_invoke.repeat import SERIES, aggregate, latency_series, run_repeat
 
     reporter.say(
         f"invoking {settings.function_name} {settings.repeat} times, "
@@ -227,6 +228,7 @@ def _repeat(
     extra["repeat-file"] = for_host(path, settings.runner)
     for line in repeat_table(extra).splitlines():
         reporter.say(line)
+    extra[SERIES] = latency_series(rows)
     return first, extra
 
 

@@ -105,8 +105,11 @@ def _with_unit(value: Any, unit: str) -> str:
     return "n/a" if value is None else f"{value} {unit}"
 
 
-def repeat_markdown(document: Mapping[str, Any]) -> list[str]:
-    """repeat: the percentile table and a Mermaid chart of it (GitHub renders Mermaid)."""
+def repeat_markdown(
+    document: Mapping[str, Any], series: Mapping[str, Any] | None = None
+) -> list[str]:
+    """repeat: the percentile table, Mermaid charts of it (GitHub renders Mermaid) and of
+    the round trips by invocation (``series``, repeat.latency_series)."""
     quantiles = ("p50", "p90", "p95", "p99", "max")
     measures = ("duration-ms", "billed-duration-ms", "elapsed-ms")
     lines = [
@@ -136,6 +139,19 @@ def repeat_markdown(document: Mapping[str, Any]) -> list[str]:
             f"    bar [{', '.join(f'{value:g}' for value in values)}]",
             "```",
         ]
+    if series and series["values"]:
+        size = series["size"]
+        each = "each invocation" if size == 1 else f"the slowest of each {size}"
+        lines += [
+            "",
+            "```mermaid",
+            "xychart-beta",
+            f'    title "elapsed-ms by invocation ({each})"',
+            f'    x-axis "invocation" 1 --> {max(2, series["count"])}',
+            '    y-axis "ms"',
+            f"    line [{', '.join(f'{value:g}' for value in series['values'])}]",
+            "```",
+        ]
     return lines
 
 
@@ -144,6 +160,7 @@ def summary_markdown(
     document: Mapping[str, Any],
     checks: Sequence[CheckResult],
     links: Mapping[str, str] | None = None,
+    series: Mapping[str, Any] | None = None,
 ) -> str:
     error = document["function-error"]
     outcome = f"function error: {error}" if error else "ok"
@@ -170,7 +187,7 @@ def summary_markdown(
         shown = " · ".join(f"[{name}]({url})" for name, url in links.items())
         lines.append(f"| Console | {shown} |")
     if document.get("invocations"):
-        lines += repeat_markdown(document)
+        lines += repeat_markdown(document, series)
     if checks:
         lines += ["", "| Check | Result |", "|---|---|"]
         for check in checks:

@@ -28,6 +28,10 @@ REPEAT_OUTPUTS: tuple[str, ...] = (
     "throttles",
     *(f"{measure}-{name}" for measure in MEASURES for name, _ in QUANTILES),
 )
+#: the job summary's per-invocation chart has at most this many points
+SERIES_POINTS = 60
+#: the key of that series among the aggregates (not an output: the summary draws it)
+SERIES = "elapsed-ms-series"
 
 
 def percentile(values: Sequence[float], q: int) -> float | None:
@@ -71,6 +75,15 @@ def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         for name, q in QUANTILES:
             values[f"{measure}-{name}"] = percentile(measured, q)
     return values
+
+
+def latency_series(rows: Sequence[dict[str, Any]], points: int = SERIES_POINTS) -> dict[str, Any]:
+    """Round trips by invocation in start order, at most ``points`` of them: the slowest of
+    each run of ``size`` consecutive invocations (a spike is never averaged away)."""
+    values = [row["elapsed-ms"] for row in rows if row["elapsed-ms"] is not None]
+    size = max(1, math.ceil(len(values) / points))
+    slowest = [max(values[start : start + size]) for start in range(0, len(values), size)]
+    return {"values": slowest, "size": size, "count": len(values)}
 
 
 class Pacer:

@@ -28,6 +28,7 @@ class Outcome:
     checks: Sequence[CheckResult]
     summary: bool
     links: Mapping[str, str] = field(default_factory=dict)  # console: logs, trace
+    series: Mapping[str, Any] | None = None  # repeat: round trips by invocation (a chart)
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,11 @@ class ActionsReporter:
 
             self.github.append_summary(
                 summary_markdown(
-                    outcome.function_name, outcome.document, checks, links=outcome.links
+                    outcome.function_name,
+                    outcome.document,
+                    checks,
+                    links=outcome.links,
+                    series=outcome.series,
                 )
             )
 
