@@ -49,25 +49,32 @@ def main() -> int:
                 rows.append(
                     (f"lambda-invoke --repeat {count} (-P {args.concurrency})", count, wall, rss)
                 )
-            before = endpoint.stats()["invokes"]
-            xargs = (
-                f"seq {args.aws} | xargs -P {args.concurrency} -I{{}} {aws} lambda invoke "
-                f"--function-name echo --endpoint-url {endpoint.url} --payload '{{}}' "
-                f"{tmp}/out-{{}}.json"
-            )
-            wall, rss = measure(["sh", "-c", xargs], env)
-            assert endpoint.stats()["invokes"] - before == args.aws
-            rows.append(
-                (f"xargs -P {args.concurrency} aws lambda invoke ({args.aws})", args.aws, wall, rss)
-            )
+            if args.aws:
+                before = endpoint.stats()["invokes"]
+                xargs = (
+                    f"seq {args.aws} | xargs -P {args.concurrency} -I{{}} {aws} lambda invoke "
+                    f"--function-name echo --endpoint-url {endpoint.url} --payload '{{}}' "
+                    f"{tmp}/out-{{}}.json"
+                )
+                wall, rss = measure(["sh", "-c", xargs], env)
+                assert endpoint.stats()["invokes"] - before == args.aws
+                rows.append(
+                    (
+                        f"xargs -P {args.concurrency} aws lambda invoke ({args.aws})",
+                        args.aws,
+                        wall,
+                        rss,
+                    )
+                )
     print(f"{args.delay_ms:g} ms per invoke on 127.0.0.1; {sys.platform}, {os.cpu_count()} CPUs\n")
     print("| contender | invocations | wall s | invocations/s | peak MiB |")
     print("|---|---|---|---|---|")
     for name, count, wall, rss in rows:
         print(f"| {name} | {count} | {wall:.1f} | {count / wall:.0f} | {rss:.0f} |")
-    ours_rate = rows[1][1] / rows[1][2]
-    aws_rate = rows[2][1] / rows[2][2]
-    print(f"\nthroughput: {ours_rate / aws_rate:.1f}x aws lambda invoke under xargs")
+    if len(rows) > 2:  # --aws 0 runs no aws contender
+        ours_rate = rows[1][1] / rows[1][2]
+        aws_rate = rows[2][1] / rows[2][2]
+        print(f"\nthroughput: {ours_rate / aws_rate:.1f}x aws lambda invoke under xargs")
     print(
         f"peak memory {rows[0][3]:.0f} MiB at {rows[0][1]} vs {rows[1][3]:.0f} MiB at {rows[1][1]}"
     )

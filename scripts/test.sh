@@ -18,7 +18,7 @@ run check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/
 run check-jsonschema --builtin-schema vendor.github-actions cli/action.yml
 run check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 run check-jsonschema --check-metaschema schema/suite.schema.json
-run check-jsonschema --schemafile schema/suite.schema.json examples/*/smoke.yml
+run check-jsonschema --schemafile schema/suite.schema.json examples/*/smoke.yml tests/e2e/suites/*.yml
 run actionlint
 # The injection workflow's control step uses set-output on purpose (it proves act acts on it).
 run actionlint -ignore 'workflow command "set-output" was deprecated' tests/e2e/workflows/*.yml

@@ -67,7 +67,15 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "logs (CloudWatch Logs)": ("full-logs", "full-logs-timeout", "wait-for-completion"),
     "repeat": ("repeat", "repeat-concurrency", "max-rate"),
     "outputs": ("output-file", "summary"),
-    "suite": ("suite", "max-concurrency", "fail-fast", "junit-file", "shard", "results-file"),
+    "suite": (
+        "suite",
+        "max-concurrency",
+        "fail-fast",
+        "junit-file",
+        "shard",
+        "results-file",
+        "merge",
+    ),
     "local (invoke local)": ("local", "env"),
 }
 #: what each input's value is, for the help (booleans are BOOL)
@@ -109,6 +117,7 @@ METAVARS = {
     "junit-file": "PATH",
     "shard": "I/N",
     "results-file": "PATH",
+    "merge": "FILES",
     "env": "KEY=VALUE",
 }
 SUITE_HELP = """\
@@ -372,6 +381,8 @@ def _dispatch(
     args = parser.parse_args(_subcommand(args_list, parser))
     reporter.print_json = args.json
     values = collect_inputs(environ, args)
+    if values.get("merge", "").strip():
+        return _merge_input(values, environ, reporter)
     options = _invoke_options(environ, options)
     from lambda_invoke.aws import Connections
 
@@ -435,17 +446,42 @@ def _interrupted(name: str, endpoint: Any, reporter: ActionsReporter | ConsoleRe
     return code
 
 
+def _merge_input(
+    values: Mapping[str, str],
+    environ: Mapping[str, str],
+    reporter: ActionsReporter | ConsoleReporter,
+) -> int:
+    """The ``merge`` input (the action's merge job): files or glob patterns, one per line."""
+    from lambda_invoke.merge import expand_patterns
+    from lambda_invoke.runner import detect
+    from lambda_invoke.settings import check_output_path, check_reachable
+
+    others = [name for name in ("suite", "function-name", "function") if values.get(name)]
+    if others:
+        raise InputError("merge", f"merge replaces invoking: give it without {', '.join(others)}")
+    runner = detect(environ)
+    paths = expand_patterns(values["merge"].splitlines())
+    for path in paths:
+        check_reachable("merge", path, runner)
+    junit = values.get("junit-file", "").strip() or None
+    if junit is not None:
+        check_reachable("junit-file", junit, runner)
+        check_output_path("junit-file", junit)
+    return _merge(paths, environ, reporter, junit=junit)
+
+
 def _merge(
     args: list[str],
     environ: Mapping[str, str],
     reporter: ActionsReporter | ConsoleReporter,
+    *,
+    junit: str | None = None,
 ) -> int:
     """``merge [--junit-file PATH] FILE...``: the shards' results as one report."""
     from lambda_invoke import merge
     from lambda_invoke.errors import EXIT_FAILED, EXIT_OK
     from lambda_invoke.reporters import SuiteOutcome
 
-    junit = None
     if args[:1] == ["--junit-file"] and len(args) > 1:
         junit, args = args[1], args[2:]
     rows, seconds = merge.load_shards(args)

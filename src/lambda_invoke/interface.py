@@ -217,6 +217,11 @@ INPUTS: tuple[InputSpec, ...] = (
         "results-file",
         "Suite: write the results document here (for lambda-invoke merge).",
     ),
+    InputSpec(
+        "merge",
+        "Instead of invoking: the shards' results files (paths or glob patterns, one per "
+        "line) as one report: outputs, summary, junit-file, exit code.",
+    ),
 )
 
 INPUT_NAMES: tuple[str, ...] = tuple(spec.name for spec in INPUTS)
@@ -229,6 +234,7 @@ SUITE_INPUTS: tuple[str, ...] = (
     "summary",
     "shard",
     "results-file",
+    "merge",
 )
 DEFAULTS: dict[str, str] = {spec.name: spec.default for spec in INPUTS}
 

@@ -15,6 +15,31 @@ from typing import Any
 from lambda_invoke.errors import InputError
 from lambda_invoke.loading import parse_json, read_file
 
+#: at most this many files are merged (a matrix has at most 256 jobs)
+MAX_SHARD_FILES = 256
+
+
+def expand_patterns(lines: Sequence[str]) -> list[str]:
+    """The ``merge`` input's files: each line a path or a glob pattern (sorted matches)."""
+    import glob
+
+    paths: list[str] = []
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        if glob.has_magic(line):
+            matches = sorted(glob.glob(line))
+            if not matches:
+                raise InputError("merge", f"'{line}' matches no file")
+            paths += matches
+        else:
+            paths.append(line)
+        if len(paths) > MAX_SHARD_FILES:
+            raise InputError("merge", f"more than {MAX_SHARD_FILES} files to merge")
+    if not paths:
+        raise InputError("merge", "give the shards' results files")
+    return paths
+
 
 def load_shards(paths: Sequence[str]) -> tuple[list[dict[str, Any]], float]:
     """Every case's row in the suite's order, and the longest shard's seconds."""

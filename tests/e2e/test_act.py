@@ -9,6 +9,7 @@ that act checks out has an action.yml pointing at the image the harness built
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import os
 import shutil
@@ -71,6 +72,7 @@ def act(engine: Engine, action_image: str, tmp_path: Path):  # type: ignore[no-u
         shutil.copytree(ROOT / folder, workspace / folder, ignore=shutil.ignore_patterns("*.pyc"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, workspace / name)
+    shutil.copytree(WORKFLOWS.parent / "suites", workspace / "tests" / "e2e" / "suites")
     git = ["git", "-c", "user.name=e2e", "-c", "user.email=e2e@localhost"]
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "e2e"]):
         subprocess.run([*git, *command], cwd=workspace, check=True, capture_output=True)
@@ -207,3 +209,25 @@ def test_the_composite_action_gives_the_same_outputs(act) -> None:  # type: igno
     assert run.read("status-code") == "200"
     assert [c["passed"] for c in json.loads(run.read("assertions"))] == [True, True]
     assert json.loads(run.read("result"))["executed-version"] == "1"
+
+
+def test_a_suite_over_a_matrix_of_shards_merges_into_one_report(act) -> None:  # type: ignore[no-untyped-def]
+    """40 cases answered in 0.25 s each, 2 at a time a shard: 4 shards in a matrix and a
+    merge job (the merge input), against the same workflow as one shard. Both report the
+    same cases; the times go to the log (bench/README.md has them)."""
+    answer = dataclasses.replace(function_answer({"ok": True}), delay=0.25)
+    runs = {}
+    for count in (4, 1):
+        shards = json.dumps(list(range(1, count + 1)))
+        run = act("sharded.yml", answer, extra=("--var", f"SHARDS={shards}", "--var",
+                                                 f"COUNT={count}"))  # fmt: skip
+        assert run.code == 0, run.output[-4000:]
+        assert (run.read("passed"), run.read("failed")) == ("36", "4"), run.output[-4000:]
+        assert run.read("outcome") == "failure"  # a failed case fails the merge step
+        rows = json.loads(run.read("results"))
+        assert [row["name"] for row in rows] == [f"case {n}" for n in range(40)]
+        assert (run.workspace / "smoke.xml").exists()
+        for stale in run.workspace.glob("shard-*.json"):
+            stale.unlink()
+        runs[count] = run.seconds
+    log(f"act, 40 cases of 0.25 s: 4 shards {runs[4]:.1f} s, one runner {runs[1]:.1f} s")

@@ -8,7 +8,14 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from support import ScriptedLambda, cli_command, function_answer, run_command, sandbox_env
+from support import (
+    ScriptedLambda,
+    cli_command,
+    function_answer,
+    read_github_output,
+    run_command,
+    sandbox_env,
+)
 
 from lambda_invoke.suite import in_shard
 
@@ -112,3 +119,44 @@ def test_results_file_rows_keep_the_suite_index(tmp_path: Path) -> None:
     document = json.loads((tmp_path / "all.json").read_text())
     assert document["shard"] == "1/1" and len(document["suite"]) == 16
     assert [row["index"] for row in document["results"]] == [0, 1, 2]
+
+
+def test_the_merge_input_is_the_actions_merge_job(tmp_path: Path) -> None:
+    """As the action's merge job runs it: INPUT_MERGE with a glob, outputs and JUnit file."""
+    (tmp_path / "suite.yml").write_text(suite_text(8))
+    (tmp_path / "shards").mkdir()
+    with ScriptedLambda(function_answer({"ok": True})) as endpoint:
+        for i in (1, 2):
+            run(tmp_path, endpoint.url, "suite", "suite.yml", "--shard", f"{i}/2",
+                "--results-file", f"shards/shard-{i}.json")  # fmt: skip
+    output, summary = tmp_path / "output", tmp_path / "summary.md"
+    merged = run_command(
+        cli_command(),
+        env=sandbox_env(**{"INPUT_MERGE": "shards/shard-*.json\n", "INPUT_JUNIT-FILE": "m.xml",
+                           "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(output),
+                           "GITHUB_STEP_SUMMARY": str(summary)}),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert merged.returncode == 1, merged.stderr
+    assert "6 passed, 2 failed (merged 2 shards)" in merged.stdout
+    outputs = read_github_output(output)
+    assert (outputs["passed"], outputs["failed"]) == ("6", "2")
+    assert len(json.loads(outputs["results"])) == 8
+    assert "case 4" in summary.read_text() and (tmp_path / "m.xml").exists()
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ({"INPUT_MERGE": "nothing-*.json"}, "input 'merge': 'nothing-*.json' matches no file"),
+        (
+            {"INPUT_MERGE": "a.json", "INPUT_FUNCTION-NAME": "fn"},
+            "input 'merge': merge replaces invoking: give it without function-name",
+        ),
+        ({"INPUT_MERGE": "missing.json"}, "input 'merge'"),
+    ],
+)
+def test_a_bad_merge_input_is_refused(tmp_path: Path, inputs: dict[str, str], message: str) -> None:
+    done = run_command(cli_command(), env=sandbox_env(**inputs), cwd=tmp_path)
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
