@@ -306,3 +306,40 @@ def test_the_suite_summary_links_each_case_to_its_log() -> None:
         in markdown
     )
     assert "$2522req-9$2522" in markdown
+
+
+def test_paths_in_a_suite_file_are_relative_to_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Docker action cannot change directory: services/hello/smoke.yml, run from the
+    workspace root, finds its event files and serverless.yml beside it."""
+    folder = tmp_path / "services" / "hello"
+    folder.mkdir(parents=True)
+    (folder / "event.json").write_text('{"from": "beside the suite"}')
+    (folder / "context.json").write_text('{"custom": {"k": 1}}')
+    (folder / "serverless.yml").write_text(
+        "service: svc\nprovider: {name: aws, stage: dev}\nfunctions: {hello: {handler: h.f}}\n"
+    )
+    (tmp_path / "root-event.json").write_text('{"from": "the step"}')
+    (folder / "smoke.yml").write_text(
+        "defaults: {function: hello}\n"
+        "cases:\n"
+        "  - name: file\n    payload-file: event.json\n    context-path: context.json\n"
+        "  - name: url\n    payload: file://event.json\n"
+        "  - name: step input\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    settings = load_suite_settings(
+        {"suite": "services/hello/smoke.yml", "payload-file": "root-event.json"}, environ=ENV
+    )
+    by_name = {case.name: case.settings for case in settings.cases}
+    assert json.loads(by_name["file"].payload or b"") == {"from": "beside the suite"}
+    assert by_name["file"].client_context is not None
+    assert json.loads(by_name["url"].payload or b"") == {"from": "beside the suite"}
+    assert json.loads(by_name["step input"].payload or b"") == {"from": "the step"}
+    assert {s.function_name for s in by_name.values()} == {"svc-dev-hello"}
+    # inline suites keep the working directory
+    inline = load_suite_settings(
+        {"suite": "cases:\n  - {function-name: fn, payload-file: root-event.json}"}, environ=ENV
+    )
+    assert json.loads(inline.cases[0].settings.payload or b"") == {"from": "the step"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import threading
 import time
@@ -140,7 +141,8 @@ def load_suite_settings(
     shard = parse_shard(get("shard"))
     text, source = _suite_text(values["suite"])
     base = {name: value for name, value in values.items() if name in CASE_INPUTS}
-    cases = load_suite(text, base=base, environ=environ, profile=profile)
+    folder = os.path.dirname(source) if source not in ("inline", "standard input") else ""
+    cases = load_suite(text, base=base, environ=environ, profile=profile, folder=folder)
     if shard is not None:
         cases = [case for case in cases if in_shard(case.name, *shard)]
     import hashlib
@@ -203,15 +205,19 @@ def load_suite(
     base: Mapping[str, str] | None = None,
     environ: Mapping[str, str],
     profile: str | None = None,
+    folder: str = "",
 ) -> list[Case]:
     """Parse and validate a whole suite; any problem is an InputError naming the case.
 
     Layers, each replacing the one before: ``base`` (the run's other inputs), the file's
-    ``defaults``, the case. ``assert`` mappings are merged instead.
+    ``defaults``, the case. ``assert`` mappings are merged instead. Relative paths in the
+    file are relative to its ``folder``, where its serverless.yml is looked for too (a
+    Docker action cannot change directory); the run's own inputs stay as given.
     """
     import yaml
 
     from lambda_invoke.loading import Refused
+    from lambda_invoke.serverless import DEFAULT_CONFIGS
     from lambda_invoke.yamltext import load_yaml
 
     try:
@@ -232,7 +238,7 @@ def load_suite(
     if not document["cases"]:
         raise InputError("suite", "has no cases")
     layers: list[tuple[str | None, dict[str, Any]]] = [(None, dict(base or {}))]
-    layers.append(("defaults", _without_name(defaults)))
+    layers.append(("defaults", _in_folder(folder, _without_name(defaults))))
     cases = []
     seen: set[str] = set()
     for index, raw in enumerate(document["cases"]):
@@ -245,7 +251,11 @@ def load_suite(
             raise InputError("suite", f"{label}: the name is used twice")
         seen.add(name)
         _check_fields(label, raw)
-        merged, origin = _merge([*layers, (label, _without_name(raw))])
+        merged, origin = _merge([*layers, (label, _in_folder(folder, _without_name(raw)))])
+        if folder and "function" in merged and "config" not in merged:
+            found = [n for n in DEFAULT_CONFIGS if os.path.isfile(os.path.join(folder, n))]
+            if found:
+                merged["config"], origin["config"] = os.path.join(folder, found[0]), label
         expect = merged.pop("expect-function-error", False)
         if not isinstance(expect, (bool, str)):
             raise InputError("suite", f"{label}: expect-function-error must be true, false or text")
@@ -259,6 +269,28 @@ def load_suite(
             raise InputError("suite", problem) from None
         cases.append(Case(index, name, settings, expect))
     return cases
+
+
+#: case fields that name a file (payload may too: file://PATH)
+PATH_FIELDS = ("payload-file", "context-path", "config", "output-file")
+
+
+def _in_folder(folder: str, layer: dict[str, Any]) -> dict[str, Any]:
+    """A layer of the suite file with its relative paths made relative to ``folder``."""
+    if not folder:
+        return layer
+    moved = dict(layer)
+    for key in PATH_FIELDS:
+        value = moved.get(key)
+        if isinstance(value, str) and value not in ("", "-") and not os.path.isabs(value):
+            moved[key] = os.path.join(folder, value)
+    payload = moved.get("payload")
+    if isinstance(payload, str):
+        for scheme in ("file://", "fileb://"):
+            rest = payload.strip().removeprefix(scheme)
+            if payload.strip().startswith(scheme) and rest and not os.path.isabs(rest):
+                moved["payload"] = scheme + os.path.join(folder, rest)
+    return moved
 
 
 def _without_name(mapping: Mapping[str, Any]) -> dict[str, Any]:
