@@ -106,3 +106,25 @@ def test_every_input_is_in_one_help_group_with_a_type_metavar() -> None:
     assert len(grouped) == len(set(grouped))
     for spec in INPUTS:
         assert spec.boolean or METAVARS[spec.name] != "VALUE", spec.name
+
+
+@pytest.mark.parametrize("variable", ["GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"])
+def test_a_runner_file_in_a_missing_folder_stops_before_invoking(
+    stubbed: Stubbed,
+    tmp_path,
+    variable: str,  # type: ignore[no-untyped-def]
+) -> None:
+    """act's host executor hands a Docker action host paths it cannot see: the function
+    must not run with its outputs bound to be lost (found running the sharded example)."""
+    environ = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_OUTPUT": str(tmp_path / "out"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+        variable: "/root/.cache/act/x/act/workflow/outputcmd.txt",
+        "AWS_REGION": "us-east-1",
+    }
+    run = stubbed.run(["-f", "fn"], environ)
+    assert run.code == 2 and not stubbed.created
+    assert run.stdout.count("::error") == 1
+    assert f"environment variable '{variable}': the runner's file" in run.stdout
+    assert "nothing was invoked" in run.stdout

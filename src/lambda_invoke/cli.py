@@ -312,6 +312,21 @@ def _is_function_key(name: str, values: Mapping[str, str]) -> bool:
     return name in function_keys(config)
 
 
+def _check_file_commands(environ: Mapping[str, str]) -> None:
+    """The runner's output and summary files must be writable here, before anything is
+    invoked: otherwise the function would run and its outputs be lost."""
+    for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"):
+        path = environ.get(name, "")
+        folder = os.path.dirname(path) or "."
+        if path and not os.path.isdir(folder):
+            raise InputError(
+                name,
+                f"the runner's file '{path}' is in a folder that does not exist here "
+                f"({folder}): the step's outputs could not be written; nothing was invoked",
+                kind="environment variable",
+            )
+
+
 def main(
     environ: Mapping[str, str],
     argv: Sequence[str] | None = None,
@@ -336,6 +351,8 @@ def main(
     options = dict(invoke_options or {})
     endpoint = options.setdefault("endpoint", EndpointState(warn=reporter.warn))
     try:
+        if in_actions:
+            _check_file_commands(environ)
         return _dispatch(
             args_list,
             environ,

@@ -22,10 +22,10 @@ class InputError(LambdaInvokeError):
 
     exit_code = EXIT_INPUT
 
-    def __init__(self, input_name: str, problem: str) -> None:
+    def __init__(self, input_name: str, problem: str, *, kind: str = "input") -> None:
         self.input_name = input_name
         self.problem = problem
-        super().__init__(f"input '{input_name}': {problem}")
+        super().__init__(f"{kind} '{input_name}': {problem}")
 
 
 class AwsError(LambdaInvokeError):
