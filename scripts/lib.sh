@@ -37,7 +37,8 @@ sandbox_aws() {
 # service) and awslambdaric in .venv-compat (their pins clash with ours), and the Serverless
 # Framework v3 with serverless-offline (tests/compat/node/package-lock.json); for the job
 # summary's charts: the Mermaid CLI (tests/e2e/mermaid/package-lock.json), which renders with
-# the machine's chromium instead of downloading a browser of its own.
+# the machine's chromium instead of downloading a browser of its own; for the sharded
+# example under act: GitHub's artifact client (tests/e2e/artifacts/package-lock.json).
 # Each part is skipped when nothing it depends on changed since last time.
 setup_compat() {
   local digest stamp
@@ -52,6 +53,7 @@ setup_compat() {
   if command -v npm >/dev/null 2>&1; then
     npm_folder tests/compat/node "serverless v3, serverless-offline"
     PUPPETEER_SKIP_DOWNLOAD=1 npm_folder tests/e2e/mermaid "the Mermaid CLI"
+    npm_folder tests/e2e/artifacts "GitHub's artifact client, for act's artifact server"
   else
     echo "warning: npm is not on PATH: the serverless and Mermaid parts of the tests cannot run" >&2
   fi

@@ -307,6 +307,38 @@ def record_architecture(engine: Engine, tag: str, arch: str) -> None:
             raise EngineUnavailable(f"docker load of {tag} as {arch} failed")
 
 
+def node_platform_image(engine: Engine, base: str, tag: str = "lambda-invoke-node:e2e") -> str:
+    """The base image with this machine's Node.js, for act jobs that run JavaScript actions
+    (GitHub's ubuntu-latest has node). The binary comes with the libraries it loads beyond
+    the C library (the image's: the same Debian release as this machine's stand-in)."""
+    node = shutil.which("node")
+    if node is None:
+        raise EngineUnavailable("no node on PATH to put into the platform image")
+    node = os.path.realpath(node)
+    linked = _run(["ldd", node]).stdout
+    glibc = re.compile(r"^(libc|libm|libdl|libpthread|librt|ld-linux[-\w]*)\.so")
+    libraries = [
+        path for path in re.findall(r"=> (/\S+)", linked) if not glibc.match(os.path.basename(path))
+    ]
+    with tempfile.TemporaryDirectory(prefix="li-node-") as folder:
+        context = Path(folder)
+        (context / "lib").mkdir()
+        shutil.copy(node, context / "node")
+        for library in libraries:
+            shutil.copy(os.path.realpath(library), context / "lib" / os.path.basename(library))
+        (context / "Dockerfile").write_text(
+            f"FROM {base}\nCOPY lib /opt/node/lib\nCOPY node /usr/local/bin/node\n"
+            "ENV LD_LIBRARY_PATH=/opt/node/lib\n"
+        )
+        done = engine.docker("build", "--tag", tag, str(context), timeout=300)
+        if done.returncode != 0:
+            raise EngineUnavailable(f"building {tag} failed: {done.stderr[-1000:]}")
+        check = engine.docker("run", "--rm", tag, "node", "--version")
+        if check.returncode != 0:
+            raise EngineUnavailable(f"node does not start in {tag}: {check.stderr[-500:]}")
+    return tag
+
+
 QEMU = {"arm64": "aarch64"}
 
 

@@ -9,10 +9,13 @@ that act checks out has an action.yml pointing at the image the harness built
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -20,8 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from harness import ROOT, Engine, log
-from support import REPORT_LOGS, Answer, ScriptedLambda, function_answer
+from harness import ROOT, Engine, base_image, log, node_platform_image
+from support import (
+    FAKE_SECRET,
+    REPORT_LOGS,
+    Answer,
+    ScriptedLambda,
+    function_answer,
+    local_lambda,
+    skip_or_fail,
+)
 
 WORKFLOWS = Path(__file__).parent / "workflows"
 HOSTILE = (
@@ -77,11 +88,23 @@ def act(engine: Engine, action_image: str, tmp_path: Path):  # type: ignore[no-u
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "e2e"]):
         subprocess.run([*git, *command], cwd=workspace, check=True, capture_output=True)
 
-    def run(workflow: str | Path, *answers: Answer, extra: tuple[str, ...] = ()) -> ActRun:
-        with ScriptedLambda(*answers) as endpoint:
+    def run(
+        workflow: str | Path,
+        *answers: Answer,
+        extra: tuple[str, ...] = (),
+        event: str = "push",
+        platform: str = platform,
+        endpoint_url: str | None = None,
+        bind: bool = True,
+    ) -> ActRun:
+        """``endpoint_url``: a Lambda endpoint of the test's instead of a scripted one;
+        ``bind``: the jobs share this folder (else each job works on its own copy)."""
+        with contextlib.ExitStack() as stack:
+            if endpoint_url is None:
+                endpoint_url = stack.enter_context(ScriptedLambda(*answers)).url
             command = [
                 act_binary(),
-                "push",
+                event,
                 "--workflows",
                 str(WORKFLOWS / workflow),
                 *extra,
@@ -90,9 +113,9 @@ def act(engine: Engine, action_image: str, tmp_path: Path):  # type: ignore[no-u
                 "--pull=false",
                 "--network",
                 "host",
-                "--bind",
+                *(["--bind"] if bind else []),
                 "--env",
-                f"LAMBDA_ENDPOINT={endpoint.url}",
+                f"LAMBDA_ENDPOINT={endpoint_url}",
             ]
             started = time.monotonic()
             done = subprocess.run(
@@ -231,3 +254,70 @@ def test_a_suite_over_a_matrix_of_shards_merges_into_one_report(act) -> None:  #
             stale.unlink()
         runs[count] = run.seconds
     log(f"act, 40 cases of 0.25 s: 4 shards {runs[4]:.1f} s, one runner {runs[1]:.1f} s")
+
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+AWS_ENV = {  # what the example's configure-aws-credentials step would give: fake here
+    "AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKEFAKE",
+    "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
+    "AWS_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def test_the_sharded_example_runs_with_acts_artifact_server(
+    act, engine: Engine, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """examples/workflows/sharded-suite.yml as written: 4 shards of examples/hello/smoke.yml
+    on the example's handlers, uploaded to act's artifact server, downloaded by the merge
+    job and merged by the action. act cannot fetch the actions the example pins (no GitHub
+    here): upload-artifact and download-artifact are stand-ins on the library they are built
+    on (@actions/artifact, npm), configure-aws-credentials is a no-op; the job containers
+    have this machine's Node.js, as GitHub's ubuntu-latest has one."""
+    library = ARTIFACTS / "node_modules" / "@actions" / "artifact" / "lib" / "artifact.js"
+    if not library.exists() or shutil.which("node") is None:
+        skip_or_fail(f"SHARDED EXAMPLE NOT RUN: no node or no {library} (npm ci)")
+    example = ROOT / "examples" / "workflows" / "sharded-suite.yml"
+    pins = dict(re.findall(r"uses: ([\w-]+/[\w-]+)@(\w+)", example.read_text()))
+    stand_ins = {
+        "actions/upload-artifact": ARTIFACTS / "upload-artifact",
+        "actions/download-artifact": ARTIFACTS / "download-artifact",
+        "aws-actions/configure-aws-credentials": ARTIFACTS / "configure-aws-credentials",
+    }
+    replaced = [f"{repo}@{pins[repo]}={folder}" for repo, folder in stand_ins.items()]
+    replaced.append(f"lambda-invoke-action/lambda-invoke-action@v1={tmp_path / 'repo'}")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = ROOT / "examples" / "hello" / "handler.py"
+    functions = {
+        "hello-service-dev-hello": f"{handler}:hello",
+        "hello-service-dev-broken": f"{handler}:fail",
+    }
+    with local_lambda(tmp_path, functions) as endpoint:
+        run = act(
+            ROOT / "examples" / "workflows" / "sharded-suite.yml",
+            event="workflow_dispatch",
+            platform=node_platform_image(engine, base_image(engine)),
+            endpoint_url=endpoint.url,
+            bind=False,  # each job has its own copy: the shards reach the merge job as artifacts
+            extra=(
+                *(item for pair in (("--local-repository", r) for r in replaced) for item in pair),
+                "--artifact-server-path", str(tmp_path / "artifacts"),
+                "--artifact-server-addr", "127.0.0.1",
+                "--artifact-server-port", str(port),
+                "--container-options", f"--volume {ARTIFACTS}:{ARTIFACTS}:ro",
+                "--env", f"ARTIFACT_CLIENT={library.as_uri()}",
+                "--env", f"AWS_ENDPOINT_URL_LAMBDA={endpoint.url}",
+                *(item for name, value in AWS_ENV.items() for item in ("--env", f"{name}={value}")),
+            ),
+        )  # fmt: skip
+        invokes = endpoint.stats()["invokes"]
+    (tmp_path / "act.log").write_text(run.output)  # the whole run, for a failure's reader
+    assert run.code == 0, f"{tmp_path / 'act.log'}:\n{run.output[-6000:]}"
+    for shard in range(1, 5):
+        assert f"uploaded artifact shard-{shard}" in run.output
+        assert f"downloaded artifact shard-{shard} to" in run.output
+    assert "6 passed, 0 failed (merged 4 shards)" in run.output
+    assert invokes == 6  # each case ran once, in exactly one shard
+    assert not list(run.workspace.glob("shard-*.json"))  # nothing came through this folder
