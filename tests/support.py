@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -45,8 +46,29 @@ def sandbox_env(**extra: str) -> dict[str, str]:
         "PYTHONDONTWRITEBYTECODE": "1",
         "LAMBDA_INVOKE_CACHE": str(ROOT / ".cache" / "lambda-invoke"),
     }
+    if "MUTANT_UNDER_TEST" in os.environ:  # scripts/mutation.sh: the child runs the mutant
+        env["MUTANT_UNDER_TEST"] = os.environ["MUTANT_UNDER_TEST"]
+        env["LAMBDA_INVOKE_MUTATION_HITS"] = MUTATION_HITS
     env.update(extra)
     return env
+
+
+#: scripts/mutation.sh runs the tests on mutants (mutmut sets MUTANT_UNDER_TEST)
+UNDER_MUTATION = "MUTANT_UNDER_TEST" in os.environ
+#: where children started under mutmut write the functions they reached (mutation_child.py)
+MUTATION_HITS = os.path.join(tempfile.gettempdir(), f"li-mutation-hits-{os.getpid()}.jsonl")
+
+
+def collect_mutation_hits() -> None:
+    """mutmut's "stats" pass: what the children reached counts for the running test."""
+    if os.environ.get("MUTANT_UNDER_TEST") != "stats" or not os.path.exists(MUTATION_HITS):
+        return
+    from mutmut.state import state  # type: ignore[import-not-found]
+
+    with open(MUTATION_HITS, encoding="utf-8") as handle:
+        for line in handle:
+            state()._stats.update(json.loads(line))
+    os.unlink(MUTATION_HITS)
 
 
 # -- in-process runs with botocore's Stubber -------------------------------------------
@@ -177,25 +199,36 @@ def make_zip(source: str) -> bytes:
 def run_command(
     command: list[str], *, env: Mapping[str, str], cwd: Path | None = None, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        command,
-        env=dict(env),
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    try:
+        return subprocess.run(
+            command,
+            env=dict(env),
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        collect_mutation_hits()
+
+
+MUTATION_CHILD = [sys.executable, str(ROOT / "tests" / "mutation_child.py")]
 
 
 def cli_command() -> list[str]:
-    """The installed console script when present, else the module."""
+    """The installed console script when present, else the module (under mutmut: through
+    mutation_child.py, which reports what the child reached)."""
+    if "MUTANT_UNDER_TEST" in os.environ:
+        return [*MUTATION_CHILD, "-m", "lambda_invoke"]
     script = Path(sys.executable).with_name("lambda-invoke")
     return [str(script)] if script.exists() else [sys.executable, "-m", "lambda_invoke"]
 
 
 def entrypoint_command() -> list[str]:
+    if "MUTANT_UNDER_TEST" in os.environ:
+        return [*MUTATION_CHILD, str(ROOT / "entrypoint.py")]
     return [sys.executable, str(ROOT / "entrypoint.py")]
 
 

@@ -205,3 +205,48 @@ def test_a_repeat_summary_draws_the_round_trips_by_invocation() -> None:
     assert 'title "elapsed-ms by invocation (each invocation)"' in chart
     assert 'x-axis "invocation" 1 --> 2' in chart and "line [3, 1.5]" in chart
     assert "line [" not in "\n".join(repeat_markdown(document, None))
+
+
+# -- what mutation testing found untested (issue 20) ----------------------------------
+
+
+def test_the_heredoc_delimiter_is_random_and_never_in_the_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import re
+
+    from lambda_invoke import github
+
+    first, second = github.heredoc_delimiter("x"), github.heredoc_delimiter("x")
+    assert re.fullmatch(r"ghadelimiter_[0-9a-f]{32}", first) and first != second
+    tokens = iter(["a" * 32, "b" * 32])
+    monkeypatch.setattr(github.secrets, "token_hex", lambda size: next(tokens))
+    value = f"payload\nghadelimiter_{'a' * 32}\nmore"
+    assert github.heredoc_delimiter(value) == f"ghadelimiter_{'b' * 32}"
+
+
+def test_outputs_are_heredocs_whose_value_cannot_end_the_block(tmp_path: Path) -> None:
+    from lambda_invoke.github import GitHubActions
+
+    path = tmp_path / "out"
+    hostile = "None\nEOF\nghadelimiter_\nset=1"
+    GitHubActions(str(path), None, io.StringIO()).set_outputs({"payload": hostile, "x": "1"})
+    assert read_github_output(path) == {"payload": hostile, "x": "1"}
+    head = path.read_text().split("\n")[0]
+    assert head.startswith("payload<<ghadelimiter_") and len(head) == len("payload<<") + 45
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("`code` [link](x) *bold*", "&#96;code&#96; &#91;link](x) &#42;bold&#42;"),
+        ("a|b <img src=x>", "a&#124;b &lt;img src=x&gt;"),
+        ("two\nlines\r\n  spaced", "two lines spaced"),
+        (None, ""),
+        (3.5, "3.5"),
+    ],
+)
+def test_a_markdown_cell_cannot_link_format_or_break_the_table(text: object, cell: str) -> None:
+    from lambda_invoke.github import markdown_cell
+
+    assert markdown_cell(text) == cell

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 from support import (
@@ -251,3 +252,247 @@ def test_every_invoke_error_botocore_says_to_wait_for_is_waited_for() -> None:
     }
     assert says_wait <= NOT_READY, says_wait - NOT_READY
     assert set(NOT_READY) <= set(errors), set(NOT_READY) - set(errors)
+
+
+# -- what mutation testing found untested (issue 20) ----------------------------------
+
+
+class FakeClock:
+    """A clock that moves only when slept on; records every sleep."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def invoke_directly(stubbed: Stubbed, clock: FakeClock, *argv: str) -> Any:
+    """invoke.invoke in this process, with the fake clock; the settings from inputs."""
+    from lambda_invoke.cli import build_parser, collect_inputs
+    from lambda_invoke.invoke import invoke
+
+    args = build_parser().parse_args(["-f", "fn", *argv])
+    settings = load_settings(collect_inputs({}, args), environ={"AWS_REGION": "us-east-1"})
+    said: list[str] = []
+    result = invoke(
+        settings, stubbed.client, say=said.append, sleep=clock.sleep, clock=clock,
+        progress_interval=0,
+    )  # fmt: skip
+    return result, said
+
+
+def not_ready(stubbed: Stubbed, code: str = "ResourceConflictException") -> None:
+    stubbed.stubber.add_client_error("invoke", service_error_code=code, http_status_code=409)
+
+
+def configuration(stubbed: Stubbed, expected: dict[str, str] | None = None, **fields: str) -> None:
+    stubbed.stubber.add_response("get_function_configuration", fields, expected)
+
+
+def test_a_failed_update_is_reported_with_its_reason_and_nothing_is_invoked(
+    stubbed: Stubbed,
+) -> None:
+    not_ready(stubbed)
+    configuration(
+        stubbed,
+        State="Active",
+        LastUpdateStatus="Failed",
+        LastUpdateStatusReason="the new image\ncannot be pulled",
+    )
+    run = stubbed.run(["-f", "fn"])
+    assert run.code == 3
+    assert (
+        run.stderr.strip()
+        .splitlines()[-1]
+        .endswith("fn is in a failed state: the new image cannot be pulled")
+    )
+    stubbed.stubber.assert_no_pending_responses()  # one Invoke, one read: no second Invoke
+
+
+def test_every_configuration_read_names_the_qualifier_being_invoked(stubbed: Stubbed) -> None:
+    not_ready(stubbed)
+    expected = {"FunctionName": "fn", "Qualifier": "live"}
+    configuration(stubbed, expected, State="Pending", LastUpdateStatus="InProgress")
+    configuration(stubbed, expected, State="Active", LastUpdateStatus="Successful")
+    stubbed.stubber.add_response(
+        "invoke", invoke_response(), {"FunctionName": "fn", "Qualifier": "live",
+                                      "InvocationType": "RequestResponse", "LogType": "Tail"}
+    )  # fmt: skip
+    run = stubbed.run(["-f", "fn", "--qualifier", "live"])
+    assert run.code == 0, run.stderr
+    stubbed.stubber.assert_no_pending_responses()
+
+
+def test_waiting_polls_every_interval_until_wait_timeout(stubbed: Stubbed) -> None:
+    """wait-timeout 10: about 20 polls (poll = wait-timeout / 20, at least 0.2 s, at most
+    5 s), the first one after a sleep; then one line naming the code and the timeout."""
+    from lambda_invoke.errors import AwsError
+
+    not_ready(stubbed)
+    for _ in range(20):
+        configuration(stubbed, State="Active", LastUpdateStatus="InProgress")
+    clock = FakeClock()
+    with pytest.raises(AwsError) as raised:
+        invoke_directly(stubbed, clock, "--wait-timeout", "10")
+    assert clock.slept == [0.5] * 20
+    assert str(raised.value) == (
+        "fn was still not ready (ResourceConflictException) after wait-timeout 10 s; "
+        "the function did not run"
+    )
+    stubbed.stubber.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize(("timeout", "poll"), [("1", 0.2), ("300", 5.0)])
+def test_the_poll_interval_is_bounded_both_ways(
+    stubbed: Stubbed, timeout: str, poll: float
+) -> None:
+    not_ready(stubbed)
+    configuration(stubbed, State="Active", LastUpdateStatus="Successful")
+    stubbed.stubber.add_response("invoke", invoke_response())
+    clock = FakeClock()
+    invoke_directly(stubbed, clock, "--wait-timeout", timeout)
+    assert clock.slept == [poll]
+
+
+def test_the_last_poll_sleeps_only_until_the_deadline(stubbed: Stubbed) -> None:
+    """Each configuration read takes 0.125 s here: wait-timeout 5 with 0.25 s polls ends
+    with a shorter sleep up to the deadline, then one line (binary-exact figures)."""
+    not_ready(stubbed)
+    for _ in range(14):
+        configuration(stubbed, State="Active", LastUpdateStatus="InProgress")
+    clock = FakeClock()
+
+    def slow_read(**_: object) -> None:
+        clock.now += 0.125
+
+    stubbed.client.meta.events.register(
+        "before-parameter-build.lambda.GetFunctionConfiguration", slow_read
+    )
+    with pytest.raises(Exception, match=r"after wait-timeout 5 s"):
+        invoke_directly(stubbed, clock, "--wait-timeout", "5")
+    assert clock.slept == [0.25] * 13 + [0.125]
+    stubbed.stubber.assert_no_pending_responses()
+
+
+def test_wait_timeout_0_gives_up_at_once_without_reading_the_configuration(
+    stubbed: Stubbed,
+) -> None:
+    not_ready(stubbed)
+    run = stubbed.run(["-f", "fn", "--wait-timeout", "0"])
+    assert run.code == 3
+    assert "still not ready (ResourceConflictException) after wait-timeout 0 s" in run.stderr
+    stubbed.stubber.assert_no_pending_responses()  # no GetFunctionConfiguration
+
+
+def test_without_permission_to_read_the_configuration_it_waits_one_poll(stubbed: Stubbed) -> None:
+    not_ready(stubbed)
+    stubbed.stubber.add_client_error(
+        "get_function_configuration", service_error_code="AccessDeniedException",
+        http_status_code=403,
+    )  # fmt: skip
+    stubbed.stubber.add_response("invoke", invoke_response())
+    clock = FakeClock()
+    _, said = invoke_directly(stubbed, clock, "--wait-timeout", "10")
+    assert clock.slept == [0.5]
+    assert said == ["fn is being updated (ResourceConflictException); waiting before invoking"]
+
+
+def test_a_long_wait_says_so_every_progress_interval(stubbed: Stubbed) -> None:
+    not_ready(stubbed)
+    for _ in range(14):  # 5 s polls: 70 s of "InProgress", then ready
+        configuration(stubbed, State="Pending", LastUpdateStatus="InProgress")
+    configuration(stubbed, State="Active", LastUpdateStatus="Successful")
+    stubbed.stubber.add_response("invoke", invoke_response())
+    clock = FakeClock()
+    _, said = invoke_directly(stubbed, clock, "--wait-timeout", "300")
+    progress = [line for line in said if line.startswith("still waiting")]
+    assert progress == ["still waiting for fn (Pending, update InProgress)"] * 2  # at 30, 60 s
+
+
+THROTTLE_CODES = ["TooManyRequestsException", "ThrottlingException", "Throttling",
+                  "EC2ThrottledException"]  # fmt: skip
+WAIT_CODES = {
+    "ResourceConflictException": "is being updated",
+    "ResourceNotReadyException": "is inactive (its VPC connection is being re-established)",
+    "CodeArtifactUserPendingException": "is being initialised (its code is being provisioned)",
+    "CodeArtifactUserDeletedException": "is being initialised (its code is being provisioned)",
+    "SnapStartNotReadyException": "is being initialised (SnapStart)",
+    "SnapStartRegenerationFailureException": "is regenerating its SnapStart snapshot",
+    "ENINotReadyException": "is not ready (its VPC network interface is being created)",
+}
+
+
+@pytest.mark.parametrize("code", THROTTLE_CODES)
+def test_every_throttling_code_is_sent_again_with_growing_backoff(
+    stubbed: Stubbed, code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("random.uniform", lambda low, high: high)  # the jitter's top
+    for _ in range(3):
+        stubbed.stubber.add_client_error("invoke", service_error_code=code, http_status_code=429)
+    stubbed.stubber.add_response("invoke", invoke_response())
+    clock = FakeClock()
+    result, said = invoke_directly(stubbed, clock, "--max-attempts", "4")
+    assert clock.slept == [0.5, 1.0, 2.0]
+    assert said == [
+        f"throttled ({code}); attempt 2 in 0.5 s",
+        f"throttled ({code}); attempt 3 in 1.0 s",
+        f"throttled ({code}); attempt 4 in 2.0 s",
+    ]
+    assert result.throttles == 3 and result.attempts == 4
+
+
+@pytest.mark.parametrize(("code", "says"), WAIT_CODES.items())
+def test_every_not_ready_code_is_waited_for_then_invoked_once(
+    stubbed: Stubbed, code: str, says: str
+) -> None:
+    not_ready(stubbed, code)
+    configuration(stubbed, State="Active", LastUpdateStatus="Successful")
+    stubbed.stubber.add_response("invoke", invoke_response())
+    clock = FakeClock()
+    result, said = invoke_directly(stubbed, clock, "--wait-timeout", "10")
+    assert said == [f"fn {says} ({code}); waiting before invoking"]
+    assert result.throttles == 0
+    stubbed.stubber.assert_no_pending_responses()
+
+
+def test_max_attempts_1_sends_one_invoke(stubbed: Stubbed) -> None:
+    stubbed.stubber.add_client_error(
+        "invoke", service_error_code="TooManyRequestsException", http_status_code=429
+    )
+    run = stubbed.run(["-f", "fn", "--max-attempts", "1"])
+    assert run.code == 3
+    assert "on all 1 attempts (max-attempts 1); the function did not run" in run.stderr
+    stubbed.stubber.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "expected"),
+    [
+        ("SomethingNew", 403, "access denied (SomethingNew) invoking fn: no"),
+        ("KMSAccessDeniedException", 502, "access denied (KMSAccessDeniedException) invoking fn"),
+        ("ExpiredTokenException", 400, "access denied (ExpiredTokenException) invoking fn"),
+        ("NotImplemented", 400, "the endpoint does not implement this request (NotImplemented, "
+         "HTTP 400): no. It refused before running anything: the function did not run"),
+        ("Oops", 501, "(Oops, HTTP 501)"),
+        ("ServiceException", 500, "Lambda answered ServiceException (HTTP 500) after receiving "
+         "the request: no. Not retried: the function may have run"),
+        ("InvalidParameterValueException", 400, "InvalidParameterValueException: no"),
+    ],
+)  # fmt: skip
+def test_each_kind_of_aws_error_gets_its_own_line(
+    stubbed: Stubbed, code: str, status: int, expected: str
+) -> None:
+    stubbed.stubber.add_client_error(
+        "invoke", service_error_code=code, service_message="no", http_status_code=status
+    )
+    run = stubbed.run(["-f", "fn"])
+    assert run.code == 3
+    line = run.stderr.strip().splitlines()[-1]
+    assert expected in line, line
+    stubbed.stubber.assert_no_pending_responses()

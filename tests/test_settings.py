@@ -346,3 +346,35 @@ def test_regions_and_partitions_botocore_does_not_know_are_refused(
     with pytest.raises(InputError) as caught:
         load_settings(values, environ={})
     assert message in str(caught.value)
+
+
+# -- the bounds of every number, both ends (issue 20: off-by-one bounds survived) --------
+
+BOUNDS = [
+    # input, lowest accepted, highest accepted, refused below, refused above, message below
+    ("read-timeout", "0.5", "3600", "0", "3600.5", "must be more than 0, got '0'"),
+    ("connect-timeout", "0.1", "300", "0", "300.1", "must be more than 0, got '0'"),
+    ("max-attempts", "1", "20", "0", "21", "must be at least 1, got '0'"),
+    ("wait-timeout", "0", "3600", "-0.1", "3600.1", "must be at least 0, got '-0.1'"),
+]
+
+
+@pytest.mark.parametrize(("name", "low", "high", "below", "above", "message"), BOUNDS)
+def test_each_number_takes_its_bounds_and_refuses_past_them(
+    name: str, low: str, high: str, below: str, above: str, message: str
+) -> None:
+    field = name.replace("-", "_")
+    assert getattr(settings(**{field: low}), field) == float(low)
+    assert getattr(settings(**{field: high}), field) == float(high)
+    with pytest.raises(InputError) as raised:
+        settings(**{field: below})
+    assert str(raised.value) == f"input '{name}': {message}"
+    with pytest.raises(InputError) as raised:
+        settings(**{field: above})
+    assert f"input '{name}': must be at most" in str(raised.value)
+
+
+def test_max_attempts_is_a_whole_number() -> None:
+    assert isinstance(settings(max_attempts="3").max_attempts, int)
+    with pytest.raises(InputError, match="expected a whole number, got '2.5'"):
+        settings(max_attempts="2.5")
