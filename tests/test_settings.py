@@ -376,5 +376,5 @@ def test_each_number_takes_its_bounds_and_refuses_past_them(
 
 def test_max_attempts_is_a_whole_number() -> None:
     assert isinstance(settings(max_attempts="3").max_attempts, int)
-    with pytest.raises(InputError, match="expected a whole number, got '2.5'"):
+    with pytest.raises(InputError, match=r"expected a whole number, got '2\.5'"):
         settings(max_attempts="2.5")
