@@ -496,3 +496,204 @@ def test_each_kind_of_aws_error_gets_its_own_line(
     line = run.stderr.strip().splitlines()[-1]
     assert expected in line, line
     stubbed.stubber.assert_no_pending_responses()
+
+
+class FakeClient:
+    """A Lambda client whose every call answers or raises from a script, in this process
+    (the stream and network paths the Stubber cannot shape)."""
+
+    def __init__(self, *outcomes: object, endpoint_url: str | None = "http://127.0.0.1:1") -> None:
+        self.outcomes = list(outcomes)
+        self.requests: list[dict[str, object]] = []
+        if endpoint_url is not None:
+            self.meta = type("Meta", (), {"endpoint_url": endpoint_url, "events": None})()
+
+    def _next(self, **request: object) -> object:
+        self.requests.append(request)
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    invoke = invoke_with_response_stream = _next
+
+
+def fake_invoke(client: FakeClient, *argv: str) -> tuple[Any, list[str], list[bytes]]:
+    from lambda_invoke.cli import build_parser, collect_inputs
+    from lambda_invoke.invoke import invoke
+
+    args = build_parser().parse_args(["-f", "fn", *argv])
+    settings = load_settings(collect_inputs({}, args), environ={"AWS_REGION": "us-east-1"})
+    said: list[str] = []
+    chunks: list[bytes] = []
+    result = invoke(
+        settings, client, say=said.append, sleep=lambda _: None, progress_interval=0,
+        on_chunk=chunks.append,
+    )  # fmt: skip
+    return result, said, chunks
+
+
+def stream(*events: dict[str, object], broken: Exception | None = None) -> dict[str, object]:
+    def events_then_break() -> Any:
+        yield from events
+        if broken is not None:
+            raise broken
+
+    return {"StatusCode": 200, "ExecutedVersion": "1", "EventStream": events_then_break(),
+            "ResponseMetadata": {"RequestId": "r-1"}}  # fmt: skip
+
+
+def test_a_stream_in_process_chunks_logs_and_completion() -> None:
+    import base64
+
+    logs = base64.b64encode(REPORT_LOGS.encode()).decode()
+    client = FakeClient(
+        stream(
+            {"PayloadChunk": {"Payload": b'{"a": '}},
+            {"PayloadChunk": {"Payload": b""}},
+            {"PayloadChunk": {"Payload": b"1}"}},
+            {"InvokeComplete": {"LogResult": logs}},
+        )
+    )
+    result, _, chunks = fake_invoke(client, "--invoke-mode", "stream")
+    assert chunks == [b'{"a": ', b"1}"]  # an empty chunk is not passed on
+    assert result.payload == b'{"a": 1}' and result.streamed and not result.incomplete
+    assert result.logs == REPORT_LOGS and result.report.duration_ms == "2.24"
+    assert result.request_id == "r-1" and result.error_details is None
+    assert client.requests[0]["FunctionName"] == "fn"
+
+
+def test_a_stream_that_ends_in_an_error_shows_its_details() -> None:
+    client = FakeClient(
+        stream({"InvokeComplete": {"ErrorCode": "Unhandled", "ErrorDetails": "boom"}})
+    )
+    result, _, _ = fake_invoke(client, "--invoke-mode", "stream")
+    assert (result.function_error, result.payload, result.error_details) == (
+        "Unhandled",
+        b"boom",
+        "boom",
+    )
+    partial = FakeClient(
+        stream(
+            {"PayloadChunk": {"Payload": b"partial"}},
+            {"InvokeComplete": {"ErrorCode": "Unhandled", "ErrorDetails": "late"}},
+        )
+    )
+    result, _, _ = fake_invoke(partial, "--invoke-mode", "stream")
+    assert result.payload == b"partial" and result.error_details == "late"
+
+
+def test_a_stream_cut_short_is_incomplete_and_says_how() -> None:
+    from botocore.exceptions import ResponseStreamingError
+
+    ended = FakeClient(stream({"PayloadChunk": {"Payload": b"abc"}}))
+    result, _, _ = fake_invoke(ended, "--invoke-mode", "stream")
+    assert result.incomplete == (
+        "the response stream ended before Lambda said it was complete (no InvokeComplete "
+        "event; 3 bytes arrived)"
+    )
+    broken = FakeClient(
+        stream({"PayloadChunk": {"Payload": b"ab"}}, broken=ResponseStreamingError(error="reset"))
+    )
+    result, _, _ = fake_invoke(broken, "--invoke-mode", "stream")
+    assert result.incomplete.endswith(
+        "2 bytes arrived) (the connection broke: "
+        "An error occurred while reading from response stream: reset)"
+    )
+
+
+def test_a_stream_that_breaks_before_its_first_event_is_not_sent_again() -> None:
+    from botocore.exceptions import ResponseStreamingError
+
+    from lambda_invoke.errors import AwsError
+
+    client = FakeClient(ResponseStreamingError(error="reset by peer"))
+    with pytest.raises(AwsError) as raised:
+        fake_invoke(client, "--invoke-mode", "stream")
+    assert str(raised.value) == (
+        "the response stream broke after the function started (An error occurred while "
+        "reading from response stream: reset by peer). Not retried: a second Invoke could "
+        "run it twice"
+    )
+    assert len(client.requests) == 1
+
+
+@pytest.mark.parametrize("endpoint", ["http://127.0.0.1:1", None])
+def test_a_failure_to_connect_is_retried_and_names_the_endpoint(endpoint: str | None) -> None:
+    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
+
+    from lambda_invoke.errors import AwsError
+
+    client = FakeClient(
+        EndpointConnectionError(endpoint_url="http://127.0.0.1:1"),
+        ConnectTimeoutError(endpoint_url="http://127.0.0.1:1"),
+        endpoint_url=endpoint,
+    )
+    shown = endpoint or "the Lambda endpoint"
+    with pytest.raises(AwsError) as raised:
+        fake_invoke(client, "--max-attempts", "2")
+    assert str(raised.value).startswith(f"cannot connect to {shown} after 2 attempts: ")
+    assert len(client.requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("cause", "says"),
+    [
+        ("got more than 65536 bytes when reading header line",
+         "the endpoint answered with a header line over 65536 bytes (the HTTP client's limit)"),
+        ("got more than 100 headers",
+         "the endpoint answered with more than 100 headers (the HTTP client's limit)"),
+        ("Connection reset by peer", "the connection closed after the request was sent"),
+    ],
+)  # fmt: skip
+def test_a_closed_connection_says_why_and_is_not_sent_again(cause: str, says: str) -> None:
+    from botocore.exceptions import ConnectionClosedError
+
+    from lambda_invoke.errors import AwsError
+
+    error = ConnectionClosedError(endpoint_url="http://127.0.0.1:1", error=cause)
+    client = FakeClient(error)
+    with pytest.raises(AwsError) as raised:
+        fake_invoke(client)
+    assert str(raised.value) == (
+        f"{says}; the function may have run. Not retried: a second Invoke could run it twice"
+    )
+    assert len(client.requests) == 1
+
+
+def test_a_read_timeout_names_the_timeout_and_is_not_sent_again() -> None:
+    from botocore.exceptions import ReadTimeoutError
+
+    from lambda_invoke.errors import AwsError
+
+    client = FakeClient(ReadTimeoutError(endpoint_url="http://127.0.0.1:1"))
+    with pytest.raises(AwsError) as raised:
+        fake_invoke(client, "--read-timeout", "2.5")
+    assert str(raised.value) == (
+        "no answer from Lambda within read-timeout 2.5 s; the function may still be running. "
+        "Not retried: a second Invoke could run it twice"
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "says"),
+    [
+        ("NoCredentialsError", "no AWS credentials found: set AWS_ACCESS_KEY_ID and "
+         "AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or use aws-actions/configure-aws-credentials "
+         "before this step"),
+        ("NoRegionError", "no AWS region: set the region input, AWS_REGION, or use a function ARN"),
+        ("ProfileNotFound", "AWS profile 'None' not found"),
+        ("ParamValidationError", "Parameter validation failed: bad"),
+    ],
+)  # fmt: skip
+def test_botocores_own_errors_get_one_line(error: str, says: str) -> None:
+    import botocore.exceptions
+
+    from lambda_invoke.errors import AwsError
+
+    kind = getattr(botocore.exceptions, error)
+    client = FakeClient(kind(profile="p", report="bad"))
+    with pytest.raises(AwsError) as raised:
+        fake_invoke(client)
+    assert str(raised.value) == says
+    assert len(client.requests) == 1
