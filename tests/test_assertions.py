@@ -223,3 +223,86 @@ def test_a_bad_schema_is_an_input_error(spec: dict[str, Any], message: str) -> N
 
     with pytest.raises(InputError, match=message):
         parse_checks(json.dumps({"$": spec}))
+
+
+# -- each operator at its edges (issue 20: mutation testing) ------------------------------
+
+EDGES: list[tuple[str, Any, Any, bool]] = [
+    # operator, actual (the payload's $.v), expected, passes
+    ("gt", 5, 5, False), ("gt", 5.01, 5, True), ("gt", "6", 5, True), ("gt", "x", 5, False),
+    ("gte", 5, 5, True), ("gte", 4.99, 5, False), ("gte", True, 0, False),
+    ("lt", 5, 5, False), ("lt", 4.99, 5, True), ("lt", [1], 5, False),
+    ("lte", 5, 5, True), ("lte", 5.01, 5, False), ("lte", None, 5, False),
+    ("equals", 200, "200", True), ("equals", 200.0, 200, True), ("equals", "a", "a", True),
+    ("equals", True, 1, False), ("equals", 1, True, False), ("equals", False, False, True),
+    ("equals", "x", 1, False), ("equals", {"a": 1}, {"a": 1}, True),
+    ("not-equals", 1, "1", False), ("not-equals", 1, 2, True),
+    ("contains", "hello world", "lo w", True), ("contains", "hello", "x", False),
+    ("contains", [1, 2], "2", True), ("contains", [1, 2], 3, False),
+    ("contains", {"key": 1}, "key", True), ("contains", {"key": 1}, "1", False),
+    ("contains", 123, "2", False),
+    ("not-contains", "abc", "b", False), ("not-contains", "abc", "d", True),
+    ("in", 2, [1, "2"], True), ("in", 3, [1, 2], False), ("in", True, [1], False),
+    ("type", 2.0, "integer", True), ("type", 2.5, "integer", False), ("type", 2, "number", True),
+    ("type", "2", "number", False), ("type", True, "boolean", True), ("type", [], "array", True),
+    ("type", {}, "object", True), ("type", "s", "string", True), ("type", 1, "string", False),
+    ("length", "abc", 3, True), ("length", [1, 2], 2, True), ("length", {"a": 1}, 1, True),
+    ("length", "abc", 2, False), ("length", 123, 3, False),
+    ("matches", "abc-123", "^[a-z]+-\\d+$", True), ("matches", "ABC", "^[a-z]+$", False),
+    ("matches", {"n": 1}, '"n": 1', True), ("matches", 42, "^42$", True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("operator", "actual", "expected", "passes"), EDGES)
+def test_an_operator_at_its_edge(operator: str, actual: Any, expected: Any, passes: bool) -> None:
+    check = parse_checks(json.dumps({"$.v": {operator: expected}}))
+    [result] = evaluate(check, json.dumps({"v": actual}), {})
+    assert result.passed is passes
+    if not passes:
+        assert result.reason == f"got {json.dumps(actual)}"
+
+
+def test_a_failed_check_line_names_what_it_got_and_what_it_wanted() -> None:
+    [failed] = evaluate(parse_checks("$.v: {lt: 5}"), '{"v": 7}', {})
+    assert failed.describe() == "$.v lt 5: got 7"
+    assert failed.to_dict() == {
+        "path": "$.v", "operator": "lt", "expected": 5, "actual": 7, "passed": False,
+    }  # fmt: skip
+    [passed] = evaluate(parse_checks("$.v: {lt: 9}"), '{"v": 7}', {})
+    assert passed.describe() == "$.v lt 9"
+
+
+def test_several_matches_are_a_list_and_none_is_a_missing_value() -> None:
+    checks = parse_checks("$.items[*].n: {length: 2}\n$.nothing: {exists: false}")
+    results = evaluate(checks, '{"items": [{"n": 1}, {"n": 2}]}', {})
+    assert [r.passed for r in results] == [True, True]
+    assert results[0].actual == [1, 2]
+    [exists] = evaluate(parse_checks("$.items: {exists: false}"), '{"items": 1}', {})
+    assert (exists.passed, exists.reason) == (False, "it exists")
+
+
+def test_a_long_value_is_cut_in_the_line() -> None:
+    [failed] = evaluate(parse_checks('$.v: "short"'), json.dumps({"v": "x" * 500}), {})
+    assert failed.reason == "got " + json.dumps("x" * 500)[:197] + "..."
+    assert len(failed.reason) == 4 + 200
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("$.v: {gt: 'a'}", "expects a number"),
+        ("$.v: {exists: 1}", "expects true or false"),
+        ("$.v: {length: -1}", "expects a whole number >= 0"),
+        ("$.v: {length: true}", "expects a whole number >= 0"),
+        ("$.v: {type: float}", "expects one of"),
+        ("$.v: {in: 3}", "expects a list of values"),
+        ("$.v: {matches: 3}", "expects a regular expression string"),
+        ("$.v: {matches: '('}", "has an invalid regular expression"),
+    ],
+)
+def test_an_expected_value_of_the_wrong_kind_is_refused(text: str, message: str) -> None:
+    from lambda_invoke.errors import InputError
+
+    with pytest.raises(InputError) as raised:
+        parse_checks(text)
+    assert message in str(raised.value)
