@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import MotoEndpoint, Stubbed, make_zip, sandbox_env, start_moto
+from support import MotoEndpoint, Stubbed, make_zip, reset_moto, sandbox_env, start_moto
 
 #: tests in these folders get the marker of the folder's name
 MARKED_FOLDERS = ("e2e", "compat")
@@ -43,6 +43,7 @@ def stubbed() -> Iterator[Stubbed]:
 def moto_endpoint() -> Iterator[MotoEndpoint]:
     """moto's server on a free loopback port, with functions echo (+ version 1, alias live)."""
     server, endpoint = start_moto()
+    reset_moto(endpoint)  # a session before this one in this process (mutmut) left its state
     role = endpoint.client("iam").create_role(
         RoleName="lambda-role", AssumeRolePolicyDocument="{}"
     )["Role"]["Arn"]

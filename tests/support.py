@@ -159,6 +159,14 @@ class MotoEndpoint:
         )
 
 
+def reset_moto(endpoint: MotoEndpoint) -> None:
+    """moto keeps its state per process, not per server: forget everything in it."""
+    import urllib.request
+
+    reset = urllib.request.Request(f"{endpoint.url}/moto-api/reset", data=b"", method="POST")
+    urllib.request.urlopen(reset, timeout=10).close()
+
+
 def start_moto() -> tuple[Any, MotoEndpoint]:
     """moto's server on a free loopback port, its Lambda set to run no Docker (it echoes)."""
     import urllib.request
@@ -169,10 +177,6 @@ def start_moto() -> tuple[Any, MotoEndpoint]:
     server.start()
     _, port = server.get_host_and_port()
     endpoint = MotoEndpoint(f"http://127.0.0.1:{port}")
-    # moto keeps its state per process, not per server: start from none (mutmut runs the
-    # tests more than once in one process)
-    reset = urllib.request.Request(f"{endpoint.url}/moto-api/reset", data=b"", method="POST")
-    urllib.request.urlopen(reset, timeout=10).close()
     request = urllib.request.Request(
         f"{endpoint.url}/moto-api/config",
         data=json.dumps({"lambda": {"use_docker": False}}).encode(),

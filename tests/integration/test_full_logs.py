@@ -29,13 +29,13 @@ RID = "5a4c0e8e-1f2d-4c3b-9a7e-0123456789ab"
 
 @pytest.fixture
 def logs_server() -> Iterator[MotoEndpoint]:
-    import urllib.request
-
     server, endpoint = start_moto()
     yield endpoint
-    # moto keeps its state per process: the next test starts with no log groups
-    reset = urllib.request.Request(f"{endpoint.url}/moto-api/reset", method="POST")
-    urllib.request.urlopen(reset, timeout=10).close()
+    # moto keeps its state per process: the next test starts with no log groups (and the
+    # session's moto_endpoint keeps its functions, whatever order the tests run in)
+    logs = endpoint.client("logs")
+    for group in logs.describe_log_groups()["logGroups"]:
+        logs.delete_log_group(logGroupName=group["logGroupName"])
     server.stop()
 
 

@@ -25,7 +25,7 @@ def function(role: str) -> dict[str, Any]:
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once, whatever order the tests run in (mutmut reorders)
 def stacks(moto_endpoint: MotoEndpoint) -> dict[str, str]:
     """Stacks one (a function), two (two functions) and bucket (no function)."""
     role = moto_endpoint.client("iam").create_role(
