@@ -250,3 +250,70 @@ def test_a_markdown_cell_cannot_link_format_or_break_the_table(text: object, cel
     from lambda_invoke.github import markdown_cell
 
     assert markdown_cell(text) == cell
+
+
+def test_the_summary_of_one_invocation_row_by_row() -> None:
+    from lambda_invoke.assertions import evaluate, parse_checks
+    from lambda_invoke.github import summary_markdown
+
+    document: dict[str, object] = {
+        "function-error": "Unhandled", "executed-version": "3", "status-code": 200,
+        "duration-ms": 5, "elapsed-ms": None, "billed-duration-ms": 6,
+        "max-memory-used-mb": 40, "request-id": "r-1", "error-details": "boom",
+        "stream-complete": False, "logs": "<b>line</b> & more",
+    }  # fmt: skip
+    checks = evaluate(parse_checks("$.a: 1\n$.b: 2"), '{"a": 1, "b": 3}', {})
+    markdown = summary_markdown(
+        "fn", document, checks, links={"Logs": "https://console.example/logs"}
+    )
+    assert markdown.startswith("### Lambda invoke\n\n| | |\n|---|---|\n| Function | fn |\n")
+    for row in (
+        "| Executed version | 3 |",
+        "| Status | 200 (function error: Unhandled) |",
+        "| Duration | 5 ms |",
+        "| Round trip (measured here) | n/a |",
+        "| Billed duration | 6 ms |",
+        "| Max memory used | 40 MB |",
+        "| Request id | r-1 |",
+        "| Error details | boom |",
+        "| Stream | incomplete: ended before Lambda's InvokeComplete |",
+        "| Assertions | 1/2 passed |",
+        "| Console | [Logs](https://console.example/logs) |",
+        "| $.a equals 1 | ✅ pass |",
+        "| $.b equals 2: got 3 | ❌ fail |",
+        "<pre>&lt;b&gt;line&lt;/b&gt; &amp; more</pre>",
+    ):
+        assert row in markdown, row
+    assert markdown.endswith("</details>\n\n")
+    ok = summary_markdown("fn", {**document, "function-error": "", "stream-complete": True,
+                                 "error-details": None, "logs": ""}, [])  # fmt: skip
+    assert "| Status | 200 (ok) |" in ok and "Stream" not in ok and "Assertions" not in ok
+    assert "Error details" not in ok and "<details>" not in ok and "| Check |" not in ok
+
+
+def test_commands_escape_their_data_and_properties() -> None:
+    from lambda_invoke.github import GitHubActions
+
+    stream = io.StringIO()
+    actions = GitHubActions(None, None, stream)
+    actions.warning("50% done\r\nnext", title="a:b,c")
+    actions.line("::error::not a command ##[error]x")
+    actions.line("plain\nline")
+    lines = stream.getvalue().split("\n")
+    assert lines[0] == "::warning title=a%3Ab%2Cc::50%25 done%0D%0Anext"
+    assert lines[1] == "\u2060::error::not a command ##\u2060[error]x"
+    assert lines[2] == "plain line"
+
+
+def test_without_runner_files_nothing_is_written(tmp_path: Path) -> None:
+    from lambda_invoke.github import GitHubActions
+
+    actions = GitHubActions(None, None, io.StringIO())
+    actions.set_outputs({"a": "1"})
+    actions.append_summary("# x")
+    assert list(tmp_path.iterdir()) == []
+    summary = tmp_path / "summary.md"
+    with_files = GitHubActions(None, str(summary), io.StringIO())
+    with_files.append_summary("one\n")
+    with_files.append_summary("two\n")
+    assert summary.read_text() == "one\ntwo\n"  # appended, as the runner expects
