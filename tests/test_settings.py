@@ -356,6 +356,10 @@ BOUNDS = [
     ("connect-timeout", "0.1", "300", "0", "300.1", "must be more than 0, got '0'"),
     ("max-attempts", "1", "20", "0", "21", "must be at least 1, got '0'"),
     ("wait-timeout", "0", "3600", "-0.1", "3600.1", "must be at least 0, got '-0.1'"),
+    ("full-logs-timeout", "0", "3600", "-1", "3601", "must be at least 0, got '-1'"),
+    ("repeat", "1", "10000", "0", "10001", "must be at least 1, got '0'"),
+    ("repeat-concurrency", "1", "64", "0", "65", "must be at least 1, got '0'"),
+    ("max-rate", "0", "1000", "-1", "1000.5", "must be at least 0, got '-1'"),
 ]
 
 
@@ -378,3 +382,59 @@ def test_max_attempts_is_a_whole_number() -> None:
     assert isinstance(settings(max_attempts="3").max_attempts, int)
     with pytest.raises(InputError, match=r"expected a whole number, got '2\.5'"):
         settings(max_attempts="2.5")
+
+
+@pytest.mark.parametrize(
+    ("kind", "limit"), [("RequestResponse", 6 * 1024 * 1024), ("Event", 1024 * 1024)]
+)
+def test_a_payload_may_be_as_large_as_lambda_takes_and_no_larger(
+    tmp_path: Path, kind: str, limit: int
+) -> None:
+    exact = tmp_path / "exact.json"
+    exact.write_bytes(b'"' + b"x" * (limit - 2) + b'"')
+    loaded = settings(payload_file=str(exact), invocation_type=kind)
+    assert loaded.payload is not None and len(loaded.payload) == limit
+    over = tmp_path / "over.json"
+    over.write_bytes(b'"' + b"x" * (limit - 1) + b'"')
+    with pytest.raises(InputError) as raised:
+        settings(payload_file=str(over), invocation_type=kind)
+    assert str(raised.value) == (
+        f"input 'payload-file': {limit + 1} bytes is over Lambda's {limit}-byte limit for {kind}"
+    )
+
+
+def test_the_client_context_may_be_3583_bytes_encoded_and_no_more() -> None:
+    exact = base64.b64encode(b"x" * 2687).decode()  # 3584 characters: one over
+    assert len(exact) == 3584
+    with pytest.raises(InputError) as raised:
+        settings(client_context=exact)
+    assert "is 3584 bytes base64-encoded; Lambda accepts at most 3583" in str(raised.value)
+    text = base64.b64encode(b"y" * 2685).decode()  # 3580: base64 comes in fours
+    assert len(text) == 3580 and settings(client_context=text).client_context == text
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "ok"),
+    [("a" * 128, True), ("a" * 129, False), ("$LATEST", True), ("v-1_2", True), ("a.b", False)],
+)
+def test_a_qualifier_is_at_most_128_letters_digits_hyphens_and_underscores(
+    qualifier: str, ok: bool
+) -> None:
+    if ok:
+        assert settings(qualifier=qualifier).qualifier == qualifier
+        return
+    with pytest.raises(InputError) as raised:
+        settings(qualifier=qualifier)
+    assert str(raised.value) == (
+        f"input 'qualifier': '{qualifier}' is not a version or alias (letters, digits, - and _)"
+    )
+
+
+def test_a_function_reference_is_at_most_170_characters() -> None:
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:" + "f" * 64 + ":" + "q" * 58
+    assert len(arn) == 170
+    assert settings(function_name=arn).function.qualifier == "q" * 58
+    with pytest.raises(InputError, match="is 171 characters; at most 170"):
+        settings(function_name=arn + "q")
+    with pytest.raises(InputError, match="is 65 characters; at most 64"):
+        settings(function_name="f" * 65)
