@@ -43,9 +43,10 @@ def sandbox_env(**extra: str) -> dict[str, str]:
         "AWS_ENDPOINT_URL": DEAD_ENDPOINT,
         "AWS_REGION": REGION,
         "PYTHONPATH": str(ROOT / "src"),
-        "PYTHONDONTWRITEBYTECODE": "1",
         "LAMBDA_INVOKE_CACHE": str(ROOT / ".cache" / "lambda-invoke"),
     }
+    if "MUTANT_UNDER_TEST" not in os.environ:  # (the mutated source compiles once: keep it)
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     if "MUTANT_UNDER_TEST" in os.environ:  # scripts/mutation.sh: the child runs the mutant
         env["MUTANT_UNDER_TEST"] = os.environ["MUTANT_UNDER_TEST"]
         env["LAMBDA_INVOKE_MUTATION_HITS"] = MUTATION_HITS
