@@ -697,3 +697,95 @@ def test_botocores_own_errors_get_one_line(error: str, says: str) -> None:
         fake_invoke(client)
     assert str(raised.value) == says
     assert len(client.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        (b'{"errorType": "ValueError", "errorMessage": "bad"}', ("ValueError", "bad")),
+        (b'  {"errorType": "E", "errorMessage": ""}  ', ("E", "")),
+        (b'"Task timed out after 3.00 seconds"', ("Sandbox.Timedout",
+                                                  "Task timed out after 3.00 seconds")),
+        (b"Task timed out after 15 seconds",
+         ("Sandbox.Timedout", "Task timed out after 15 seconds")),
+        (b"Task timed out after 15 seconds, twice", None),
+        (b'{"errorType": "E"}', None),
+        (b'{"errorType": 1, "errorMessage": "m"}', None),
+        (b'{"errorType": "E", "errorMessage": 2}', None),
+        (b'["errorType", "errorMessage"]', None),
+        (b'{"errorType": ', None),
+        (b"[" * 100_000, None),
+        (b"", None),
+        (b'{"errorType": "E", "errorMessage": "' + b"x" * (256 * 1024) + b'"}', None),
+    ],
+)  # fmt: skip
+def test_what_counts_as_a_lambda_error_document(body: bytes, found: object) -> None:
+    from lambda_invoke.invoke import lambda_error_document
+
+    assert lambda_error_document(body) == found
+
+
+def test_the_endpoint_state_knows_who_is_waiting_even_after_a_stop() -> None:
+    from lambda_invoke.invoke import EndpointState
+
+    state = EndpointState()
+    with state.sent("a"), state.sent("a"), state.sent("b"):
+        assert state.waiting_for() == ["a", "b"]
+    assert state.waiting_for() == []
+    with pytest.raises(ValueError), state.sent("c"):
+        raise ValueError("an ordinary failure: not a stop")
+    assert state.waiting_for() == []
+    with pytest.raises(KeyboardInterrupt), state.sent("d"):
+        raise KeyboardInterrupt
+    assert state.waiting_for() == ["d"]  # stopped while waiting: the line names it
+
+
+def test_a_refused_log_tail_is_sent_again_without_it_and_warned_once(stubbed: Stubbed) -> None:
+    """The endpoint refuses Tail before running anything: the same request with log-type
+    None, at once and not counted as an attempt; later invocations of the run send None."""
+    from lambda_invoke.invoke import EndpointState, invoke
+
+    warnings: list[str] = []
+    endpoint = EndpointState(warn=warnings.append)
+    tail = {"FunctionName": "fn", "InvocationType": "RequestResponse", "LogType": "Tail"}
+    plain = {**tail, "LogType": "None"}
+    stubbed.stubber.add_client_error(
+        "invoke", service_error_code="NotImplemented",
+        service_message="log-type: Tail is not supported", http_status_code=501,
+        expected_params=tail,
+    )  # fmt: skip
+    stubbed.stubber.add_response("invoke", invoke_response(), plain)
+    stubbed.stubber.add_response("invoke", invoke_response(), plain)
+    settings = load_settings({"function-name": "fn"}, environ={"AWS_REGION": "us-east-1"})
+    first = invoke(settings, stubbed.client, say=lambda _: None, endpoint=endpoint)
+    second = invoke(settings, stubbed.client, say=lambda _: None, endpoint=endpoint)
+    assert (first.attempts, second.attempts) == (1, 1)
+    assert (first.log_type, second.log_type) == ("None", "None")
+    assert len(warnings) == 1 and "refused log-type Tail before running" in warnings[0]
+    stubbed.stubber.assert_no_pending_responses()
+
+
+def test_a_501_about_something_else_is_not_a_refused_log_tail(stubbed: Stubbed) -> None:
+    stubbed.stubber.add_client_error(
+        "invoke", service_error_code="NotImplemented", service_message="no such thing",
+        http_status_code=501,
+    )  # fmt: skip
+    run = stubbed.run(["-f", "fn"])
+    assert run.code == 3
+    assert "does not implement this request (NotImplemented, HTTP 501): no such thing" in (
+        run.stderr
+    )
+    stubbed.stubber.assert_no_pending_responses()
+
+
+def test_the_newer_invoke_parameters_reach_the_request() -> None:
+    settings = load_settings(
+        {"function-name": "fn", "tenant-id": "t-1", "durable-execution-name": "run-1",
+         "invocation-type": "Event"},
+        environ={"AWS_REGION": "us-east-1"},
+    )  # fmt: skip
+    request = build_request(settings)
+    assert request["TenantId"] == "t-1" and request["DurableExecutionName"] == "run-1"
+    assert "LogType" not in request  # Lambda returns no log tail for an Event
+    refused = load_settings({"function-name": "fn"}, environ={"AWS_REGION": "us-east-1"})
+    assert build_request(refused, log_tail_refused=True)["LogType"] == "None"
