@@ -438,3 +438,74 @@ def test_a_function_reference_is_at_most_170_characters() -> None:
         settings(function_name=arn + "q")
     with pytest.raises(InputError, match="is 65 characters; at most 64"):
         settings(function_name="f" * 65)
+
+
+# -- every refusal of load_settings, in this process (issue 20) --------------------------
+
+REFUSALS = [
+    ({"stack_name": "arn:aws:cloudformation:eu-west-1:123456789012:stack/app/abc",
+      "region": "us-east-1", "function_name": ""},
+     "input 'region': 'us-east-1' differs from the stack ARN's (eu-west-1)"),
+    ({"stack_name": "1app", "function_name": ""},
+     "input 'stack-name': '1app' is not a stack name (a letter, then letters, digits, "
+     "hyphens; at most 128) or a stack ARN"),
+    ({"stack_name": "app", "function_name": "Api-1"},
+     "input 'function-name': with stack-name, function-name is the function's logical id in "
+     "the template (letters and digits), got 'Api-1'"),
+    ({"role_to_assume": "arn:aws:iam::123:role/x"},
+     "input 'role-to-assume': 'arn:aws:iam::123:role/x' is not an IAM role ARN "
+     "(arn:aws:iam::ACCOUNT:role/NAME)"),
+    ({"role_to_assume": "arn:aws:iam::123456789012:role/x", "role_session_name": "a"},
+     "input 'role-session-name': 'a' must be 2 to 64 letters, digits or _+=,.@- characters"),
+    ({"role_to_assume": "arn:aws:iam::123456789012:role/x", "role_duration_seconds": "899"},
+     "input 'role-duration-seconds': must be at least 900, got '899'"),
+    ({"role_to_assume": "arn:aws:iam::123456789012:role/x", "role_duration_seconds": "43201"},
+     "input 'role-duration-seconds': must be at most 43200, got '43201'"),
+    ({"invoke_mode": "stream", "invocation_type": "Event"},
+     "input 'invoke-mode': stream needs invocation-type RequestResponse or DryRun"),
+    ({"invoke_mode": "stream", "durable_execution_name": "run"},
+     "input 'durable-execution-name': InvokeWithResponseStream (invoke-mode stream) has no "
+     "such parameter"),
+    ({"tenant_id": "t" * 300}, "input 'tenant-id': must be 1 to 256 characters long"),
+    ({"wait_for_completion": "true"},
+     "input 'wait-for-completion': follows an Event run; invocation-type is RequestResponse"),
+    ({"test_event": "a b"},
+     "input 'test-event': 'a b' is not a test event name (letters, digits, - _)"),
+    ({"test_event": "ok", "payload": "{}"},
+     "input 'test-event': give test-event or payload, not both"),
+    ({"env": "1BAD=x"}, "input 'env': '1BAD=x' is not KEY=VALUE or KEY"),
+    ({"function_name": "arn:aws:lambda:us-east-1:123456789012:function:"},
+     "has no function name"),
+    ({"function_name": "123:function:x:y:z"},
+     "input 'function-name': '123:function:x:y:z' is not a partial ARN "
+     "(ACCOUNT:function:NAME[:QUALIFIER])"),
+    ({"function_name": "12345678901:function:x"},
+     "input 'function-name': the account '12345678901' is not 12 digits"),
+    ({"function_name": "a:b:c"}, "input 'function-name': 'a:b:c' has more than one ':' qualifier"),
+    ({"read_timeout": "1" * 31}, "input 'read-timeout': expected a number, got 31 characters"),
+    ({"read_timeout": "nan"}, "input 'read-timeout': expected a finite number, got 'nan'"),
+    ({"read_timeout": "soon"}, "input 'read-timeout': expected a number of seconds, got 'soon'"),
+    ({"client_context": "[1]"}, "input 'client-context': is neither a JSON object nor base64 text"),
+    ({"client_context": "{1}"}, "input 'client-context': is not valid JSON"),
+    ({"summary": "maybe"}, "input 'summary': expected true or false, got 'maybe'"),
+    ({"log_type": "all"}, "input 'log-type': expected one of Tail, None, got 'all'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("values", "message"), REFUSALS)
+def test_a_refusal_names_its_input(values: dict[str, str], message: str) -> None:
+    with pytest.raises(InputError) as raised:
+        settings(**values)
+    assert message in str(raised.value)
+
+
+def test_the_lowercase_forms_of_choices_are_the_canonical_ones() -> None:
+    loaded = settings(invocation_type="dryrun", log_type="none", invoke_mode="STREAM")
+    assert (loaded.invocation_type, loaded.log_type, loaded.invoke_mode) == (
+        "DryRun", "None", "stream",
+    )  # fmt: skip
+
+
+def test_env_lines_keep_values_and_take_a_bare_key_as_empty() -> None:
+    loaded = settings(env="A=1\n\n  B=x=y  \nC\n")
+    assert loaded.env == (("A", "1"), ("B", "x=y"), ("C", ""))
