@@ -14,6 +14,7 @@ import atexit
 import json
 import os
 import runpy
+import signal
 import sys
 from pathlib import Path
 
@@ -35,6 +36,10 @@ if HITS and os.environ.get("MUTANT_UNDER_TEST") == "stats":
     config()  # mutmut reads its configuration once, from the project's pyproject.toml
     os.chdir(here)
     atexit.register(_report_hits)
+
+# mutmut ignores SIGINT in its workers, and an ignored signal stays ignored across exec:
+# start as a command started from a shell does, with Python's own KeyboardInterrupt
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 if sys.argv[1] == "-m":
     module = sys.argv[2]
