@@ -73,7 +73,9 @@ def test_every_input_is_a_cli_option() -> None:
 def test_action_outputs_match_the_result_document() -> None:
     assert list(ACTION["outputs"]) == [*OUTPUT_NAMES, *SUITE_OUTPUT_NAMES]
     result = InvokeResult(200, "", b"{}", "", "1", "id", Report())
-    document = build_document(result, [], payload_file=None)
+    document = build_document(
+        result, [], payload_file=None, payload_in_outputs=True, logs_file=None, extra={}
+    )
     assert list(output_strings(document)) == list(OUTPUT_NAMES)
 
 

@@ -145,6 +145,24 @@ def test_payload_over_the_output_limit_goes_to_a_file(
     assert "(cut here in the log only)" in run.stdout
 
 
+def test_a_log_over_the_output_limit_goes_to_a_file_and_outputs_keep_its_end(
+    stubbed: Stubbed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    log = "".join(f"line {n:07d}\n" for n in range(PAYLOAD_OUTPUT_LIMIT // 13 + 1)) + REPORT_LOGS
+    stubbed.stubber.add_response("invoke", invoke_response(logs=log))
+    run = stubbed.run([], actions_env(tmp_path))
+    assert run.code == 0, run.stdout
+    outputs = read_github_output(tmp_path / "out")
+    assert (tmp_path / outputs["logs-file"]).read_text() == log
+    assert outputs["logs"] == log[-64 * 1024 :] and outputs["duration-ms"] == "2.24"
+    document = json.loads(outputs["result"])
+    assert document["logs-file"] == outputs["logs-file"] and "result" not in document
+    assert "::warning title=lambda-invoke::the log (" in run.stdout
+    small = json.loads(read_github_output(tmp_path / "out")["result"])
+    assert small["payload"] == '{"ok": true}'  # the payload still fits: in the outputs
+
+
 def test_output_file_is_the_payload_file(stubbed: Stubbed, tmp_path: Path) -> None:
     stubbed.stubber.add_response("invoke", invoke_response(b'{"a": 1}'))
     target = tmp_path / "response.json"

@@ -122,6 +122,8 @@ def test_a_long_function_error_is_cut_and_an_inferred_one_says_so() -> None:
     assert function_error_line(long) == f"function error (Unhandled): {'x' * 297}..."
     exact = replace(BASE, function_error="Unhandled", payload=b"y" * 300)
     assert function_error_line(exact).endswith("y" * 300)
+    one_over = replace(BASE, function_error="Unhandled", payload=b"z" * 301)
+    assert function_error_line(one_over).endswith("z" * 297 + "...")
     inferred = replace(BASE, function_error="Unhandled", payload=b"", error_inferred=True)
     assert function_error_line(inferred) == (
         "function error (Unhandled) (read from the payload, a Lambda error document: the "

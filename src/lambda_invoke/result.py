@@ -119,9 +119,9 @@ def build_document(
     checks: Sequence[CheckResult],
     *,
     payload_file: str | None,
-    payload_in_outputs: bool = True,
-    logs_file: str | None = None,
-    extra: Mapping[str, Any] | None = None,
+    payload_in_outputs: bool,
+    logs_file: str | None,
+    extra: Mapping[str, Any],
 ) -> dict[str, Any]:
     """All outputs but ``result``, typed. The payload is None when it went only to a file."""
     document = check_values(result)
@@ -131,7 +131,7 @@ def build_document(
     if logs_file is not None and result.logs is not None:  # the outputs keep the log's end
         document["logs"] = result.logs[-LOGS_KEPT:]
     document["assertions"] = [check.to_dict() for check in checks]
-    document.update(extra or {})
+    document.update(extra)
     return {name: document.get(name) for name in OUTPUT_NAMES if name != "result"}
 
 
