@@ -98,6 +98,14 @@ def test_output_strings_are_text_and_result_is_the_whole_document() -> None:
     assert json.loads(outputs["result"]) == document and "é" in outputs["result"]
 
 
+def test_structured_outputs_keep_their_text_and_show_what_json_cannot_hold() -> None:
+    from decimal import Decimal
+
+    outputs = output_strings({"assertions": [{"expected": "né"}], "repeat": Decimal("1.5")})
+    assert outputs["assertions"] == '[{"expected": "né"}]'  # not \u00e9: as the payload came
+    assert outputs["repeat"] == '"1.5"'
+
+
 @pytest.mark.parametrize(
     ("payload", "details", "line"),
     [
