@@ -137,3 +137,29 @@ def test_a_long_function_error_is_cut_and_an_inferred_one_says_so() -> None:
         "function error (Unhandled) (read from the payload, a Lambda error document: the "
         "endpoint sent no X-Amz-Function-Error)"
     )
+
+
+def test_checks_on_an_incomplete_answer_are_not_checked_and_say_why() -> None:
+    from lambda_invoke.assertions import parse_checks
+    from lambda_invoke.result import run_checks
+
+    checks = parse_checks("$.ok: true\nstatus-code: 200")
+    cut = replace(BASE, streamed=True, incomplete="the stream ended early")
+    results = run_checks(checks, cut)
+    assert [(r.passed, r.reason, r.actual) for r in results] == [
+        (False, "not checked: the stream ended early", None)
+    ] * 2
+    assert [r.passed for r in run_checks(checks, BASE)] == [True, True]
+
+
+def test_a_repeat_figure_without_repeat_says_it_needs_repeat() -> None:
+    from lambda_invoke.assertions import parse_checks
+    from lambda_invoke.result import run_checks
+
+    [result] = run_checks(parse_checks("duration-ms-p95: {lt: 100}"), BASE)
+    assert (result.passed, result.reason) == (
+        False, "repeat figures come with repeat: N (more than 1)",
+    )  # fmt: skip
+    [counted] = run_checks(parse_checks("duration-ms-p95: {lt: 100}"), BASE,
+                           {"duration-ms-p95": 50.0})  # fmt: skip
+    assert counted.passed
