@@ -335,3 +335,45 @@ def test_without_runner_files_nothing_is_written(tmp_path: Path) -> None:
     with_files.append_summary("one\n")
     with_files.append_summary("two\n")
     assert summary.read_text() == "one\ntwo\n"  # appended, as the runner expects
+
+
+def test_a_group_ends_its_text_on_a_line_of_its_own_and_takes_a_new_token_each_time(
+    tmp_path: Path,
+) -> None:
+    gh, stream = github(tmp_path)
+    gh.untrusted_group("A %title%\n", "no newline at the end")
+    gh.untrusted_group("B", "ends with one\n")
+    gh.untrusted_group("C", "")
+    lines = stream.getvalue().split("\n")
+    assert lines[0] == "::group::A %25title%25%0A"
+    first, second = lines[1], lines[6]
+    assert lines[2:5] == ["no newline at the end", f"::{first.split('::')[2]}::", "::endgroup::"]
+    assert first != second and second.startswith("::stop-commands::")
+    assert lines[7] == "ends with one" and lines[8] == f"::{second.split('::')[2]}::"
+    assert lines[10:14] == ["::group::C", lines[11], f"::{lines[11].split('::')[2]}::",
+                            "::endgroup::"]  # fmt: skip
+
+
+def test_a_command_without_properties_has_none() -> None:
+    from lambda_invoke.github import GitHubActions
+
+    stream = io.StringIO()
+    GitHubActions(None, None, stream).command("notice", "hi ##[x]")
+    assert stream.getvalue() == "::notice::hi ##\u2060[x]\n"
+
+
+def test_the_repeat_table_leaves_missing_figures_empty_and_charts_only_whole_rows() -> None:
+    from lambda_invoke.github import repeat_markdown
+
+    document: dict[str, object] = {"invocations": 3, "function-errors": 1, "cold-starts": 0,
+                                   "throttles": 2}  # fmt: skip
+    for q, value in zip(("p50", "p90", "p95", "p99", "max"), (1.5, 2, 2, 2, 2.25), strict=True):
+        document[f"elapsed-ms-{q}"] = value
+    lines = repeat_markdown(document)
+    assert "3 invocations: 1 function errors, 0 cold starts, 2 throttles" in lines
+    assert "| ms | p50 | p90 | p95 | p99 | max |" in lines and "|---|---|---|---|---|---|" in lines
+    assert "| elapsed-ms | 1.5 | 2 | 2 | 2 | 2.25 |" in lines
+    assert "| duration-ms |  |  |  |  |  |" in lines
+    text = "\n".join(lines)
+    assert text.count("```mermaid") == 1 and 'title "elapsed-ms percentiles"' in text
+    assert "x-axis [p50, p90, p95, p99, max]" in text and "bar [1.5, 2, 2, 2, 2.25]" in text
