@@ -306,3 +306,64 @@ def test_an_expected_value_of_the_wrong_kind_is_refused(text: str, message: str)
     with pytest.raises(InputError) as raised:
         parse_checks(text)
     assert message in str(raised.value)
+
+
+def test_schema_violations_name_their_place_and_stop_at_three() -> None:
+    checks = parse_checks(
+        "$: {schema: {type: object, properties: {"
+        "'a/b': {type: string}, 'c~d': {type: string}, e: {type: string}, f: {type: string}}}}"
+    )
+    [result] = evaluate(checks, json.dumps({"a/b": 1, "c~d": 2, "e": 3, "f": 4}), {})
+    reasons = result.reason.split("; ")
+    assert reasons[:3] == [
+        "at /a~1b: 1 is not of type 'string'",
+        "at /c~0d: 2 is not of type 'string'",
+        "at /e: 3 is not of type 'string'",
+    ]
+    assert reasons[3] == "and 1 more"
+    [root] = evaluate(parse_checks("$: {schema: {type: array}}"), "{}", {})
+    assert root.reason == "at /: {} is not of type 'array'"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- a\n- b", "must be a YAML mapping of checks (key: expected), not a list"),
+        ("$.a: {}", "$.a: empty mapping of operators"),
+        ("$.a: {near: 1}", "$.a: unknown operator 'near' (known: equals, not-equals"),
+        ("$[: 1", "invalid JSONPath '$['"),
+        ("speed: 1", "'speed' is neither a JSONPath (starting with $) nor an output"),
+        ("$: {schema: 3}", "$: schema expects a file path or a mapping, got 3"),
+        ("$: {schema: {type: 12}}", "$: not a valid JSON Schema: 12 is not valid under"),
+        ("a: [b", "is not valid YAML"),
+    ],
+)
+def test_a_bad_assert_names_what_is_wrong(text: str, message: str) -> None:
+    from lambda_invoke.errors import InputError
+
+    with pytest.raises(InputError) as raised:
+        parse_checks(text)
+    assert message in str(raised.value)
+
+
+def test_an_empty_assert_has_no_checks() -> None:
+    assert parse_checks("") == () and parse_checks("# nothing\n") == ()
+
+
+@pytest.mark.parametrize(
+    ("payload", "document"),
+    [
+        ('{"statusCode": 200, "body": "{\\"a\\": 1}"}', {"statusCode": 200, "body": {"a": 1}}),
+        ('{"statusCode": 200, "body": "plain"}', {"statusCode": 200, "body": "plain"}),
+        ('{"statusCode": 200, "body": "eyJhIjogMX0=", "isBase64Encoded": true}',
+         {"statusCode": 200, "body": {"a": 1}, "isBase64Encoded": True}),
+        ('{"statusCode": 200, "body": "eyJhIjogMX0=", "isBase64Encoded": "yes"}',
+         {"statusCode": 200, "body": "eyJhIjogMX0=", "isBase64Encoded": "yes"}),
+        ('{"statusCode": 200, "body": "!!", "isBase64Encoded": true}',
+         {"statusCode": 200, "body": "!!", "isBase64Encoded": True}),
+        ('{"body": "{\\"a\\": 1}"}', {"body": '{"a": 1}'}),
+        ('{"statusCode": 200, "body": 5}', {"statusCode": 200, "body": 5}),
+    ],
+)  # fmt: skip
+def test_a_proxy_body_is_decoded_only_when_it_is_one(payload: str, document: object) -> None:
+    assert decode_document(payload) == (True, document)
