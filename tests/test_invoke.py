@@ -789,3 +789,84 @@ def test_the_newer_invoke_parameters_reach_the_request() -> None:
     assert "LogType" not in request  # Lambda returns no log tail for an Event
     refused = load_settings({"function-name": "fn"}, environ={"AWS_REGION": "us-east-1"})
     assert build_request(refused, log_tail_refused=True)["LogType"] == "None"
+
+
+def client_error(status: int, code: str, body: bytes) -> Exception:
+    from botocore.exceptions import ClientError
+
+    return ClientError(
+        {"Error": {"Code": code, "Message": "from the header"},
+         "ResponseMetadata": {"HTTPStatusCode": status, "RequestId": "rq-9"},
+         "LambdaInvokeErrorBody": body},
+        "Invoke",
+    )  # fmt: skip
+
+
+def test_an_emulators_function_error_document_on_a_5xx_is_a_function_error() -> None:
+    body = b'{"errorType": "Function.ResponseSizeTooLarge", "errorMessage": "too big"}'
+    client = FakeClient(client_error(502, "Function.ResponseSizeTooLarge", body))
+    result, _, _ = fake_invoke(client)
+    assert (result.status_code, result.function_error, result.payload) == (502, "Unhandled", body)
+    assert result.error_inferred and result.request_id == "rq-9" and result.logs is None
+    assert len(client.requests) == 1
+
+
+def test_an_emulators_other_error_document_is_shown_and_not_sent_again() -> None:
+    from lambda_invoke.errors import AwsError
+
+    body = b'{"errorType": "Runtime.ExitError", "errorMessage": "exited"}'
+    client = FakeClient(client_error(500, "ServiceException", body))
+    with pytest.raises(AwsError) as raised:
+        fake_invoke(client)
+    assert str(raised.value) == (
+        "Lambda answered ServiceException (HTTP 500) after receiving the request: "
+        "Runtime.ExitError: exited. Not retried: the function may have run"
+    )
+    four = FakeClient(client_error(400, "Bad", body))  # a 4xx body is not a function's
+    with pytest.raises(AwsError, match=r"^Bad: Runtime.ExitError: exited$"):
+        fake_invoke(four)
+
+
+def test_an_answer_without_lambdas_headers_holding_an_error_document_is_a_function_error() -> None:
+    import io as _io
+
+    document = b'{"errorType": "ValueError", "errorMessage": "bad"}'
+    answer = {"StatusCode": 200, "Payload": _io.BytesIO(document), "LogResult": "not base64!"}
+    result, _, _ = fake_invoke(FakeClient(answer))
+    assert (result.function_error, result.error_inferred) == ("Unhandled", True)
+    assert result.logs is None and result.logs_unreadable
+    real = {"StatusCode": 200, "Payload": _io.BytesIO(document), "ExecutedVersion": "$LATEST"}
+    result, _, _ = fake_invoke(FakeClient(real))  # real Lambda: its headers are the truth
+    assert (result.function_error, result.error_inferred) == ("", False)
+
+
+def test_an_unknown_failure_is_not_swallowed() -> None:
+    client = FakeClient(RuntimeError("something new"))
+    with pytest.raises(RuntimeError, match="something new"):
+        fake_invoke(client)
+    assert len(client.requests) == 1
+
+
+def test_only_an_error_answers_body_is_kept_and_only_its_start() -> None:
+    from lambda_invoke.invoke import ERROR_BODY_LIMIT, _keep_error_body
+
+    class Answer:
+        def __init__(self, status: int, content: object) -> None:
+            self.status_code = status
+            self._content = content
+
+        @property
+        def content(self) -> object:
+            if isinstance(self._content, Exception):
+                raise self._content
+            return self._content
+
+    kept: dict[str, object] = {}
+    _keep_error_body(Answer(500, b"x" * (ERROR_BODY_LIMIT + 5)), kept)
+    assert kept == {"LambdaInvokeErrorBody": b"x" * ERROR_BODY_LIMIT}
+    for answer in (Answer(200, b"ok"), Answer(500, b""), Answer(500, "text"),
+                   Answer(500, OSError("gone"))):  # fmt: skip
+        untouched: dict[str, object] = {}
+        _keep_error_body(answer, untouched)
+        assert untouched == {}
+    _keep_error_body(Answer(500, b"x"), None)  # nothing parsed: nothing to add to
