@@ -509,3 +509,41 @@ def test_the_lowercase_forms_of_choices_are_the_canonical_ones() -> None:
 def test_env_lines_keep_values_and_take_a_bare_key_as_empty() -> None:
     loaded = settings(env="A=1\n\n  B=x=y  \nC\n")
     assert loaded.env == (("A", "1"), ("B", "x=y"), ("C", ""))
+
+
+def test_payload_text_forms_and_their_refusals(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.bin"
+    latin.write_bytes(b"\xe9t\xe9")
+    with pytest.raises(InputError, match="is not UTF-8 text \\(use fileb:// to send bytes"):
+        settings(payload_file=str(latin))
+    assert settings(payload=f"fileb://{latin}").payload == b"\xe9t\xe9"  # as given
+    with pytest.raises(InputError, match="holds NaN or Infinity, which Lambda rejects"):
+        settings(payload="a: .nan")
+    with pytest.raises(InputError, match=r"is not valid JSON \(.*\); set raw to send text"):
+        settings(payload="just words")
+    with pytest.raises(InputError, match=r"is neither JSON \(.*\) nor YAML \("):
+        settings(payload="a: [b")
+    assert settings(payload="just words", raw="true").payload == b'"just words"'
+    assert settings(payload="- 1\n- two").payload == b'[1, "two"]'
+    assert settings(payload='{"kept": "as sent"}').payload == b'{"kept": "as sent"}'
+
+
+def test_runner_and_output_paths_are_checked_before_invoking(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="it is a directory"):
+        settings(output_file=str(tmp_path))
+    with pytest.raises(InputError, match="no such directory"):
+        settings(output_file=str(tmp_path / "missing" / "out.json"))
+    assert settings(output_file=str(tmp_path / "out.json")).output_file == str(
+        tmp_path / "out.json"
+    )
+
+
+def test_an_empty_audience_and_a_lone_stage_or_config() -> None:
+    with pytest.raises(InputError, match="input 'audience': must not be empty"):
+        settings(role_to_assume="arn:aws:iam::123456789012:role/x", audience=" ")
+    assert settings(stage="dev").warnings == (
+        "stage is used only with function (a serverless.yml key)",
+    )
+    assert settings(config="serverless.yml").warnings == (
+        "config is used only with function (a serverless.yml key)",
+    )
