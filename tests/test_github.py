@@ -377,3 +377,64 @@ def test_the_repeat_table_leaves_missing_figures_empty_and_charts_only_whole_row
     text = "\n".join(lines)
     assert text.count("```mermaid") == 1 and 'title "elapsed-ms percentiles"' in text
     assert "x-axis [p50, p90, p95, p99, max]" in text and "bar [1.5, 2, 2, 2, 2.25]" in text
+
+
+def test_the_whole_repeat_section_as_github_renders_it() -> None:
+    """Every line of it: the charts' syntax is checked by the Mermaid CLI (tests/e2e)."""
+    from lambda_invoke.github import repeat_markdown
+
+    document: dict[str, object] = {"invocations": 8, "function-errors": 0, "cold-starts": 1,
+                                   "throttles": 0}  # fmt: skip
+    for n, measure in enumerate(("duration-ms", "billed-duration-ms", "elapsed-ms")):
+        for q, value in zip(("p50", "p90", "p95", "p99", "max"), (1, 2, 3, 4, 5), strict=True):
+            document[f"{measure}-{q}"] = value + 10 * n
+    series = {"values": [22.5, 30.0, 21.0, 25.0], "size": 2, "count": 8}
+    assert "\n".join(repeat_markdown(document, series)) == "\n".join([
+        "",
+        "8 invocations: 0 function errors, 1 cold starts, 0 throttles",
+        "",
+        "| ms | p50 | p90 | p95 | p99 | max |",
+        "|---|---|---|---|---|---|",
+        "| duration-ms | 1 | 2 | 3 | 4 | 5 |",
+        "| billed-duration-ms | 11 | 12 | 13 | 14 | 15 |",
+        "| elapsed-ms | 21 | 22 | 23 | 24 | 25 |",
+        "",
+        "```mermaid",
+        "xychart-beta",
+        '    title "elapsed-ms percentiles"',
+        "    x-axis [p50, p90, p95, p99, max]",
+        '    y-axis "ms"',
+        "    bar [21, 22, 23, 24, 25]",
+        "```",
+        "",
+        "```mermaid",
+        "xychart-beta",
+        '    title "duration-ms percentiles"',
+        "    x-axis [p50, p90, p95, p99, max]",
+        '    y-axis "ms"',
+        "    bar [1, 2, 3, 4, 5]",
+        "```",
+        "",
+        "```mermaid",
+        "xychart-beta",
+        '    title "elapsed-ms by invocation (the slowest of each 2)"',
+        '    x-axis "invocation" 1 --> 8',
+        '    y-axis "ms"',
+        "    line [22.5, 30, 21, 25]",
+        "```",
+    ])  # fmt: skip
+    no_elapsed = {k: v for k, v in document.items() if not k.startswith("elapsed-ms")}
+    text = "\n".join(repeat_markdown(no_elapsed))
+    assert text.count("```mermaid") == 1 and 'title "duration-ms percentiles"' in text
+
+
+def test_the_round_trip_row_and_properties_joined_by_commas() -> None:
+    from lambda_invoke.github import GitHubActions, summary_markdown
+
+    document = {"function-error": "", "executed-version": "1", "status-code": 200,
+                "duration-ms": 1, "elapsed-ms": 12.5, "billed-duration-ms": 1,
+                "max-memory-used-mb": 1, "request-id": "r"}  # fmt: skip
+    assert "| Round trip (measured here) | 12.5 ms |" in summary_markdown("fn", document, [])
+    stream = io.StringIO()
+    GitHubActions(None, None, stream).command("error", "m", title="t", file="a.py")
+    assert stream.getvalue() == "::error title=t,file=a.py::m\n"
