@@ -438,3 +438,32 @@ def test_the_round_trip_row_and_properties_joined_by_commas() -> None:
     stream = io.StringIO()
     GitHubActions(None, None, stream).command("error", "m", title="t", file="a.py")
     assert stream.getvalue() == "::error title=t,file=a.py::m\n"
+
+
+def test_the_whole_summary_of_a_repeat_with_checks_links_and_logs() -> None:
+    from lambda_invoke.assertions import evaluate, parse_checks
+    from lambda_invoke.github import repeat_markdown, summary_markdown
+
+    document: dict[str, object] = {
+        "function-error": "", "executed-version": "1", "status-code": 200, "duration-ms": 1,
+        "elapsed-ms": 2, "billed-duration-ms": 1, "max-memory-used-mb": 30, "request-id": "r",
+        "logs": "a < b", "invocations": 2, "function-errors": 0, "cold-starts": 0,
+        "throttles": 0,
+    }  # fmt: skip
+    series = {"values": [2.0, 3.0], "size": 1, "count": 2}
+    checks = evaluate(parse_checks("$.ok: true"), '{"ok": true}', {})
+    links = {"Logs": "https://l.example", "Trace": "https://t.example"}
+    markdown = summary_markdown("fn", document, checks, links=links, series=series)
+    head = "\n".join([
+        "### Lambda invoke", "", "| | |", "|---|---|", "| Function | fn |",
+        "| Executed version | 1 |", "| Status | 200 (ok) |", "| Duration | 1 ms |",
+        "| Round trip (measured here) | 2 ms |", "| Billed duration | 1 ms |",
+        "| Max memory used | 30 MB |", "| Request id | r |", "| Assertions | 1/1 passed |",
+        "| Console | [Logs](https://l.example) · [Trace](https://t.example) |",
+    ])  # fmt: skip
+    tail = "\n".join([
+        "", "| Check | Result |", "|---|---|", "| $.ok equals true | ✅ pass |", "",
+        "<details><summary>Logs</summary>", "", "<pre>a &lt; b</pre>", "", "</details>",
+    ])  # fmt: skip
+    middle = "\n".join(repeat_markdown(document, series))
+    assert markdown == f"{head}\n{middle}\n{tail}\n\n"
