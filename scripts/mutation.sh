@@ -7,6 +7,9 @@
 # and its survivors, then "N passed, M failed" against the targets (scripts/mutation_report.py;
 # equivalent mutants in mutation/equivalent.txt). Takes tens of minutes, so it is not part
 # of .ci/run: .github/workflows/mutation.yml runs it weekly and on demand.
+#   MUTATION_TESTS="tests/test_settings.py ..." bash scripts/mutation.sh settings
+# a quick screen while writing tests: only the tests named, in .mutation-screen/ (so it can
+# run beside a full run). Its survivors include the real ones; its score is not the score.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib.sh
@@ -35,6 +38,8 @@ export AWS_ENDPOINT_URL=http://127.0.0.1:9  # a client without its own endpoint-
 # A scratch copy of the project (tracked and new files), mutating only the named modules: the
 # mutated source of every other module would only slow each test's child processes down.
 work=.mutation
+screen="${MUTATION_TESTS:-}"
+[ -z "$screen" ] || work=.mutation-screen
 rm -rf "$work"  # every mutant is run: no results kept from an earlier run
 mkdir -p "$work"
 git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$work" 2>/dev/null || true
@@ -42,6 +47,15 @@ only=""
 for module in "${modules[@]}"; do only+="\"src/lambda_invoke/$module.py\", "; done
 sed -i "s|^\[tool.mutmut\]\$|[tool.mutmut]\nonly_mutate = [${only%, }]|" "$work/pyproject.toml"
 grep -q '^only_mutate' "$work/pyproject.toml" || { echo "error: no [tool.mutmut] in pyproject.toml" >&2; exit 1; }
+if [ -n "$screen" ]; then
+  selection=""
+  for path in $screen; do
+    [ -e "$path" ] || { echo "error: MUTATION_TESTS: no $path" >&2; exit 2; }
+    selection+="\"$path\", "
+  done
+  sed -i "s|^pytest_add_cli_args_test_selection = .*|pytest_add_cli_args_test_selection = [${selection%, }]|" "$work/pyproject.toml"
+  echo "screen: only $screen (not the score)" >&2
+fi
 cd "$work"
 started=$(date +%s)
 # mutmut's exit code says nothing about the score: the report decides

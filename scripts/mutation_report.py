@@ -10,6 +10,7 @@ then ``N passed, M failed``; exit 1 when a module misses its target or was not r
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -19,7 +20,7 @@ TARGETS = {"github": 90, "assertions": 90, "invoke": 85, "result": 85, "settings
 DEFAULT_TARGET = 85
 EQUIVALENT = ROOT / "mutation" / "equivalent.txt"
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
-SHOWN = 40  # survivors shown with their diff, per module
+SHOWN = int(os.environ.get("MUTATION_SHOWN", "40"))  # survivors shown with their diff, per module
 
 
 def equivalent_mutants() -> dict[str, str]:

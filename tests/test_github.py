@@ -467,3 +467,24 @@ def test_the_whole_summary_of_a_repeat_with_checks_links_and_logs() -> None:
     ])  # fmt: skip
     middle = "\n".join(repeat_markdown(document, series))
     assert markdown == f"{head}\n{middle}\n{tail}\n\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # the runner reads a line to \r as well as to \n: both become one space, nothing else
+        # changes (two spaces stay two)
+        ("a  b\r::error::boom", "a  b ::error::boom"),
+        ("a  b\n::error::boom", "a  b ::error::boom"),
+        ("a\r\nb", "a  b"),
+        # the runner trims a line before it looks for "::": an indented command still acts
+        ("  ::error::boom", "\u2060  ::error::boom"),
+        ("::add-mask::x  ", "\u2060::add-mask::x  "),
+        ("see ##[error]x", "see ##\u2060[error]x"),
+        ("plain text ::", "plain text ::"),
+    ],
+)
+def test_a_quoted_line_is_one_line_that_cannot_act(tmp_path: Path, text: str, shown: str) -> None:
+    gh, stream = github(tmp_path)
+    gh.line(text)
+    assert stream.getvalue() == shown + "\n"

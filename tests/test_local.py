@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import ROOT, cli_command, run_command, sandbox_env
+from support import ROOT, cli_command, read_github_output, run_command, sandbox_env
 
 CONFIG = """\
 service: local-test
@@ -34,6 +34,8 @@ functions:
     handler: handlers/main.context_fields
   unmarshalable:
     handler: handlers/main.unmarshalable
+  greet:
+    handler: handlers/main.greet
   node:
     handler: js/handler.hello
     runtime: nodejs20.x
@@ -78,6 +80,10 @@ def context_fields(event, context):
 
 def unmarshalable(event, context):
     return {1, 2}
+
+def greet(event, context):
+    print("gr\u00fc\u00dfe \u2713")
+    return {"msg": "h\u00e9llo \u2713"}
 """
 
 NODE = """\
@@ -272,3 +278,29 @@ def test_node_missing_is_an_input_error(service: Path) -> None:
     done = run_command([*cli_command(), "local", "-f", "node"], env=env, cwd=service)
     assert done.returncode == 2
     assert "input 'local': 'node' runs on nodejs20.x: node is not on PATH" in done.stderr
+
+
+def test_a_console_that_is_not_utf8_gets_escapes_and_the_files_get_utf8(service: Path) -> None:
+    """LC_ALL=C without Python's UTF-8 mode (as a Windows code page): the console cannot
+    show the function's text. It is escaped there; the output and summary files are UTF-8
+    as the runner reads them, and the handler prints as it would in Lambda's UTF-8 locale."""
+    output, summary = service / "github-output", service / "summary.md"
+    done = run_command(
+        [*cli_command(), "--local", "--function", "greet", "-d", "{}"],
+        env=sandbox_env(
+            LC_ALL="C",
+            PYTHONCOERCECLOCALE="0",
+            PYTHONUTF8="0",
+            GITHUB_ACTIONS="true",
+            GITHUB_OUTPUT=str(output),
+            GITHUB_STEP_SUMMARY=str(summary),
+            INPUT_ASSERT="$.msg: {contains: llo}",
+        ),
+        cwd=service,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "gr\\xfc\\xdfe \\u2713" in done.stdout  # escaped, not a crash
+    outputs = read_github_output(output)
+    assert "gr\u00fc\u00dfe \u2713" in outputs["logs"]
+    assert json.loads(outputs["payload"]) == {"msg": "h\u00e9llo \u2713"}
+    assert "gr\u00fc\u00dfe \u2713" in summary.read_bytes().decode("utf-8")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import signal
@@ -337,6 +338,8 @@ def main(
     invoke_options: dict[str, Any] | None = None,
 ) -> int:
     """Run once and return the exit code. Never lets a traceback through."""
+    if stdout is None and stderr is None:
+        _escape_what_the_console_cannot_show()
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     in_actions = environ.get("GITHUB_ACTIONS") == "true"
@@ -375,6 +378,15 @@ def main(
     except Exception as error:  # the last guard: one line, never a traceback
         reporter.fail(f"unexpected {type(error).__name__}: {' '.join(str(error).split())}")
         return EXIT_AWS
+
+
+def _escape_what_the_console_cannot_show() -> None:
+    """Under a locale that is not UTF-8 (LC_ALL=C without Python's UTF-8 mode, a Windows
+    code page) a function's text could hold a character the console cannot encode: it is
+    shown escaped (\\u2713) instead of stopping the run after the function ran."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _dispatch(

@@ -221,6 +221,9 @@ def _environment(
         "AWS_REGION": names.region,
         "AWS_DEFAULT_REGION": names.region,
         "PYTHONUNBUFFERED": "1",
+        # Lambda's runtimes run in a UTF-8 locale (LANG=en_US.UTF-8); Python's UTF-8 mode
+        # gives the handler the same whatever the locale here
+        "PYTHONUTF8": "1",
         _SPEC_VARIABLE: json.dumps(spec, default=str),
     }
 

@@ -345,14 +345,16 @@ def _payload(
     raw = parse_bool("raw", get("raw"))
     for name in ("payload-file", "context-path", "payload"):
         check_reachable(name, _file_of(name, get(name)), runner)
-    payload, source = _load_payload(values.get("payload", ""), values.get("payload-file", ""), raw)
-    if payload is not None:
-        limit = MAX_EVENT_PAYLOAD if invocation_type == "Event" else MAX_SYNC_PAYLOAD
-        if len(payload) > limit:
-            raise InputError(
-                source,
-                f"{len(payload)} bytes is over Lambda's {limit}-byte limit for {invocation_type}",
-            )
+    loaded = _load_payload(values.get("payload", ""), values.get("payload-file", ""), raw)
+    if loaded is None:
+        return None
+    payload, source = loaded
+    limit = MAX_EVENT_PAYLOAD if invocation_type == "Event" else MAX_SYNC_PAYLOAD
+    if len(payload) > limit:
+        raise InputError(
+            source,
+            f"{len(payload)} bytes is over Lambda's {limit}-byte limit for {invocation_type}",
+        )
     return payload
 
 
@@ -689,8 +691,8 @@ def _choice(name: str, text: str, choices: tuple[str, ...]) -> str:
     raise InputError(name, f"expected one of {', '.join(choices)}, got '{text}'")
 
 
-def _load_payload(payload: str, payload_file: str, raw: bool) -> tuple[bytes | None, str]:
-    """The bytes to send and the input they came from."""
+def _load_payload(payload: str, payload_file: str, raw: bool) -> tuple[bytes, str] | None:
+    """The bytes to send and the input they came from (None: no payload)."""
     if payload.strip() and payload_file.strip():
         raise InputError("payload-file", "give payload or payload-file, not both")
     if payload_file.strip():
@@ -701,13 +703,13 @@ def _load_payload(payload: str, payload_file: str, raw: bool) -> tuple[bytes | N
             "payload-file", _read_file("payload-file", path), raw
         ), "payload-file"
     if not payload.strip():
-        return None, "payload"
+        return None
     if payload.startswith("fileb://"):  # as aws lambda invoke: the bytes, unchecked
         return _read_file("payload", payload[len("fileb://") :]), "payload"
     if payload.startswith("file://"):
         data = _read_file("payload", payload[len("file://") :])
         return _encode_payload("payload", data, raw), "payload"
-    return _encode_payload("payload", payload.encode("utf-8"), raw), "payload"
+    return _encode_payload("payload", payload.encode(), raw), "payload"
 
 
 def _read_file(name: str, path: str) -> bytes:
@@ -716,13 +718,13 @@ def _read_file(name: str, path: str) -> bytes:
 
 def _encode_payload(name: str, data: bytes, raw: bool) -> bytes:
     try:
-        text = data.decode("utf-8")
+        text = data.decode()
     except UnicodeDecodeError:
         raise InputError(
             name, "is not UTF-8 text (use fileb:// to send bytes as they are)"
         ) from None
     if raw:
-        return json.dumps(text).encode("utf-8")
+        return json.dumps(text).encode()
     try:
         parse_json(text)
         return data
@@ -731,13 +733,13 @@ def _encode_payload(name: str, data: bytes, raw: bool) -> bytes:
     except ValueError as error:
         json_error = json_problem(error)
     document, yaml_error = _yaml_collection(name, text)  # only when the payload is not JSON
-    if document is not None:
-        try:
-            return json.dumps(document, default=str, allow_nan=False).encode("utf-8")
-        except ValueError:
-            raise InputError(name, "holds NaN or Infinity, which Lambda rejects") from None
     if yaml_error:
         raise InputError(name, f"is neither JSON ({json_error}) nor YAML ({yaml_error})")
+    if document is not None:
+        try:
+            return json.dumps(document, default=str, allow_nan=False).encode()
+        except ValueError:
+            raise InputError(name, "holds NaN or Infinity, which Lambda rejects") from None
     raise InputError(name, f"is not valid JSON ({json_error}); set raw to send text as a string")
 
 
@@ -762,10 +764,9 @@ def _client_context(text: str, path: str) -> tuple[str | None, dict[str, Any] | 
     As with serverless, a context-path file replaces the client-context text.
     """
     name = "client-context"
-    mapping: dict[str, Any] | None = None
-    encoded: str | None = None
+    mapping: dict[str, Any] | None
     if path:
-        name, text = "context-path", _read_file("context-path", path).decode("utf-8", "replace")
+        name, text = "context-path", _read_file("context-path", path).decode(errors="replace")
         if not text.lstrip().startswith("{"):
             raise InputError(name, f"file '{path}' does not hold a JSON object")
     text = text.strip()
@@ -776,9 +777,7 @@ def _client_context(text: str, path: str) -> tuple[str | None, dict[str, Any] | 
             document = parse_json(text)
         except ValueError as error:
             raise InputError(name, f"is not valid JSON: {json_problem(error)}") from None
-        if not isinstance(document, dict):
-            raise InputError(name, "must be a JSON object")
-        mapping = document
+        mapping = document  # text starting with "{" is an object when it is JSON
         encoded = base64.b64encode(json.dumps(document, separators=(",", ":")).encode()).decode()
     else:
         try:
