@@ -8,7 +8,7 @@
 # equivalent mutants in mutation/equivalent.txt). Takes tens of minutes, so it is not part
 # of .ci/run: .github/workflows/mutation.yml runs it weekly and on demand.
 #   MUTATION_TESTS="tests/test_settings.py ..." bash scripts/mutation.sh settings
-# a quick screen while writing tests: only the tests named, in .mutation-screen/ (so it can
+# a quick screen while writing tests: only the tests named, in .mutation-screen-MODULES/ (so it can
 # run beside a full run). Its survivors include the real ones; its score is not the score.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -39,7 +39,7 @@ export AWS_ENDPOINT_URL=http://127.0.0.1:9  # a client without its own endpoint-
 # mutated source of every other module would only slow each test's child processes down.
 work=.mutation
 screen="${MUTATION_TESTS:-}"
-[ -z "$screen" ] || work=.mutation-screen
+[ -z "$screen" ] || work=".mutation-screen-$(IFS=-; echo "${modules[*]}")"  # one per module set
 rm -rf "$work"  # every mutant is run: no results kept from an earlier run
 mkdir -p "$work"
 git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$work" 2>/dev/null || true

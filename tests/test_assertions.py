@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -233,7 +235,9 @@ EDGES: list[tuple[str, Any, Any, bool]] = [
     ("gte", 5, 5, True), ("gte", 4.99, 5, False), ("gte", True, 0, False),
     ("lt", 5, 5, False), ("lt", 4.99, 5, True), ("lt", [1], 5, False),
     ("lte", 5, 5, True), ("lte", 5.01, 5, False), ("lte", None, 5, False),
-    ("equals", 200, "200", True), ("equals", 200.0, 200, True), ("equals", "a", "a", True),
+    ("equals", 200, "200", True), ("equals", "200", 200, True), ("equals", "2x", 2, False),
+    ("equals", True, "true", False), ("equals", "true", True, False),
+    ("equals", 200.0, 200, True), ("equals", "a", "a", True),
     ("equals", True, 1, False), ("equals", 1, True, False), ("equals", False, False, True),
     ("equals", "x", 1, False), ("equals", {"a": 1}, {"a": 1}, True),
     ("not-equals", 1, "1", False), ("not-equals", 1, 2, True),
@@ -247,7 +251,8 @@ EDGES: list[tuple[str, Any, Any, bool]] = [
     ("type", "2", "number", False), ("type", True, "boolean", True), ("type", [], "array", True),
     ("type", {}, "object", True), ("type", "s", "string", True), ("type", 1, "string", False),
     ("length", "abc", 3, True), ("length", [1, 2], 2, True), ("length", {"a": 1}, 1, True),
-    ("length", "abc", 2, False), ("length", 123, 3, False),
+    ("length", "abc", 2, False), ("length", 123, 3, False), ("length", "", 0, True),
+    ("length", [], 0, True), ("length", "a", 0, False),
     ("matches", "abc-123", "^[a-z]+-\\d+$", True), ("matches", "ABC", "^[a-z]+$", False),
     ("matches", {"n": 1}, '"n": 1', True), ("matches", 42, "^42$", True),
 ]  # fmt: skip
@@ -290,22 +295,26 @@ def test_a_long_value_is_cut_in_the_line() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("$.v: {gt: 'a'}", "expects a number"),
-        ("$.v: {exists: 1}", "expects true or false"),
-        ("$.v: {length: -1}", "expects a whole number >= 0"),
-        ("$.v: {length: true}", "expects a whole number >= 0"),
-        ("$.v: {type: float}", "expects one of"),
-        ("$.v: {in: 3}", "expects a list of values"),
-        ("$.v: {matches: 3}", "expects a regular expression string"),
-        ("$.v: {matches: '('}", "has an invalid regular expression"),
+        ("$.v: {gt: 'a'}", '$.v: gt expects a number, got "a"'),
+        ("$.v: {exists: 1}", "$.v: exists expects true or false, got 1"),
+        ("$.v: {length: -1}", "$.v: length expects a whole number >= 0, got -1"),
+        ("$.v: {length: true}", "$.v: length expects a whole number >= 0, got true"),
+        ("$.v: {type: float}", "$.v: type expects one of string, number, integer, boolean, "
+         'object, array, null, got "float"'),
+        ("$.v: {in: 3}", "$.v: in expects a list of values, got 3"),
+        ("$.v: {matches: 3}", "$.v: matches expects a regular expression string, got 3"),
+        ("$.v: {matches: '('}", "$.v: matches has an invalid regular expression: missing ) "
+         'at position 1, got "("'),
+        (f"$.v: {{matches: '{'a' * 1001}'}}", "$.v: matches has a regular expression of 1001 "
+         f'characters (at most 1000), got "{"a" * 196}...'),
     ],
-)
+)  # fmt: skip
 def test_an_expected_value_of_the_wrong_kind_is_refused(text: str, message: str) -> None:
     from lambda_invoke.errors import InputError
 
     with pytest.raises(InputError) as raised:
         parse_checks(text)
-    assert message in str(raised.value)
+    assert str(raised.value) == f"input 'assert': {message}"
 
 
 def test_schema_violations_name_their_place_and_stop_at_three() -> None:
@@ -334,7 +343,21 @@ def test_schema_violations_name_their_place_and_stop_at_three() -> None:
         ("$[: 1", "invalid JSONPath '$['"),
         ("speed: 1", "'speed' is neither a JSONPath (starting with $) nor an output"),
         ("$: {schema: 3}", "$: schema expects a file path or a mapping, got 3"),
-        ("$: {schema: {type: 12}}", "$: not a valid JSON Schema: 12 is not valid under"),
+        ("$: {schema: 2024-01-31}", '$: schema expects a file path or a mapping, got "2024-01-31"'),
+        ("$: {schema: [é]}", '$: schema expects a file path or a mapping, got ["é"]'),
+        (
+            f"$: {{schema: [{'y' * 196}]}}",
+            f'$: schema expects a file path or a mapping, got ["{"y" * 196}"]',
+        ),
+        (
+            f"$: {{schema: [{'y' * 197}]}}",
+            f'$: schema expects a file path or a mapping, got ["{"y" * 195}...',
+        ),
+        (
+            "$: {schema: {type: 12}}",
+            "$: not a valid JSON Schema: 12 is not valid under any of the given schemas",
+        ),
+        (f"$: {{schema: {{type: {'x' * 300}}}}}", "$: not a valid JSON Schema: '" + "x" * 199),
         ("a: [b", "is not valid YAML"),
     ],
 )
@@ -344,6 +367,8 @@ def test_a_bad_assert_names_what_is_wrong(text: str, message: str) -> None:
     with pytest.raises(InputError) as raised:
         parse_checks(text)
     assert message in str(raised.value)
+    if message.startswith("$: "):  # those of a schema, word for word
+        assert str(raised.value) == f"input 'assert': {message}"
 
 
 def test_an_empty_assert_has_no_checks() -> None:
@@ -359,6 +384,8 @@ def test_an_empty_assert_has_no_checks() -> None:
          {"statusCode": 200, "body": {"a": 1}, "isBase64Encoded": True}),
         ('{"statusCode": 200, "body": "eyJhIjogMX0=", "isBase64Encoded": "yes"}',
          {"statusCode": 200, "body": "eyJhIjogMX0=", "isBase64Encoded": "yes"}),
+        ('{"statusCode": 200, "body": "eyJhIjogMX0=!!", "isBase64Encoded": true}',
+         {"statusCode": 200, "body": "eyJhIjogMX0=!!", "isBase64Encoded": True}),
         ('{"statusCode": 200, "body": "!!", "isBase64Encoded": true}',
          {"statusCode": 200, "body": "!!", "isBase64Encoded": True}),
         ('{"body": "{\\"a\\": 1}"}', {"body": '{"a": 1}'}),
@@ -367,3 +394,59 @@ def test_an_empty_assert_has_no_checks() -> None:
 )  # fmt: skip
 def test_a_proxy_body_is_decoded_only_when_it_is_one(payload: str, document: object) -> None:
     assert decode_document(payload) == (True, document)
+
+
+def test_schema_files_in_every_form_and_their_refusals_word_for_word(tmp_path: Path) -> None:
+    from lambda_invoke.errors import InputError
+
+    def refused(path: Path) -> str:
+        with pytest.raises(InputError) as raised:
+            parse_checks(f"$: {{schema: '{path}'}}")
+        return str(raised.value)
+
+    (tmp_path / "number.yaml").write_text("type: number\n")  # .yaml as well as .yml
+    [check] = parse_checks(f"$.n: {{schema: '{tmp_path / 'number.yaml'}'}}")
+    assert [r.passed for r in evaluate((check,), '{"n": 1}', {})] == [True]
+    assert [r.passed for r in evaluate((check,), '{"n": "1"}', {})] == [False]
+    cases = {
+        "list.json": ("[1]", "$: the schema is not a JSON Schema (an object)"),
+        "broken.json": ("{bad", "$: schema file '{path}': Expecting property name enclosed in "
+                        "double quotes: line 1 column 2 (char 1)"),
+        "broken.yml": ("type: [", "$: schema file '{path}': while parsing a flow node expected "
+                       "the node content, but found '<stream end>' in \"<unicode string>\", "
+                       "line 1, column 8: type: [ ^"),
+    }  # fmt: skip
+    for name, (text, message) in cases.items():
+        (tmp_path / name).write_text(text)
+        path = tmp_path / name
+        assert refused(path) == "input 'assert': " + message.format(path=path)
+    latin = tmp_path / "latin.yml"
+    latin.write_bytes(b"\xff: 1")
+    assert refused(latin) == (
+        f"input 'assert': $: schema file '{latin}': 'utf-8' codec can't decode byte 0xff in "
+        "position 0: invalid start byte"
+    )
+    long = tmp_path / "long.yml"
+    long.write_text("a:\n  b: 1\n c" + "x" * 300 + ": 2\n")
+    message = refused(long)
+    prefix = f"input 'assert': $: schema file '{long}': "
+    assert message.startswith(prefix + 'while parsing a block mapping in "<unicode string>"')
+    assert len(message) == len(prefix) + 200  # a YAML error is cut at 200 characters
+    assert refused(tmp_path / "missing.json") == (
+        f"input 'assert': file '{tmp_path / 'missing.json'}' does not exist"
+    )
+
+
+def test_a_regular_expression_that_runs_too_long_fails_its_check_and_says_so() -> None:
+    # regex is quick on ^(a+)+$; on (a|a)* it backtracks through 2**40 ways
+    [check] = parse_checks("$.v: {matches: '^(a|a)*$'}")
+    started = time.monotonic()
+    [result] = evaluate((check,), json.dumps({"v": "a" * 40 + "!"}), {})
+    assert time.monotonic() - started < 10  # the limit is checked now and then: about 2.5 s
+    assert not result.passed
+    assert result.reason == "the regular expression ran past its 1 s limit on this value"
+
+
+def test_an_expression_of_1000_characters_is_taken() -> None:
+    [check] = parse_checks(f"$.v: {{matches: '{'a' * 1000}'}}")
+    assert evaluate((check,), json.dumps({"v": "a" * 1000}), {})[0].passed

@@ -405,7 +405,7 @@ def test_without_permission_to_read_the_configuration_it_waits_one_poll(stubbed:
 
 def test_a_long_wait_says_so_every_progress_interval(stubbed: Stubbed) -> None:
     not_ready(stubbed)
-    for _ in range(14):  # 5 s polls: 70 s of "InProgress", then ready
+    for _ in range(13):  # 5 s polls: 65 s of "InProgress", then ready
         configuration(stubbed, State="Pending", LastUpdateStatus="InProgress")
     configuration(stubbed, State="Active", LastUpdateStatus="Successful")
     stubbed.stubber.add_response("invoke", invoke_response())
@@ -870,3 +870,144 @@ def test_only_an_error_answers_body_is_kept_and_only_its_start() -> None:
         _keep_error_body(answer, untouched)
         assert untouched == {}
     _keep_error_body(Answer(500, b"x"), None)  # nothing parsed: nothing to add to
+
+
+# -- error answers as botocore gives them, and as anything else might (issue 20) ----------
+
+
+def answer_error(
+    code: str | None = None,
+    message: str | None = None,
+    status: int | None = None,
+    body: bytes | None = None,
+) -> Exception:
+    """A ClientError with only the parts given (botocore fills them all; a wrapper or a
+    stub may not)."""
+    from botocore.exceptions import ClientError
+
+    response: dict[str, Any] = {}
+    if code is not None or message is not None:
+        response["Error"] = {
+            key: value for key, value in (("Code", code), ("Message", message)) if value is not None
+        }
+    if status is not None:
+        response["ResponseMetadata"] = {"HTTPStatusCode": status, "RequestId": "r-9"}
+    if body is not None:
+        response["LambdaInvokeErrorBody"] = body
+    return ClientError(response, "Invoke")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        (answer_error(), "Unknown: "),
+        (answer_error(code="Odd"), "Odd: "),
+        (answer_error(message="strange"), "Unknown: strange"),
+        (answer_error("Boom", "it broke", 500),
+         "Lambda answered Boom (HTTP 500) after receiving the request: it broke. Not retried: "
+         "the function may have run"),
+        (answer_error("Boom", None, 503),
+         "Lambda answered Boom (HTTP 503) after receiving the request: no message. Not "
+         "retried: the function may have run"),
+        (answer_error(None, "x" * 600, 400), f"Unknown: {'x' * 497}..."),
+        (answer_error(None, "x" * 500, 400), f"Unknown: {'x' * 500}"),
+        (answer_error("ServiceException", "x", 500,
+                      b'{"errorType": "Runtime.Crash", "errorMessage": "it fell over"}'),
+         "Lambda answered ServiceException (HTTP 500) after receiving the request: "
+         "Runtime.Crash: it fell over. Not retried: the function may have run"),
+    ],
+)  # fmt: skip
+def test_an_error_answer_is_one_line_whatever_it_holds(error: Exception, line: str) -> None:
+    from lambda_invoke.errors import AwsError
+
+    with pytest.raises(AwsError) as raised:
+        fake_invoke(FakeClient(error))
+    assert str(raised.value) == line
+
+
+def test_a_function_error_document_on_a_5xx_keeps_the_request_id_and_invocation() -> None:
+    body = b'{"errorType": "Function.ResponseSizeTooLarge", "errorMessage": "too big"}'
+    for kind, log_type in (("RequestResponse", "Tail"), ("Event", "None")):
+        result, _, _ = fake_invoke(
+            FakeClient(answer_error("ServiceException", "x", 502, body)), "-t", kind
+        )
+        assert (result.status_code, result.function_error, result.payload) == (
+            502, "Unhandled", body,
+        )  # fmt: skip
+        assert (result.request_id, result.invocation_type, result.log_type) == (
+            "r-9", kind, log_type,
+        )  # fmt: skip
+    with pytest.raises(Exception, match="Lambda answered ServiceException"):
+        fake_invoke(FakeClient(answer_error("ServiceException", "x", 500, b"")))
+
+
+@pytest.mark.parametrize(
+    ("error", "refused"),
+    [
+        (answer_error("NotImplemented", "Log-Type: Tail is not supported", 400), True),
+        (answer_error("Other", "log-type Tail is not supported", 501), True),
+        (answer_error("Other", "log-type Tail is not supported", 502), False),
+        (answer_error("NotImplemented", "no log tails here", 501), False),
+    ],
+)
+def test_which_answers_are_a_refused_log_tail(error: Exception, refused: bool) -> None:
+    from lambda_invoke.invoke import EndpointState, invoke
+
+    warnings: list[str] = []
+    client = FakeClient(error, invoke_response())
+    settings = load_settings({"function-name": "fn"}, environ={"AWS_REGION": "us-east-1"})
+    endpoint = EndpointState(warn=warnings.append)
+    if not refused:
+        with pytest.raises(Exception, match=r"HTTP 50|NotImplemented"):
+            invoke(settings, client, say=lambda _: None, endpoint=endpoint)
+        assert warnings == [] and len(client.requests) == 1
+        return
+    result = invoke(settings, client, say=lambda _: None, endpoint=endpoint)
+    assert [request.get("LogType") for request in client.requests] == ["Tail", "None"]
+    assert result.log_type == "None"
+    message = " ".join(str(error.response["Error"]["Message"]).split())  # type: ignore[attr-defined]
+    assert warnings == [
+        f"the endpoint refused log-type Tail before running the function ({message}); "
+        "invoking with log-type None: no log tail, and checks on logs or REPORT timings fail"
+    ]
+
+
+def test_a_refused_log_tail_warning_quotes_at_most_200_characters() -> None:
+    from lambda_invoke.invoke import EndpointState
+
+    warnings: list[str] = []
+    EndpointState(warn=warnings.append).refused_log_tail("log-type " + "y" * 300)
+    assert warnings[0].startswith(
+        "the endpoint refused log-type Tail before running the function (log-type "
+        + "y" * 188
+        + "...); invoking"
+    )
+
+
+def test_a_configuration_without_state_fields_is_ready(stubbed: Stubbed) -> None:
+    """An emulator's GetFunctionConfiguration may leave out State and LastUpdateStatus."""
+    not_ready(stubbed)
+    configuration(stubbed)
+    stubbed.stubber.add_response("invoke", invoke_response())
+    clock = FakeClock()
+    result, _ = invoke_directly(stubbed, clock, "--wait-timeout", "10")
+    assert clock.slept == [0.5] and result.attempts == 2
+    stubbed.stubber.assert_no_pending_responses()
+
+
+def test_a_failed_state_without_a_reason_says_so(stubbed: Stubbed) -> None:
+    from lambda_invoke.errors import AwsError
+
+    not_ready(stubbed)
+    configuration(stubbed, State="Failed")
+    with pytest.raises(AwsError) as raised:
+        invoke_directly(stubbed, FakeClock(), "--wait-timeout", "10")
+    assert str(raised.value) == "fn is in a failed state: no reason given"
+
+
+def test_a_closed_connection_without_a_cause_is_a_closed_connection() -> None:
+    from lambda_invoke.invoke import _closed_why
+
+    assert _closed_why(Exception("no kwargs")) == (
+        "the connection closed after the request was sent"
+    )

@@ -213,7 +213,7 @@ def _schema_validator(target: str, expected: Any) -> Any:
             if expected.endswith((".yml", ".yaml")):
                 from lambda_invoke.yamltext import load_yaml
 
-                schema = load_yaml(data.decode("utf-8"))
+                schema = load_yaml(data.decode())
             else:
                 schema = parse_json(data)
         except (ValueError, UnicodeDecodeError) as error:  # Refused is a ValueError
@@ -272,7 +272,7 @@ def decode_document(payload: str) -> tuple[bool, Any]:
         if isinstance(body, str):
             if document.get("isBase64Encoded") is True:
                 try:
-                    body = base64.b64decode(body, validate=True).decode("utf-8")
+                    body = base64.b64decode(body, validate=True).decode()
                 except ValueError:
                     return True, document
             with contextlib.suppress(ValueError):
@@ -345,8 +345,7 @@ def _as_number(value: Any) -> float | None:
 
 
 def _equal(actual: Any, expected: Any) -> bool:
-    if isinstance(actual, bool) or isinstance(expected, bool):
-        return isinstance(actual, bool) and isinstance(expected, bool) and actual == expected
+    """Numbers equal across types; a boolean only a boolean (_as_number refuses them)."""
     if _is_number(actual) or _is_number(expected):  # 200 == 200.0 == "200"
         left, right = _as_number(actual), _as_number(expected)
         return left is not None and left == right

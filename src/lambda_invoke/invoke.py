@@ -281,10 +281,11 @@ def _after_failure(
 
     not_retried = "Not retried: a second Invoke could run it twice"
     if isinstance(error, ClientError):
-        code = error.response.get("Error", {}).get("Code", "")
-        if _refuses_log_tail(error, request):
+        answer = ErrorAnswer.of(error)
+        code = answer.code
+        if _refuses_log_tail(answer, request):
             # refused before running: the same request without the log tail, once
-            endpoint.refused_log_tail(_error_message(error))
+            endpoint.refused_log_tail(answer.message)
             return _Next("again")
         if code in NOT_READY:
             return _Next("wait", code=code)
@@ -295,10 +296,10 @@ def _after_failure(
                 final=f"throttled by Lambda ({code}) on all {attempt} attempts "
                 f"(max-attempts {settings.max_attempts}); the function did not run",
             )
-        failure = _function_failure(error, attempt, request)
+        failure = _function_failure(answer, attempt, request)
         if failure is not None:
             return failure
-        raise _client_error(error, settings) from None
+        raise _client_error(answer, settings) from None
     if isinstance(error, ReadTimeoutError):
         raise AwsError(
             f"no answer from Lambda within read-timeout {settings.read_timeout:g} s; "
@@ -331,19 +332,39 @@ def _closed_why(error: Any) -> str:
     return "the connection closed after the request was sent"
 
 
-def _refuses_log_tail(error: Any, request: Mapping[str, Any]) -> bool:
+@dataclass(frozen=True)
+class ErrorAnswer:
+    """What an error answer (a ClientError) says. botocore fills Error and ResponseMetadata;
+    anything else raising ClientError may not: what is missing is empty."""
+
+    code: str
+    message: str
+    status: int
+    request_id: str | None
+    body: bytes  # the start of the body (_keep_error_body), when kept
+
+    @classmethod
+    def of(cls, error: Any) -> ErrorAnswer:
+        response = getattr(error, "response", None) or {}
+        details = response.get("Error") or {}
+        metadata = response.get("ResponseMetadata") or {}
+        body = response.get("LambdaInvokeErrorBody")
+        return cls(
+            code=str(details.get("Code") or ""),
+            message=str(details.get("Message") or ""),
+            status=int(metadata.get("HTTPStatusCode") or 0),
+            request_id=metadata.get("RequestId") or None,
+            body=body if isinstance(body, bytes) else b"",
+        )
+
+
+def _refuses_log_tail(answer: ErrorAnswer, request: Mapping[str, Any]) -> bool:
     """An endpoint that does not do log tails and says so before running anything, as
     SAM's local Lambda service does (501 NotImplemented "log-type: Tail is not supported")."""
     if request.get("LogType") != "Tail":
         return False
-    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-    code = error.response.get("Error", {}).get("Code", "")
-    refused = status == 501 or code == "NotImplemented"
-    return refused and "log-type" in _error_message(error).lower()
-
-
-def _error_message(error: Any) -> str:
-    return str(error.response.get("Error", {}).get("Message", ""))
+    refused = answer.status == 501 or answer.code == "NotImplemented"
+    return refused and "log-type" in answer.message.lower()
 
 
 #: how much of an error answer's body is kept for the message (unmodelled error documents)
@@ -377,26 +398,25 @@ def keep_error_bodies(client: Any) -> None:
         )
 
 
-def _function_failure(error: Any, attempts: int, request: Mapping[str, Any]) -> InvokeResult | None:
+def _function_failure(
+    answer: ErrorAnswer, attempts: int, request: Mapping[str, Any]
+) -> InvokeResult | None:
     """A 5xx whose body is a Lambda error document of type ``Function.*`` (an emulator's
     way of saying what real Lambda answers as a function error, e.g. a response over
     the size limit): the function ran and failed. Reported as FunctionError Unhandled."""
-    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-    body = error.response.get("LambdaInvokeErrorBody", b"")
-    found = lambda_error_document(body) if status >= 500 else None
+    found = lambda_error_document(answer.body) if answer.status >= 500 else None
     if found is None or not found[0].startswith("Function."):
         return None
-    metadata = error.response.get("ResponseMetadata", {})
     return InvokeResult(
-        status_code=status,
+        status_code=answer.status,
         function_error="Unhandled",
-        payload=body,
+        payload=answer.body,
         logs=None,
         executed_version=None,
-        request_id=metadata.get("RequestId") or None,
+        request_id=answer.request_id,
         report=Report(),
         attempts=attempts,
-        invocation_type=request.get("InvocationType", "RequestResponse"),
+        invocation_type=request["InvocationType"],
         log_type=request.get("LogType", "None"),
         error_inferred=True,
     )
@@ -444,7 +464,11 @@ def _wait_until_ready(
         state = config.get("State") or "Active"
         update = config.get("LastUpdateStatus") or "Successful"
         if state == "Failed" or update == "Failed":
-            reason = config.get("StateReason") or config.get("LastUpdateStatusReason") or ""
+            reason = (
+                config.get("StateReason")
+                or config.get("LastUpdateStatusReason")
+                or "no reason given"
+            )
             raise AwsError(f"{settings.function_name} is in a failed state: {_one_line(reason)}")
         if state == "Active" and update == "Successful":
             return
@@ -497,7 +521,7 @@ def _result(
         report=parse_report(logs or ""),
         attempts=attempts,
         durable_execution_arn=response.get("DurableExecutionArn") or "",
-        invocation_type=request.get("InvocationType", "RequestResponse"),
+        invocation_type=request["InvocationType"],
         log_type=request.get("LogType", "None"),
         error_inferred=inferred,
         logs_unreadable=unreadable,
@@ -578,12 +602,10 @@ def _one_line(value: object, limit: int = 500) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _client_error(error: Any, settings: Settings) -> AwsError:
-    details = error.response.get("Error", {})
-    code = details.get("Code", "Unknown")
-    message = _one_line(details.get("Message", ""))
-    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-    found = lambda_error_document(error.response.get("LambdaInvokeErrorBody", b""))
+def _client_error(answer: ErrorAnswer, settings: Settings) -> AwsError:
+    code, status = answer.code or "Unknown", answer.status
+    message = _one_line(answer.message)
+    found = lambda_error_document(answer.body)
     if found is not None:  # an emulator's error document: say what it says
         message = _one_line(": ".join(part for part in found if part))
     if code == "ResourceNotFoundException":
