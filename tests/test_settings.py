@@ -621,6 +621,17 @@ EXACT_REFUSALS = [
     ({"endpoint_url": "http://"}, "input 'endpoint-url': 'http://' is not an http(s) URL"),
     ({"test_event": "x" * 101},
      f"input 'test-event': '{'x' * 101}' is not a test event name (letters, digits, - _)"),
+    ({"function_name": "fn:live", "qualifier": "prod"},
+     "input 'qualifier': 'prod' conflicts with ':live' in function-name; give one"),
+    ({"function_name": "arn:aws:s3:::bucket"},
+     "input 'function-name': 'arn:aws:s3:::bucket' is not a Lambda function ARN "
+     "(arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER])"),
+    ({"function_name": "arn:aws:lambda:eu-west-1:123456789012:function:x", "region": "us-east-1"},
+     "input 'region': 'us-east-1' differs from the region of the function ARN (eu-west-1)"),
+    ({"payload": "ok: [", "raw": "false"},
+     "input 'payload': is neither JSON (Expecting value at line 1 column 1) nor YAML (while "
+     "parsing a flow node expected the node content, but found '<stream end>' in \"<unicode "
+     "string>\", line 1, column 6: ok: [ ^)"),
     ({"read_timeout": "1" * 30},
      f"input 'read-timeout': must be at most 3600, got '{'1' * 30}'"),
     ({"client_context": "eyJ9!!"},
@@ -859,3 +870,34 @@ def test_local_and_serverless_refusals_word_for_word(service: Path) -> None:
 def test_a_stack_function_describes_itself() -> None:
     assert settings(stack_name="app", function_name="").function.name == "the function of stack app"
     assert settings(stack_name="app", function_name="Api").function.name == "Api of stack app"
+
+
+def test_a_yaml_error_is_cut_at_200_characters() -> None:
+    text = "a" * 300 + ":\n  b: 1\n c" + "x" * 300 + ": 2"
+    message = refusal(payload=text)
+    prefix = "input 'payload': is neither JSON (Expecting value at line 1 column 1) nor YAML ("
+    assert message.startswith(prefix + "while parsing a block mapping in")
+    assert len(message) == len(prefix) + 200 + 1  # and the closing parenthesis
+
+
+def test_what_is_refused_in_a_file_is_named_by_its_input(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b"\xe9t\xe9")
+    for values, name in (({"payload_file": str(latin)}, "payload-file"),
+                         ({"payload": f"file://{latin}"}, "payload")):  # fmt: skip
+        assert refusal(**values) == (
+            f"input '{name}': is not UTF-8 text (use fileb:// to send bytes as they are)"
+        )
+    big = tmp_path / "big.json"
+    big.write_bytes(b'"' + b"x" * (1024 * 1024) + b'"')
+    assert refusal(payload=f"file://{big}", invocation_type="Event") == (
+        "input 'payload': 1048578 bytes is over Lambda's 1048576-byte limit for Event"
+    )
+    assert refusal(output_file=str(tmp_path)) == (
+        f"input 'output-file': cannot write '{tmp_path}': it is a directory"
+    )
+
+
+def test_the_profile_given_to_the_cli_is_kept() -> None:
+    assert load_settings(BASE, environ={}, profile="ci").profile == "ci"
+    assert load_settings(BASE, environ={}).profile is None

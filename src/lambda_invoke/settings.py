@@ -38,6 +38,7 @@ MAX_SECONDS = 3600.0
 MAX_CONNECT_SECONDS = 300.0
 MAX_ATTEMPTS = 20
 MAX_REPEAT = 10_000
+YAML_ERROR_SHOWN = 200  # characters of a YAML error in a message
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -295,7 +296,7 @@ def _target(get: Get, environ: Mapping[str, str], warnings: list[str]) -> _Targe
     serverless = _serverless_function(get, region, environ, warnings)
     if local and serverless is None:
         raise InputError("function", "invoke local needs function: a key of serverless.yml")
-    stack = _stack(get, serverless, local)
+    stack = _stack(get, serverless)
     if stack is not None:
         stack_region = _stack_region(stack.stack_name)
         if region and stack_region and region != stack_region:
@@ -391,12 +392,13 @@ def _connection(get: Get) -> dict[str, Any]:
     }
 
 
-def _stack(get: Any, serverless: ServerlessFunction | None, local: bool) -> StackRef | None:
-    """stack-name (a name or a stack ARN) and the logical id in function-name."""
+def _stack(get: Any, serverless: ServerlessFunction | None) -> StackRef | None:
+    """stack-name (a name or a stack ARN) and the logical id in function-name (local with
+    stack-name was refused before)."""
     stack_name = get("stack-name")
     if not stack_name:
         return None
-    if serverless is not None or local:
+    if serverless is not None:
         raise InputError("stack-name", "give stack-name or function (serverless.yml), not both")
     if not (_STACK_NAME.fullmatch(stack_name) or _STACK_ARN.fullmatch(stack_name)):
         raise InputError(
@@ -752,7 +754,7 @@ def _yaml_collection(name: str, text: str) -> tuple[object | None, str]:
     try:
         document = load_yaml(text)
     except yaml.YAMLError as error:
-        return None, " ".join(str(error).split())[:300]
+        return None, " ".join(str(error).split())[:YAML_ERROR_SHOWN]
     except Refused as error:
         raise InputError(name, str(error)) from None
     return (document, "") if isinstance(document, (dict, list)) else (None, "")
