@@ -1011,3 +1011,113 @@ def test_a_closed_connection_without_a_cause_is_a_closed_connection() -> None:
     assert _closed_why(Exception("no kwargs")) == (
         "the connection closed after the request was sent"
     )
+
+
+def test_an_answer_in_process_every_field_read_from_its_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import base64
+    import io as _io
+
+    ticks = iter([10.0, 10.12345])  # perf_counter before and after: 123.45 ms
+    monkeypatch.setattr("time.perf_counter", lambda: next(ticks))
+    logs = "START\nbad byte \xff\n" + REPORT_LOGS
+    answer = {
+        "StatusCode": 200, "ExecutedVersion": "7", "Payload": _io.BytesIO(b'{"ok": 1}'),
+        "LogResult": base64.b64encode(logs.encode("latin-1")).decode(),
+        "DurableExecutionArn": "arn:aws:lambda:us-east-1:123456789012:durable:x",
+        "ResponseMetadata": {"RequestId": "r-1",
+                             "HTTPHeaders": {"x-amzn-trace-id": "Root=1-abc"}},
+    }  # fmt: skip
+    result, _, _ = fake_invoke(FakeClient(answer))
+    assert result.elapsed_ms == 123.5  # one decimal, in milliseconds
+    assert (result.status_code, result.executed_version, result.payload) == (
+        200, "7", b'{"ok": 1}',
+    )  # fmt: skip
+    assert result.logs is not None and "bad byte \ufffd" in result.logs  # not UTF-8: replaced
+    assert result.report.duration_ms is not None
+    assert result.durable_execution_arn == "arn:aws:lambda:us-east-1:123456789012:durable:x"
+    assert (result.request_id, result.trace_id) == ("r-1", "Root=1-abc")
+    assert (result.invocation_type, result.log_type, result.throttles) == (
+        "RequestResponse", "Tail", 0,
+    )  # fmt: skip
+
+
+def test_a_bare_answer_has_empty_fields_not_a_crash() -> None:
+    result, _, _ = fake_invoke(FakeClient({}), "-t", "Event")
+    assert (result.status_code, result.payload, result.logs, result.request_id) == (
+        0, b"", None, None,
+    )  # fmt: skip
+    assert (result.durable_execution_arn, result.trace_id, result.logs_unreadable) == (
+        "", None, False,
+    )  # fmt: skip
+    assert (result.invocation_type, result.log_type) == ("Event", "None")
+    assert result.report.duration_ms is None
+    junk, _, _ = fake_invoke(FakeClient({"StatusCode": 200, "LogResult": "c3RhcnQ=!!"}))
+    assert junk.logs is None and junk.logs_unreadable  # not base64: unreadable, not guessed
+
+
+def test_a_stream_counts_its_attempt() -> None:
+    result, _, _ = fake_invoke(
+        FakeClient(stream({"InvokeComplete": {}})), "--invoke-mode", "stream"
+    )
+    assert result.attempts == 1 and result.streamed
+
+
+def test_a_stop_while_waiting_for_the_answer_names_the_function() -> None:
+    from lambda_invoke.invoke import EndpointState, invoke
+
+    endpoint = EndpointState()
+    settings = load_settings({"function-name": "fn"}, environ={"AWS_REGION": "us-east-1"})
+    with pytest.raises(KeyboardInterrupt):
+        invoke(settings, FakeClient(KeyboardInterrupt()), say=lambda _: None, endpoint=endpoint)
+    assert endpoint.waiting_for() == ["fn"]
+
+
+def test_an_error_answers_body_is_kept_through_botocores_events(stubbed: Stubbed) -> None:
+    """keep_error_bodies hooks the client's after-call events: an error answer's body (at
+    least HTTP 300) is kept for the message, a success's body is never read."""
+    from types import SimpleNamespace
+
+    from lambda_invoke.invoke import ERROR_BODY_LIMIT, keep_error_bodies
+
+    class Answer:
+        def __init__(self, status: int, content: bytes) -> None:
+            self.status_code, self._content, self.read = status, content, False
+
+        @property
+        def content(self) -> bytes:
+            self.read = True
+            return self._content
+
+    keep_error_bodies(stubbed.client)
+    keep_error_bodies(stubbed.client)  # once only
+    for operation in ("Invoke", "InvokeWithResponseStream"):
+        for status, kept in ((500, True), (300, True), (299, False)):
+            parsed: dict[str, Any] = {}
+            answer = Answer(status, b"x" * (ERROR_BODY_LIMIT + 1))
+            stubbed.client.meta.events.emit(
+                f"after-call.lambda.{operation}", http_response=answer, parsed=parsed,
+                model=SimpleNamespace(), context={},
+            )  # fmt: skip
+            assert parsed.get("LambdaInvokeErrorBody") == (
+                b"x" * ERROR_BODY_LIMIT if kept else None
+            )
+            assert answer.read is kept
+
+
+@pytest.mark.parametrize(
+    ("body", "document"),
+    [
+        (b'"Task timed out after 3.00 seconds"',
+         ("Sandbox.Timedout", "Task timed out after 3.00 seconds")),
+        (b'{"errorType": "E", "errorMessage": "caf\xe9"}', ("E", "caf\ufffd")),
+        (b'{"errorType": "E", "errorMessage": "' + b"m" * (256 * 1024 - 38) + b'"}',
+         ("E", "m" * (256 * 1024 - 38))),
+        (b'{"errorType": "E", "errorMessage": "' + b"m" * (256 * 1024 - 37) + b'"}', None),
+    ],
+)  # fmt: skip
+def test_an_error_document_at_its_edges(body: bytes, document: tuple[str, str] | None) -> None:
+    from lambda_invoke.invoke import lambda_error_document
+
+    assert lambda_error_document(body) == document

@@ -30,17 +30,6 @@ THROTTLING = frozenset(
 #: "Not yet; nothing ran": the Invoke errors whose documentation in botocore's Lambda model
 #: says to wait and try again (an update in progress, an idle function being re-provisioned,
 #: a SnapStart snapshot or VPC interface being prepared). Waited for within wait-timeout.
-NOT_READY = frozenset(
-    {
-        "ResourceConflictException",
-        "ResourceNotReadyException",
-        "CodeArtifactUserPendingException",
-        "CodeArtifactUserDeletedException",
-        "SnapStartNotReadyException",
-        "SnapStartRegenerationFailureException",
-        "ENINotReadyException",
-    }
-)
 _NOT_READY_SAYS = {
     "ResourceConflictException": "is being updated",
     "ResourceNotReadyException": "is inactive (its VPC connection is being re-established)",
@@ -50,6 +39,7 @@ _NOT_READY_SAYS = {
     "SnapStartRegenerationFailureException": "is regenerating its SnapStart snapshot",
     "ENINotReadyException": "is not ready (its VPC network interface is being created)",
 }
+NOT_READY = frozenset(_NOT_READY_SAYS)
 ACCESS = frozenset(
     {
         "AccessDeniedException",
@@ -67,7 +57,7 @@ BACKOFF_CAP = 20.0
 POLL_INTERVAL = 5.0
 
 #: the payload of a runtime that timed out, as the Runtime Interface Emulator sends it
-_TIMEOUT_TEXT = re.compile(r'"?Task timed out after \d+(?:\.\d+)? seconds"?')
+_TIMEOUT_TEXT = re.compile(r'"?(Task timed out after \d+(?:\.\d+)? seconds)"?')
 #: a Lambda error document larger than this is not looked at (real ones are a few KB)
 ERROR_DOCUMENT_LIMIT = 256 * 1024
 
@@ -77,9 +67,10 @@ def lambda_error_document(body: bytes) -> tuple[str, str] | None:
     invocation: an ``errorType``/``errorMessage`` document, or a timeout's text."""
     if not body or len(body) > ERROR_DOCUMENT_LIMIT:
         return None
-    text = body.decode("utf-8", errors="replace").strip()
-    if _TIMEOUT_TEXT.fullmatch(text):
-        return "Sandbox.Timedout", text.strip('"')
+    text = body.decode(errors="replace").strip()
+    timed_out = _TIMEOUT_TEXT.fullmatch(text)
+    if timed_out:
+        return "Sandbox.Timedout", timed_out[1]
     if not text.startswith("{"):
         return None
     try:
@@ -202,7 +193,7 @@ def invoke(
         try:
             with endpoint.sent(target), _progress(say, progress_interval, f"{target} to answer"):
                 result = _send(client, settings.invoke_mode, request, on_chunk, attempt)
-            return replace(result, throttles=throttles) if throttles else result
+            return replace(result, throttles=throttles)
         except Exception as error:  # _after_failure raises again what it does not know
             after = _after_failure(
                 error,
@@ -218,7 +209,7 @@ def invoke(
             attempt -= 1
             continue
         if after.action == "wait":
-            state = _NOT_READY_SAYS.get(after.code, "is not ready")
+            state = _NOT_READY_SAYS[after.code]
             say(f"{target} {state} ({after.code}); waiting before invoking")
             _wait_until_ready(
                 settings,
@@ -374,10 +365,11 @@ ERROR_BODY_LIMIT = 64 * 1024
 def _keep_error_body(http_response: Any = None, parsed: Any = None, **_: Any) -> None:
     """botocore parses an error answer into Code/Message only; an emulator's Lambda error
     document (errorType/errorMessage) would be lost. Keep the start of the body."""
-    status = getattr(http_response, "status_code", 0) or 0
-    if status < 300 or not isinstance(parsed, dict):
+    if not isinstance(parsed, dict):
         return
     try:
+        if http_response.status_code < 300:
+            return  # a success's body is the payload, read once by the caller
         content = http_response.content
     except Exception:  # a stubbed or broken answer: nothing to keep
         return
@@ -507,6 +499,7 @@ def _result(
     function_error = response.get("FunctionError") or ""
     executed_version = response.get("ExecutedVersion") or None
     inferred = False
+    metadata = response.get("ResponseMetadata") or {}
     # Real Lambda always sends X-Amz-Executed-Version; the emulators send neither it nor
     # X-Amz-Function-Error, and answer a failed function with its error document.
     if not function_error and executed_version is None and lambda_error_document(payload):
@@ -517,15 +510,15 @@ def _result(
         payload=payload,
         logs=logs,
         executed_version=executed_version,
-        request_id=response.get("ResponseMetadata", {}).get("RequestId") or None,
-        report=parse_report(logs or ""),
+        request_id=metadata.get("RequestId") or None,
+        report=parse_report(logs) if logs else Report(),
         attempts=attempts,
         durable_execution_arn=response.get("DurableExecutionArn") or "",
         invocation_type=request["InvocationType"],
         log_type=request.get("LogType", "None"),
         error_inferred=inferred,
         logs_unreadable=unreadable,
-        trace_id=response.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("x-amzn-trace-id"),
+        trace_id=(metadata.get("HTTPHeaders") or {}).get("x-amzn-trace-id"),
     )
 
 
@@ -534,7 +527,7 @@ def _decode_logs(value: Any) -> str | None:
     if value is None:
         return None
     try:
-        return base64.b64decode(value, validate=True).decode("utf-8", errors="replace")
+        return base64.b64decode(value, validate=True).decode(errors="replace")
     except (binascii.Error, ValueError):
         return None
 
