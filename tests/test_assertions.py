@@ -339,9 +339,23 @@ def test_schema_violations_name_their_place_and_stop_at_three() -> None:
     [
         ("- a\n- b", "must be a YAML mapping of checks (key: expected), not a list"),
         ("$.a: {}", "$.a: empty mapping of operators"),
-        ("$.a: {near: 1}", "$.a: unknown operator 'near' (known: equals, not-equals"),
-        ("$[: 1", "invalid JSONPath '$['"),
-        ("speed: 1", "'speed' is neither a JSONPath (starting with $) nor an output"),
+        ("$.a: {near: 1}", "$.a: unknown operator 'near' (known: equals, not-equals, contains, "
+         "not-contains, matches, exists, type, length, gt, gte, lt, lte, in, schema)"),
+        ("$[: 1", "invalid JSONPath '$[': Parse error near the end of string!"),
+        ("speed: 1", "'speed' is neither a JSONPath (starting with $) nor an output (payload, "
+         "status-code, function-error, logs, logs-complete, executed-version, request-id, "
+         "duration-ms, billed-duration-ms, max-memory-used-mb, init-duration-ms, elapsed-ms, "
+         "durable-execution-arn, error-details, stream-complete, invocations, function-errors, "
+         "cold-starts, throttles, duration-ms-p50, duration-ms-p90, duration-ms-p95, "
+         "duration-ms-p99, duration-ms-max, billed-duration-ms-p50, billed-duration-ms-p90, "
+         "billed-duration-ms-p95, billed-duration-ms-p99, billed-duration-ms-max, "
+         "elapsed-ms-p50, elapsed-ms-p90, elapsed-ms-p95, elapsed-ms-p99, elapsed-ms-max)"),
+        ("3", "must be a YAML mapping of checks (key: expected), not a number"),
+        ("2.5", "must be a YAML mapping of checks (key: expected), not a number"),
+        ("just words", "must be a YAML mapping of checks (key: expected), not text"),
+        ("true", "must be a YAML mapping of checks (key: expected), not true or false"),
+        ("a: &x [*x]", "holds a value that cannot be read: an alias refers to the node that "
+         "holds it"),
         ("$: {schema: 3}", "$: schema expects a file path or a mapping, got 3"),
         ("$: {schema: 2024-01-31}", '$: schema expects a file path or a mapping, got "2024-01-31"'),
         ("$: {schema: [é]}", '$: schema expects a file path or a mapping, got ["é"]'),
@@ -358,17 +372,17 @@ def test_schema_violations_name_their_place_and_stop_at_three() -> None:
             "$: not a valid JSON Schema: 12 is not valid under any of the given schemas",
         ),
         (f"$: {{schema: {{type: {'x' * 300}}}}}", "$: not a valid JSON Schema: '" + "x" * 199),
-        ("a: [b", "is not valid YAML"),
+        ("a: [b", "is not valid YAML: while parsing a flow sequence in \"<unicode string>\", "
+         "line 1, column 4: a: [b ^ expected ',' or ']', but got '<stream end>' in "
+         "\"<unicode string>\", line 1, column 6: a: [b ^"),
     ],
-)
+)  # fmt: skip
 def test_a_bad_assert_names_what_is_wrong(text: str, message: str) -> None:
     from lambda_invoke.errors import InputError
 
     with pytest.raises(InputError) as raised:
         parse_checks(text)
-    assert message in str(raised.value)
-    if message.startswith("$: "):  # those of a schema, word for word
-        assert str(raised.value) == f"input 'assert': {message}"
+    assert str(raised.value) == f"input 'assert': {message}"
 
 
 def test_an_empty_assert_has_no_checks() -> None:
@@ -443,10 +457,55 @@ def test_a_regular_expression_that_runs_too_long_fails_its_check_and_says_so() -
     started = time.monotonic()
     [result] = evaluate((check,), json.dumps({"v": "a" * 40 + "!"}), {})
     assert time.monotonic() - started < 10  # the limit is checked now and then: about 2.5 s
-    assert not result.passed
+    assert result.to_dict() == {
+        "path": "$.v", "operator": "matches", "expected": "^(a|a)*$", "actual": "a" * 40 + "!",
+        "passed": False,
+    }  # fmt: skip
     assert result.reason == "the regular expression ran past its 1 s limit on this value"
 
 
 def test_an_expression_of_1000_characters_is_taken() -> None:
     [check] = parse_checks(f"$.v: {{matches: '{'a' * 1000}'}}")
     assert evaluate((check,), json.dumps({"v": "a" * 1000}), {})[0].passed
+
+
+@pytest.mark.parametrize(
+    ("text", "payload", "result"),
+    [
+        ("$.v: {exists: true}", '{"v": 1}', ("$.v", "exists", True, 1, True, "")),
+        ("$.v: {exists: false}", '{"v": 1}', ("$.v", "exists", False, 1, False, "it exists")),
+        ("$.w: {exists: true}", '{"v": 1}',
+         ("$.w", "exists", True, None, False, "no match in the payload")),
+        ("$.w: 1", '{"v": 1}', ("$.w", "equals", 1, None, False, "no match in the payload")),
+        ("$.v: {gt: 0}", '{"v": 1}', ("$.v", "gt", 0, 1, True, "")),
+        ("$.v: {schema: {type: string}}", '{"v": 1}',
+         ("$.v", "schema", {"type": "string"}, 1, False, "at /: 1 is not of type 'string'")),
+        ("$.v: {schema: {type: number}}", '{"v": 1}',
+         ("$.v", "schema", {"type": "number"}, 1, True, "")),
+        ("$: {exists: true}", "plain text",
+         ("$", "exists", True, None, False, "the payload is not JSON")),
+        ("$: {exists: true}", "", ("$", "exists", True, None, False, "the payload is empty")),
+        ("status-code: 200", "", ("status-code", "equals", 200, 200, True, "")),
+        ("init-duration-ms: {lt: 1}", "",
+         ("init-duration-ms", "lt", 1, None, False, "the output init-duration-ms is not set")),
+    ],
+)  # fmt: skip
+def test_every_kind_of_result_whole(text: str, payload: str, result: tuple[Any, ...]) -> None:
+    [checked] = evaluate(parse_checks(text), payload, {"status-code": 200})
+    path, operator, expected, actual, passed, reason = result
+    assert checked.to_dict() == {
+        "path": path, "operator": operator, "expected": expected, "actual": actual,
+        "passed": passed,
+    }  # fmt: skip
+    assert checked.reason == reason
+
+
+def test_why_the_payload_is_absent_is_the_reason_a_check_on_it_fails() -> None:
+    checks = parse_checks("$.v: 1\nlogs: {contains: x}")
+    absent = {"payload": "an Event invocation returns no payload", "logs": "no log tail"}
+    results = evaluate(checks, "", {}, absent)
+    assert [r.reason for r in results] == [
+        "an Event invocation returns no payload", "no log tail",
+    ]  # fmt: skip
+    [text] = evaluate(parse_checks("$.v: 1"), "text", {}, absent)  # a payload: not absent
+    assert text.reason == "the payload is not JSON"

@@ -644,6 +644,8 @@ def test_a_failure_to_connect_is_retried_and_names_the_endpoint(endpoint: str | 
         ("got more than 100 headers",
          "the endpoint answered with more than 100 headers (the HTTP client's limit)"),
         ("Connection reset by peer", "the connection closed after the request was sent"),
+        ("the headers were cut off", "the connection closed after the request was sent"),
+        ("got more than we wanted", "the connection closed after the request was sent"),
     ],
 )  # fmt: skip
 def test_a_closed_connection_says_why_and_is_not_sent_again(cause: str, says: str) -> None:
@@ -1121,3 +1123,25 @@ def test_an_error_document_at_its_edges(body: bytes, document: tuple[str, str] |
     from lambda_invoke.invoke import lambda_error_document
 
     assert lambda_error_document(body) == document
+
+
+def test_a_streams_fields_whole_complete_or_broken() -> None:
+    from botocore.exceptions import ResponseStreamingError
+
+    whole, _, _ = fake_invoke(
+        FakeClient(stream({"PayloadChunk": {"Payload": b"ok"}}, {"InvokeComplete": {}})),
+        "--invoke-mode", "stream",
+    )  # fmt: skip
+    assert (whole.function_error, whole.error_details, whole.incomplete, whole.payload) == (
+        "", None, "", b"ok",
+    )  # fmt: skip
+    long = ResponseStreamingError(error="r" * 300)
+    broken, _, _ = fake_invoke(
+        FakeClient(stream({"PayloadChunk": {"Payload": b"ab"}}, broken=long)),
+        "--invoke-mode", "stream",
+    )  # fmt: skip
+    said = "An error occurred while reading from response stream: " + "r" * 300
+    assert broken.incomplete == (
+        "the response stream ended before Lambda said it was complete (no InvokeComplete "
+        f"event; 2 bytes arrived) (the connection broke: {said[:197]}...)"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -150,10 +151,8 @@ def parse_checks(text: str) -> tuple[Check, ...]:
     if document is None:
         return ()
     if not isinstance(document, dict):
-        kind = type(document).__name__
-        raise InputError(
-            "assert", f"must be a YAML mapping of checks (key: expected), not a {kind}"
-        )
+        kind = {list: "a list", str: "text", bool: "true or false"}.get(type(document), "a number")
+        raise InputError("assert", f"must be a YAML mapping of checks (key: expected), not {kind}")
     checks: list[Check] = []
     for key, spec in document.items():
         target = str(key)
@@ -401,12 +400,11 @@ def _length(actual: Any, expected: int) -> bool:
     return isinstance(actual, (str, list, dict)) and len(actual) == expected
 
 
-def _compare(test: Callable[[float, float], bool]) -> Callable[[Any, Any], bool]:
-    def compare(actual: Any, expected: Any) -> bool:
-        number = _as_number(actual)
-        return number is not None and test(number, float(expected))
-
-    return compare
+def _compare(actual: Any, expected: Any, test: Callable[[float, float], bool]) -> bool:
+    """gt, gte, lt, lte: a number (or numeric text) against the expected number. Called
+    for each check, not at import, so that what it does can be mutated (issue 20)."""
+    number = _as_number(actual)
+    return number is not None and test(number, float(expected))
 
 
 _OPERATIONS: dict[str, Callable[[Any, Any], bool]] = {
@@ -417,9 +415,9 @@ _OPERATIONS: dict[str, Callable[[Any, Any], bool]] = {
     "matches": _matches,
     "type": _has_type,
     "length": _length,
-    "gt": _compare(lambda a, b: a > b),
-    "gte": _compare(lambda a, b: a >= b),
-    "lt": _compare(lambda a, b: a < b),
-    "lte": _compare(lambda a, b: a <= b),
+    "gt": lambda actual, expected: _compare(actual, expected, operator.gt),
+    "gte": lambda actual, expected: _compare(actual, expected, operator.ge),
+    "lt": lambda actual, expected: _compare(actual, expected, operator.lt),
+    "lte": lambda actual, expected: _compare(actual, expected, operator.le),
     "in": lambda actual, expected: any(_equal(actual, item) for item in expected),
 }

@@ -315,7 +315,7 @@ def _after_failure(
 
 def _closed_why(error: Any) -> str:
     """What ended the answer: a header over http.client's limits, or a closed connection."""
-    cause = str(getattr(error, "kwargs", {}).get("error", ""))
+    cause = str((getattr(error, "kwargs", None) or {}).get("error"))
     if "got more than" in cause and "header line" in cause:
         return "the endpoint answered with a header line over 65536 bytes (the HTTP client's limit)"
     if "got more than" in cause and "headers" in cause:
