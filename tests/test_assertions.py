@@ -509,3 +509,12 @@ def test_why_the_payload_is_absent_is_the_reason_a_check_on_it_fails() -> None:
     ]  # fmt: skip
     [text] = evaluate(parse_checks("$.v: 1"), "text", {}, absent)  # a payload: not absent
     assert text.reason == "the payload is not JSON"
+
+
+def test_a_schema_violation_is_cut_at_160_characters() -> None:
+    names = [f"value-{n:03d}" for n in range(40)]
+    [result] = evaluate(parse_checks(json.dumps({"$.v": {"schema": {"enum": names}}})),
+                        '{"v": "other"}', {})  # fmt: skip
+    whole = f"'other' is not one of {names}"
+    assert len(whole) > 160
+    assert result.reason == f"at /: {whole[:160]}"

@@ -632,7 +632,10 @@ def test_a_failure_to_connect_is_retried_and_names_the_endpoint(endpoint: str | 
     shown = endpoint or "the Lambda endpoint"
     with pytest.raises(AwsError) as raised:
         fake_invoke(client, "--max-attempts", "2")
-    assert str(raised.value).startswith(f"cannot connect to {shown} after 2 attempts: ")
+    assert str(raised.value) == (
+        f"cannot connect to {shown} after 2 attempts: Connect timeout on endpoint URL: "
+        '"http://127.0.0.1:1"'
+    )
     assert len(client.requests) == 2
 
 
@@ -1085,11 +1088,11 @@ def test_an_error_answers_body_is_kept_through_botocores_events(stubbed: Stubbed
 
     class Answer:
         def __init__(self, status: int, content: bytes) -> None:
-            self.status_code, self._content, self.read = status, content, False
+            self.status_code, self._content, self.reads = status, content, 0
 
         @property
         def content(self) -> bytes:
-            self.read = True
+            self.reads += 1
             return self._content
 
     keep_error_bodies(stubbed.client)
@@ -1105,7 +1108,7 @@ def test_an_error_answers_body_is_kept_through_botocores_events(stubbed: Stubbed
             assert parsed.get("LambdaInvokeErrorBody") == (
                 b"x" * ERROR_BODY_LIMIT if kept else None
             )
-            assert answer.read is kept
+            assert answer.reads == (1 if kept else 0)  # registered once, however often
 
 
 @pytest.mark.parametrize(
@@ -1145,3 +1148,53 @@ def test_a_streams_fields_whole_complete_or_broken() -> None:
         "the response stream ended before Lambda said it was complete (no InvokeComplete "
         f"event; 2 bytes arrived) (the connection broke: {said[:197]}...)"
     )
+
+
+def test_invoking_hooks_the_clients_events_to_keep_error_bodies(stubbed: Stubbed) -> None:
+    from types import SimpleNamespace
+
+    from lambda_invoke.invoke import EndpointState, invoke
+
+    stubbed.stubber.add_response("invoke", invoke_response())
+    settings = load_settings({"function-name": "fn"}, environ={"AWS_REGION": "us-east-1"})
+    invoke(settings, stubbed.client, say=lambda _: None)
+    parsed: dict[str, Any] = {}
+    answer = SimpleNamespace(status_code=502, content=b"the body")
+    stubbed.client.meta.events.emit(
+        "after-call.lambda.Invoke", http_response=answer, parsed=parsed,
+        model=SimpleNamespace(), context={},
+    )  # fmt: skip
+    assert parsed["LambdaInvokeErrorBody"] == b"the body"
+    assert EndpointState().log_tail_refused is False
+
+
+def test_an_error_answer_is_read_from_whatever_raised_it() -> None:
+    from lambda_invoke.invoke import ErrorAnswer
+
+    assert ErrorAnswer.of(Exception("no response")) == ErrorAnswer("", "", 0, None, b"")
+    assert ErrorAnswer.of(answer_error()) == ErrorAnswer("", "", 0, None, b"")
+    whole = answer_error("Code", "text", 502, b"body")
+    assert ErrorAnswer.of(whole) == ErrorAnswer("Code", "text", 502, "r-9", b"body")
+    whole.response["LambdaInvokeErrorBody"] = "not bytes"  # type: ignore[attr-defined]
+    assert ErrorAnswer.of(whole).body == b""
+
+
+@pytest.mark.parametrize(("status", "failed"), [(500, True), (599, True), (499, False)])
+def test_a_function_error_document_counts_only_on_a_5xx(status: int, failed: bool) -> None:
+    """It comes on the second attempt here (after a throttle): the result says so."""
+    from lambda_invoke.errors import AwsError
+
+    body = b'{"errorType": "Function.ResponseSizeTooLarge", "errorMessage": "too big"}'
+    client = FakeClient(
+        answer_error("TooManyRequestsException", "slow down", 429),
+        answer_error("Boom", "x", status, body),
+    )
+    if not failed:
+        with pytest.raises(AwsError, match="^Boom: Function.ResponseSizeTooLarge: too big$"):
+            fake_invoke(client)
+        return
+    result, _, _ = fake_invoke(client)
+    assert (result.status_code, result.function_error, result.attempts) == (
+        status, "Unhandled", 2,
+    )  # fmt: skip
+    assert result.report.duration_ms is None and result.logs is None

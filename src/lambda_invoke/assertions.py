@@ -316,7 +316,7 @@ def _run(check: Check, actual: Any, found: bool, missing: str) -> CheckResult:
         reason = "" if passed else ("it exists" if found else missing)
         return CheckResult(check, actual, passed, reason)
     if not found:
-        return CheckResult(check, actual, False, missing)
+        return CheckResult(check, None, False, missing)
     if check.operator == "schema":
         violations = schema_violations(check.validator, actual)
         return CheckResult(check, actual, not violations, "; ".join(violations))

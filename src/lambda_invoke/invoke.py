@@ -158,7 +158,7 @@ def build_request(settings: Settings, *, log_tail_refused: bool = False) -> dict
 class _Next:
     """What to do after a failed attempt that certainly did not run the function."""
 
-    action: str  # "again" (at once, not counted), "wait" (until ready), "retry" (backoff)
+    action: str = "retry"  # or "again" (at once, not counted), "wait" (until ready)
     code: str = ""
     reason: str = ""  # the progress line of a retry
     final: str = ""  # the error once max-attempts are spent
@@ -282,7 +282,6 @@ def _after_failure(
             return _Next("wait", code=code)
         if code in THROTTLING:
             return _Next(
-                "retry",
                 reason=f"throttled ({code})",
                 final=f"throttled by Lambda ({code}) on all {attempt} attempts "
                 f"(max-attempts {settings.max_attempts}); the function did not run",
@@ -305,9 +304,7 @@ def _after_failure(
         ) from None
     if isinstance(error, (EndpointConnectionError, ConnectTimeoutError)):
         reason = f"cannot connect to {_endpoint(client)}"
-        return _Next(
-            "retry", reason=reason, final=f"{reason} after {attempt} attempts: {_one_line(error)}"
-        )
+        return _Next(reason=reason, final=f"{reason} after {attempt} attempts: {_one_line(error)}")
     if isinstance(error, BotoCoreError):
         raise botocore_error(error, settings) from None
     raise error
