@@ -1190,7 +1190,7 @@ def test_a_function_error_document_counts_only_on_a_5xx(status: int, failed: boo
         answer_error("Boom", "x", status, body),
     )
     if not failed:
-        with pytest.raises(AwsError, match="^Boom: Function.ResponseSizeTooLarge: too big$"):
+        with pytest.raises(AwsError, match=r"^Boom: Function\.ResponseSizeTooLarge: too big$"):
             fake_invoke(client)
         return
     result, _, _ = fake_invoke(client)
