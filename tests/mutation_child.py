@@ -37,6 +37,16 @@ if HITS and os.environ.get("MUTANT_UNDER_TEST") == "stats":
     os.chdir(here)
     atexit.register(_report_hits)
 
+# A method's mutant is named with "ǁ": under an ASCII locale (a test of LC_ALL=C) Python
+# reads that name from the environment surrogate-escaped and no mutant would match. Give
+# mutmut the name as it was written (UTF-8), in its process-local copy.
+_written = os.environb.get(b"MUTANT_UNDER_TEST", b"").decode("utf-8", "replace")
+if _written and os.environ.get("MUTANT_UNDER_TEST") != _written:
+    import mutmut.mutation.trampoline as trampoline
+
+    trampoline._mutant_under_test = _written
+    del os.environ["MUTANT_UNDER_TEST"]
+
 # mutmut ignores SIGINT in its workers, and an ignored signal stays ignored across exec:
 # start as a command started from a shell does, with Python's own KeyboardInterrupt
 signal.signal(signal.SIGINT, signal.default_int_handler)
