@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lambda_invoke.errors import AwsError, client_error_text
+from lambda_invoke.errors import AwsError, ErrorAnswer, client_error_text
 from lambda_invoke.outcome import Report, Say
 
 #: limits of one read: pages of events, events in all, and the text kept
@@ -107,7 +107,7 @@ def _filter(logs_client: Any, **request: Any) -> list[dict[str, Any]]:
                 return events
             request["nextToken"] = token
     except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
+        code = ErrorAnswer.of(error).code
         if code in ("AccessDeniedException", "AccessDenied") or "not authorized" in str(error):
             raise LogsRefused(
                 f"cannot read the whole log: logs:FilterLogEvents on {request['logGroupName']} "

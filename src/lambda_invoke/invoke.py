@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from lambda_invoke.errors import AwsError
+from lambda_invoke.errors import AwsError, ErrorAnswer
 from lambda_invoke.outcome import InvokeResult, Report, Say, parse_report
 from lambda_invoke.settings import Settings
 
@@ -318,32 +318,6 @@ def _closed_why(error: Any) -> str:
     if "got more than" in cause and "headers" in cause:
         return "the endpoint answered with more than 100 headers (the HTTP client's limit)"
     return "the connection closed after the request was sent"
-
-
-@dataclass(frozen=True)
-class ErrorAnswer:
-    """What an error answer (a ClientError) says. botocore fills Error and ResponseMetadata;
-    anything else raising ClientError may not: what is missing is empty."""
-
-    code: str
-    message: str
-    status: int
-    request_id: str | None
-    body: bytes  # the start of the body (_keep_error_body), when kept
-
-    @classmethod
-    def of(cls, error: Any) -> ErrorAnswer:
-        response = getattr(error, "response", None) or {}
-        details = response.get("Error") or {}
-        metadata = response.get("ResponseMetadata") or {}
-        body = response.get("LambdaInvokeErrorBody")
-        return cls(
-            code=str(details.get("Code") or ""),
-            message=str(details.get("Message") or ""),
-            status=int(metadata.get("HTTPStatusCode") or 0),
-            request_id=metadata.get("RequestId") or None,
-            body=body if isinstance(body, bytes) else b"",
-        )
 
 
 def _refuses_log_tail(answer: ErrorAnswer, request: Mapping[str, Any]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lambda_invoke.errors import AwsError, client_error_text
+from lambda_invoke.errors import AwsError, ErrorAnswer, client_error_text
 from lambda_invoke.loading import MAX_FILE_BYTES, parse_json
 
 REGISTRY = "lambda-testevent-schemas"
@@ -25,7 +25,7 @@ def load_test_event(schemas: Any, function: str, event: str) -> bytes:
     try:
         content = schemas.describe_schema(RegistryName=REGISTRY, SchemaName=schema)["Content"]
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "NotFoundException":
+        if ErrorAnswer.of(error).code != "NotFoundException":
             raise AwsError(f"cannot read test event {event}: {client_error_text(error)}") from None
         raise AwsError(_missing_schema(schemas, function)) from None
     except BotoCoreError as error:
@@ -52,7 +52,7 @@ def _missing_schema(schemas: Any, function: str) -> str:
         pages = schemas.get_paginator("list_schemas").paginate(RegistryName=REGISTRY)
         names = [item["SchemaName"] for page in pages for item in page.get("Schemas", [])]
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "NotFoundException":
+        if ErrorAnswer.of(error).code == "NotFoundException":
             return (
                 f"no shareable test events here: the registry {REGISTRY} does not exist "
                 "(save a shareable test event in the Lambda console first)"
