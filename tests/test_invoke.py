@@ -730,21 +730,6 @@ def test_what_counts_as_a_lambda_error_document(body: bytes, found: object) -> N
     assert lambda_error_document(body) == found
 
 
-def test_the_endpoint_state_knows_who_is_waiting_even_after_a_stop() -> None:
-    from lambda_invoke.invoke import EndpointState
-
-    state = EndpointState()
-    with state.sent("a"), state.sent("a"), state.sent("b"):
-        assert state.waiting_for() == ["a", "b"]
-    assert state.waiting_for() == []
-    with pytest.raises(ValueError), state.sent("c"):
-        raise ValueError("an ordinary failure: not a stop")
-    assert state.waiting_for() == []
-    with pytest.raises(KeyboardInterrupt), state.sent("d"):
-        raise KeyboardInterrupt
-    assert state.waiting_for() == ["d"]  # stopped while waiting: the line names it
-
-
 def test_a_refused_log_tail_is_sent_again_without_it_and_warned_once(stubbed: Stubbed) -> None:
     """The endpoint refuses Tail before running anything: the same request with log-type
     None, at once and not counted as an attempt; later invocations of the run send None."""
@@ -1070,13 +1055,27 @@ def test_a_stream_counts_its_attempt() -> None:
 
 
 def test_a_stop_while_waiting_for_the_answer_names_the_function() -> None:
-    from lambda_invoke.invoke import EndpointState, invoke
+    from lambda_invoke.invoke import invoke
+    from lambda_invoke.stopping import InFlight
 
-    endpoint = EndpointState()
+    flight = InFlight()
     settings = load_settings({"function-name": "fn"}, environ={"AWS_REGION": "us-east-1"})
     with pytest.raises(KeyboardInterrupt):
-        invoke(settings, FakeClient(KeyboardInterrupt()), say=lambda _: None, endpoint=endpoint)
-    assert endpoint.waiting_for() == ["fn"]
+        invoke(settings, FakeClient(KeyboardInterrupt()), say=lambda _: None, flight=flight)
+    assert flight.waiting_for() == ["fn"]
+
+
+def test_nothing_is_sent_after_a_stop() -> None:
+    from lambda_invoke.invoke import invoke
+    from lambda_invoke.stopping import InFlight, StopRequested
+
+    flight = InFlight()
+    flight.request_stop("SIGTERM")
+    client = FakeClient(AssertionError("sent after the stop"))
+    settings = load_settings({"function-name": "fn"}, environ={"AWS_REGION": "us-east-1"})
+    with pytest.raises(StopRequested):
+        invoke(settings, client, say=lambda _: None, flight=flight)
+    assert flight.requests_sent == 0
 
 
 def test_an_error_answers_body_is_kept_through_botocores_events(stubbed: Stubbed) -> None:

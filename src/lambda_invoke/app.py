@@ -22,6 +22,7 @@ from lambda_invoke.payload_files import (
 from lambda_invoke.reporters import Outcome, Reporter, SuiteOutcome
 from lambda_invoke.result import build_document, function_error_line, output_strings, run_checks
 from lambda_invoke.settings import Settings
+from lambda_invoke.stopping import InFlight
 
 if TYPE_CHECKING:
     from lambda_invoke.assertions import CheckResult
@@ -49,6 +50,7 @@ def run(
         reporter.warn(warning)
     settings = connections.resolve(settings)
     options = {"on_chunk": reporter.chunk, **(invoke_options or {})}
+    flight = options.setdefault("flight", InFlight())
     since_ms = int(time.time() * 1000)
     extra: dict[str, Any] = {}
     if settings.repeat > 1:
@@ -58,7 +60,7 @@ def run(
     if settings.full_logs or settings.wait_for_completion:
         result = follow_log(
             settings, result, client_factory, connections, since_ms=since_ms,
-            say=reporter.say, warn=reporter.warn, sleep=options.get("sleep", time.sleep),
+            say=reporter.say, warn=reporter.warn, sleep=options.get("sleep"), flight=flight,
         )  # fmt: skip
     for warning in answer_warnings(result):
         reporter.warn(warning)
@@ -220,6 +222,7 @@ def _repeat(
         settings.repeat_concurrency,
         settings.max_rate,
         lambda: call_function(settings, shared, say=reporter.say, options=options),
+        flight=options["flight"],
     )
     extra = aggregate(rows)
     make_spill_folder(settings.runner)
@@ -258,24 +261,32 @@ def follow_log(
     since_ms: int,
     say: Callable[[str], None],
     warn: Callable[[str], None],
-    sleep: Callable[[float], None] = time.sleep,
+    flight: InFlight,
+    sleep: Callable[[float], None] | None = None,
 ) -> InvokeResult:
     """The whole log from CloudWatch Logs (full-logs) and, for an Event run followed to its
-    end (wait-for-completion), its function error and timings as the log tells them."""
+    end (wait-for-completion), its function error and timings as the log tells them. A stop
+    while reading names the request (an accepted Event run may still be running)."""
     from lambda_invoke.fulllogs import LogsRefused, log_group, read_full_log
+    from lambda_invoke.result import ran_later
 
     if result.request_id is None:
         warn("the endpoint sent no request id: the invocation's log cannot be found")
         return replace(result, logs_complete=False)
-    group, log_format = log_group(
-        client_factory(settings), settings.function_name, settings.qualifier
+    following = flight.following(
+        settings.function_name, result.request_id, accepted=ran_later(result)
     )
-    logs = connections.client("logs", settings, retries={"mode": "standard"})
     try:
-        full = read_full_log(
-            logs, group=group, log_format=log_format, request_id=result.request_id,
-            since_ms=since_ms, timeout=settings.full_logs_timeout, say=say, sleep=sleep,
-        )  # fmt: skip
+        with following:
+            group, log_format = log_group(
+                client_factory(settings), settings.function_name, settings.qualifier
+            )
+            logs = connections.client("logs", settings, retries={"mode": "standard"})
+            full = read_full_log(
+                logs, group=group, log_format=log_format, request_id=result.request_id,
+                since_ms=since_ms, timeout=settings.full_logs_timeout, say=say,
+                sleep=sleep or flight.pause,
+            )  # fmt: skip
     except LogsRefused as error:
         warn(str(error))
         return replace(result, logs_complete=False)

@@ -13,12 +13,13 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from lambda_invoke import __version__
 from lambda_invoke.errors import EXIT_AWS, InputError, LambdaInvokeError
 from lambda_invoke.interface import INPUTS, InputSpec, env_inputs
+from lambda_invoke.stopping import POOL_THREAD_PREFIX, InFlight, StopRequested
 
 if TYPE_CHECKING:
     from lambda_invoke.aws import Connections
@@ -171,8 +172,39 @@ class Interrupted(BaseException):
     """SIGTERM (docker stop, the runner's second signal when a job is cancelled)."""
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise Interrupted
+#: the signals that stop a run, the exception each raises in the main thread, its exit code
+STOP_SIGNALS = (
+    (signal.SIGTERM, Interrupted, 143),
+    (signal.SIGINT, KeyboardInterrupt, 130),
+)
+
+
+@contextlib.contextmanager
+def _stop_handlers(flight: InFlight) -> Iterator[None]:
+    """SIGTERM and SIGINT set the run's stop flag (nothing new is sent) and unwind the main
+    thread; the handlers before are restored after. As PID 1 in a container a signal without
+    a handler is ignored: SIGTERM gets one here. A SIGINT that was ignored when we started
+    (a background job of a shell) stays ignored, as Python leaves it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {}
+    for number, exception, _ in STOP_SIGNALS:
+        if number == signal.SIGINT and signal.getsignal(number) == signal.SIG_IGN:
+            continue
+
+        def handler(signum: int, frame: object, exception: type[BaseException] = exception) -> None:
+            if flight.stopping:
+                return  # a second signal: the first one's line is being written
+            flight.request_stop(signal.Signals(signum).name)
+            raise exception
+
+        before[number] = signal.signal(number, handler)
+    try:
+        yield
+    finally:
+        for number, previous in before.items():
+            signal.signal(number, previous)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -345,14 +377,35 @@ def main(
     in_actions = environ.get("GITHUB_ACTIONS") == "true"
     args_list = list(sys.argv[1:] if argv is None else argv)
     reporter = _reporter(environ, stdout, stderr, in_actions)
-    if threading.current_thread() is threading.main_thread():
-        # As PID 1 in a container a signal without a handler is ignored: handle SIGTERM
-        # as SIGINT is (KeyboardInterrupt), with one line and the exit code 143.
-        signal.signal(signal.SIGTERM, _on_sigterm)
     from lambda_invoke.invoke import EndpointState
 
     options = dict(invoke_options or {})
-    endpoint = options.setdefault("endpoint", EndpointState(warn=reporter.warn))
+    options.setdefault("endpoint", EndpointState(warn=reporter.warn))
+    flight = options.setdefault("flight", InFlight())
+    with _stop_handlers(flight):
+        return _guarded(
+            args_list,
+            environ,
+            stdout,
+            reporter,
+            in_actions=in_actions,
+            client_factory=client_factory,
+            options=options,
+        )
+
+
+def _guarded(
+    args_list: list[str],
+    environ: Mapping[str, str],
+    stdout: TextIO,
+    reporter: ActionsReporter | ConsoleReporter,
+    *,
+    in_actions: bool,
+    client_factory: Any,
+    options: dict[str, Any],
+) -> int:
+    """The run, with every way it can end turned into one line and an exit code."""
+    flight = options["flight"]
     try:
         if in_actions:
             _check_file_commands(environ)
@@ -368,10 +421,10 @@ def main(
     except LambdaInvokeError as error:
         reporter.fail(str(error))
         return error.exit_code
-    except (KeyboardInterrupt, Interrupted) as stop:
-        return _interrupted(
-            "SIGTERM" if isinstance(stop, Interrupted) else "SIGINT", endpoint, reporter
-        )
+    except (KeyboardInterrupt, Interrupted, StopRequested) as stop:
+        if not flight.stopping:  # a KeyboardInterrupt that no handler of ours raised
+            flight.request_stop("SIGTERM" if isinstance(stop, Interrupted) else "SIGINT")
+        return _interrupted(flight, reporter)
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_AWS
@@ -446,18 +499,11 @@ SUBCOMMANDS = ("local", "suite")
 _BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "1", "0"})
 
 
-def _interrupted(name: str, endpoint: Any, reporter: ActionsReporter | ConsoleReporter) -> int:
+def _interrupted(flight: InFlight, reporter: ActionsReporter | ConsoleReporter) -> int:
     """One line saying what a stop means for the function, then exit 130 (SIGINT) or 143."""
-    code = 130 if name == "SIGINT" else 143
-    waiting = endpoint.waiting_for() if endpoint is not None else []
-    if waiting:
-        reporter.fail(
-            f"stopped ({name}) while waiting for {', '.join(waiting)} to answer: the request "
-            "was sent and the function may still be running (its request id comes with the "
-            "answer, which will not be read)"
-        )
-    else:
-        reporter.fail(f"stopped ({name}); no request was waiting for an answer")
+    name = flight.signal_name
+    code = next(code for number, _, code in STOP_SIGNALS if number.name == name)
+    reporter.fail(flight.stop_line(name))
     github = getattr(reporter, "github", None)
     if github is not None:  # outputs a later `if: always()` step can read: nothing known
         from lambda_invoke.interface import OUTPUT_NAMES
@@ -467,7 +513,7 @@ def _interrupted(name: str, endpoint: Any, reporter: ActionsReporter | ConsoleRe
         outputs["result"] = json.dumps({**unknown, "stopped": name})
         with contextlib.suppress(OSError):
             github.set_outputs(outputs)
-    if any(thread.name.startswith("case") for thread in threading.enumerate()):
+    if any(thread.name.startswith(POOL_THREAD_PREFIX) for thread in threading.enumerate()):
         # a suite's cases still blocked in their calls would keep the process alive
         sys.stdout.flush()
         sys.stderr.flush()

@@ -23,6 +23,7 @@ from typing import Any
 from lambda_invoke.errors import AwsError, ErrorAnswer
 from lambda_invoke.outcome import InvokeResult, Report, Say, parse_report
 from lambda_invoke.settings import Settings
+from lambda_invoke.stopping import InFlight
 
 THROTTLING = frozenset(
     {"TooManyRequestsException", "ThrottlingException", "Throttling", "EC2ThrottledException"}
@@ -93,32 +94,6 @@ class EndpointState:
         self.warn = warn
         self.log_tail_refused = False
         self._lock = threading.Lock()
-        self._waiting: dict[str, int] = {}  # function -> requests sent, not yet answered
-        self._stopped: set[str] = set()  # stopped while waiting for these
-
-    @contextmanager
-    def sent(self, function: str) -> Iterator[None]:
-        """While the body runs, a request to ``function`` was sent and has no answer."""
-        with self._lock:
-            self._waiting[function] = self._waiting.get(function, 0) + 1
-        try:
-            yield
-        except Exception:
-            raise
-        except BaseException:  # stopped (a signal) while waiting: remember it for the line
-            with self._lock:
-                self._stopped.add(function)
-            raise
-        finally:
-            with self._lock:
-                self._waiting[function] -= 1
-                if not self._waiting[function]:
-                    del self._waiting[function]
-
-    def waiting_for(self) -> list[str]:
-        """The functions that were sent a request and have not answered yet."""
-        with self._lock:
-            return sorted(set(self._waiting) | self._stopped)
 
     def refused_log_tail(self, message: str) -> None:
         with self._lock:
@@ -169,19 +144,23 @@ def invoke(
     client: Any,
     *,
     say: Say,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
     progress_interval: float = PROGRESS_INTERVAL,
     on_chunk: Callable[[bytes], None] | None = None,
     endpoint: EndpointState | None = None,
+    flight: InFlight | None = None,
 ) -> InvokeResult:
     """Invoke once; send again only when Lambda certainly did not run the request.
 
     With ``invoke-mode: stream`` the call is InvokeWithResponseStream and ``on_chunk``
     gets each piece of the payload as it arrives. ``endpoint`` is shared by the run's
-    invocations (what the endpoint refused once, it is not asked again).
+    invocations (what the endpoint refused once, it is not asked again); ``flight`` too
+    (what is waiting for an answer, and whether the run was stopped: then nothing is sent).
     """
     endpoint = endpoint or EndpointState()
+    flight = flight or InFlight()
+    sleep = sleep or flight.pause  # a stop ends a backoff or a wait for readiness at once
     keep_error_bodies(client)
     wait_deadline = clock() + settings.wait_timeout
     target = settings.function_name
@@ -191,7 +170,7 @@ def invoke(
         attempt += 1
         request = build_request(settings, log_tail_refused=endpoint.log_tail_refused)
         try:
-            with endpoint.sent(target), _progress(say, progress_interval, f"{target} to answer"):
+            with flight.sent(target), _progress(say, progress_interval, f"{target} to answer"):
                 result = _send(client, settings.invoke_mode, request, on_chunk, attempt)
             return replace(result, throttles=throttles)
         except Exception as error:  # _after_failure raises again what it does not know

@@ -13,10 +13,10 @@ import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from lambda_invoke.outcome import InvokeResult
+from lambda_invoke.stopping import InFlight, run_pooled
 
 QUANTILES = (("p50", 50), ("p90", 90), ("p95", 95), ("p99", 99), ("max", 100))
 MEASURES = ("duration-ms", "billed-duration-ms", "elapsed-ms")
@@ -120,12 +120,14 @@ def run_repeat(
     rate: float,
     call: Callable[[], InvokeResult],
     *,
+    flight: InFlight,
     pacer: Pacer | None = None,
 ) -> tuple[InvokeResult, list[dict[str, Any]]]:
     """``call`` ``count`` times, ``concurrency`` at once, paced: the first invocation's
     result and every invocation's figures in start order. Only the figures are kept, not
-    the payloads: memory stays flat however many invocations run."""
-    pacer = pacer or Pacer(rate)
+    the payloads: memory stays flat however many invocations run. A stop sends nothing
+    more (stopping.run_pooled)."""
+    pacer = pacer or Pacer(rate, sleep=flight.pause)
     rows: list[dict[str, Any] | None] = [None] * count
     first: list[InvokeResult] = []
 
@@ -136,14 +138,5 @@ def run_repeat(
         if index == 0:
             first.append(result)
 
-    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="case") as pool:
-        pending = set()
-        for index in range(count):  # a bounded queue: no 10,000 futures at once
-            pending.add(pool.submit(one, index))
-            if len(pending) >= 4 * max(1, concurrency):
-                done = next(iter(pending))
-                done.result()
-                pending = {future for future in pending if not future.done()}
-        for future in pending:
-            future.result()
+    run_pooled(count, one, workers=concurrency, flight=flight)
     return first[0], [row for row in rows if row is not None]

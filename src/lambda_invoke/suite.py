@@ -15,7 +15,6 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +25,7 @@ from lambda_invoke.outcome import InvokeResult
 from lambda_invoke.result import check_values, function_error_line, run_checks
 from lambda_invoke.runner import RunnerLayout
 from lambda_invoke.settings import Settings, load_settings
+from lambda_invoke.stopping import InFlight, run_pooled
 
 CASE_INPUTS = tuple(name for name in INPUT_NAMES if name not in SUITE_INPUTS)
 CASE_KEYS = ("name", "expect-function-error", *CASE_INPUTS)
@@ -406,6 +406,8 @@ def execute_cases(
     failure (AWS error included) fails that case only.
     """
     pool = ClientPool(client_factory)
+    options = dict(invoke_options or {})
+    flight = options.setdefault("flight", InFlight())  # a stop: nothing more is sent
     results = [CaseResult(case) for case in cases]
     stop = threading.Event()
     lock = threading.Lock()
@@ -423,7 +425,7 @@ def execute_cases(
 
         started = time.monotonic()
         try:
-            _execute(slot, pool, case_say, resolve, invoke_options or {}, follow=follow)
+            _execute(slot, pool, case_say, resolve, options, follow=follow)
         except LambdaInvokeError as error:
             slot.problems.append(str(error))
         except Exception as error:  # one case's surprise must not end the suite
@@ -436,14 +438,7 @@ def execute_cases(
             on_done(slot)
 
     workers = max(1, min(max_concurrency, len(results)))
-    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="case")
-    try:
-        for future in [executor.submit(run_one, slot) for slot in results]:
-            future.result()
-    except BaseException:  # stopped (a signal): do not wait for cases still in their calls
-        executor.shutdown(wait=False, cancel_futures=True)
-        raise
-    executor.shutdown()
+    run_pooled(len(results), lambda index: run_one(results[index]), workers=workers, flight=flight)
     return results
 
 
@@ -470,6 +465,7 @@ def _execute(
             settings.repeat_concurrency,
             settings.max_rate,
             lambda: call_function(settings, pool.get, say=say, options=options),
+            flight=options["flight"],
         )
         slot.aggregates = aggregate(rows)
     else:
@@ -477,7 +473,7 @@ def _execute(
     if follow is not None and (settings.full_logs or settings.wait_for_completion):
         result = follow(
             settings, result, since_ms=since_ms, say=say, warn=say,
-            sleep=options.get("sleep", time.sleep),
+            sleep=options.get("sleep"), flight=options["flight"],
         )  # fmt: skip
         if settings.wait_for_completion and not result.followed:
             slot.problems.append(

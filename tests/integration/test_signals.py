@@ -25,14 +25,28 @@ pytestmark = pytest.mark.integration
 SIGNALS = [(signal.SIGTERM, 143), (signal.SIGINT, 130)]
 
 
-def start(command: list[str], as_pid_1: bool) -> tuple[subprocess.Popen[str], int]:
+def as_a_foreground_job() -> None:
+    """A shell starts a background job with SIGINT ignored, and an ignored signal stays
+    ignored across exec: the child gets SIGINT as a foreground job does, wherever pytest
+    runs (the tool itself leaves an ignored SIGINT ignored, as Python does)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def start(
+    command: list[str], as_pid_1: bool, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], int]:
     """The CLI, and the pid to signal (PID 1 of a new namespace, seen from here)."""
     if as_pid_1:
         if not shutil.which("unshare"):
             skip_or_fail("PID 1 NOT TESTED: no unshare here (util-linux)")
         command = ["unshare", "--fork", "--pid", "--mount-proc", *command]
     process = subprocess.Popen(
-        command, env=sandbox_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        env=env or sandbox_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=as_a_foreground_job,
     )
     if not as_pid_1:
         return process, process.pid
@@ -117,3 +131,63 @@ def test_in_actions_the_outputs_say_the_status_is_unknown(tmp_path: Path) -> Non
     assert outputs["status-code"] == ""
     result = json.loads(outputs["result"])
     assert result["status-code"] is None and result["stopped"] == "SIGTERM"
+
+
+@pytest.mark.parametrize(("stop", "code"), SIGNALS, ids=["SIGTERM", "SIGINT"])
+def test_a_repeat_sends_nothing_after_the_signal(stop: signal.Signals, code: int) -> None:
+    """repeat: 10, 2 at a time, against a 2 s function: the two in flight are named, the
+    eight not sent yet are never sent, and the exit comes within a second."""
+    with ScriptedLambda(Answer(delay=2)) as endpoint:
+        process, _ = start(
+            [
+                *cli_command(), "-f", "slow", "--repeat", "10", "--repeat-concurrency", "2",
+                "--endpoint-url", endpoint.url,
+            ],
+            as_pid_1=False,
+        )  # fmt: skip
+        wait_for_request(endpoint, 2)
+        stopped = time.monotonic()
+        process.send_signal(stop)
+        _, stderr = process.communicate(timeout=10)
+        seconds = time.monotonic() - stopped
+        time.sleep(2.5)  # anything still queued would have been sent by now
+        sent = endpoint.invocations
+    assert process.returncode == code, stderr
+    assert seconds < 1.0
+    assert sent == 2
+    assert stderr.strip().splitlines()[-1] == (
+        f"lambda-invoke: error: stopped ({stop.name}) while waiting for slow (2 requests) to "
+        "answer: 2 requests were sent and the functions may still be running (their request "
+        "ids come with the answers, which will not be read)"
+    )
+    assert "Traceback" not in stderr
+
+
+def test_a_followed_event_run_is_named_by_its_request_id() -> None:
+    """wait-for-completion: Lambda accepted the Event run (202) and its log is being read
+    when SIGTERM comes: the line gives the run's request id, which is all a person has to
+    find it."""
+    accepted = Answer(status=202, body=b"")
+    with ScriptedLambda(accepted) as lam, ScriptedLambda(Answer(body=b'{"events": []}')) as logs:
+        process, _ = start(
+            [
+                *cli_command(), "-f", "fn", "-t", "Event", "--wait-for-completion",
+                "--full-logs-timeout", "60", "--endpoint-url", lam.url,
+            ],
+            as_pid_1=False,
+            env=sandbox_env(AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=logs.url),
+        )  # fmt: skip
+        deadline = time.monotonic() + 15
+        while not logs.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert logs.requests, "the log was never read"
+        stopped = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=10)
+        seconds = time.monotonic() - stopped
+    assert process.returncode == 143, stderr
+    assert seconds < 1.0
+    assert stderr.strip().splitlines()[-1] == (
+        "lambda-invoke: error: stopped (SIGTERM) while following the Event run of fn (request "
+        "id req-1): Lambda accepted it and it may still be running"
+    )

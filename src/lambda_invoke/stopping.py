@@ -1,0 +1,202 @@
+"""The one stop discipline: what a run has in flight, and what SIGTERM or SIGINT does to it.
+
+A stop first sets the run's flag (``InFlight.request_stop``, from the signal handler), so
+nothing new is sent after it: every send (``sent``), every paced, backed-off or polling
+wait (``pause``) and every pool that queues work (``run_pooled``) asks the flag first. Then
+the main thread unwinds to the boundary (``cli``), which prints one true line built from
+what was in flight (``stop_line``): the functions still waiting for an answer, and the
+Event runs that Lambda accepted and that were being followed, by request id.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+
+#: the pools' threads carry this name: the boundary ends the process without joining them
+POOL_THREAD_PREFIX = "case"
+
+
+class StopRequested(BaseException):
+    """A send or wait that was asked for after the stop: it is not made. (A BaseException:
+    no ``except Exception`` of a case may turn a stop into a case's failure.)"""
+
+
+class InFlight:
+    """What one run has in flight, shared by all its threads (a suite's cases, a repeat)."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._waiting: dict[str, int] = {}  # function -> requests sent, not yet answered
+        self._stopped: dict[str, int] = {}  # stopped while waiting: function -> requests
+        self._following: dict[str, tuple[str, bool]] = {}  # request id -> (function, accepted)
+        self.requests_sent = 0
+        self.signal_name = ""  # SIGTERM or SIGINT, once stopped
+
+    # -- the flag ------------------------------------------------------------------------
+
+    def request_stop(self, signal_name: str = "SIGTERM") -> None:
+        if not self._stop.is_set():
+            self.signal_name = signal_name
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def check(self) -> None:
+        """Raise ``StopRequested`` when the run was stopped."""
+        if self._stop.is_set():
+            raise StopRequested
+
+    def pause(self, seconds: float) -> None:
+        """Sleep, but end at once (``StopRequested``) when the run is stopped."""
+        if self._stop.wait(max(0.0, seconds)):
+            raise StopRequested
+
+    # -- what is in flight ---------------------------------------------------------------
+
+    @contextmanager
+    def sent(self, function: str) -> Iterator[None]:
+        """While the body runs, a request to ``function`` was sent and has no answer. Not
+        entered (``StopRequested``) after a stop: nothing new is sent."""
+        with self._lock:
+            self.check()
+            self._waiting[function] = self._waiting.get(function, 0) + 1
+            self.requests_sent += 1
+        try:
+            yield
+        except Exception:
+            raise
+        except BaseException:  # stopped while waiting: the line names it
+            with self._lock:
+                self._stopped[function] = self._stopped.get(function, 0) + 1
+            raise
+        finally:
+            with self._lock:
+                self._waiting[function] -= 1
+                if not self._waiting[function]:
+                    del self._waiting[function]
+
+    @contextmanager
+    def following(self, function: str, request_id: str, *, accepted: bool) -> Iterator[None]:
+        """While the body runs, the log of ``request_id`` is read (``accepted``: an Event
+        run Lambda accepted, which may still be running)."""
+        with self._lock:
+            self._following[request_id] = (function, accepted)
+        try:
+            yield
+        except Exception:
+            with self._lock:
+                self._following.pop(request_id, None)
+            raise
+        except BaseException:  # stopped while following: the line names the request
+            raise
+        else:
+            with self._lock:
+                self._following.pop(request_id, None)
+
+    def waiting_for(self) -> list[str]:
+        """The functions that were sent a request and have not answered yet."""
+        with self._lock:
+            return sorted(set(self._waiting) | set(self._stopped))
+
+    def stop_line(self, signal_name: str) -> str:
+        """One true line: what was in flight when the run stopped."""
+        with self._lock:
+            waiting = dict(self._stopped)
+            for function, count in self._waiting.items():
+                waiting[function] = max(count, waiting.get(function, 0))
+            following = dict(self._following)
+            sent = self.requests_sent
+        parts = []
+        if waiting:
+            requests = sum(waiting.values())
+            names = ", ".join(
+                function if count == 1 else f"{function} ({count} requests)"
+                for function, count in sorted(waiting.items())
+            )
+            if requests == 1:
+                parts.append(
+                    f"while waiting for {names} to answer: the request was sent and the "
+                    "function may still be running (its request id comes with the answer, "
+                    "which will not be read)"
+                )
+            else:
+                parts.append(
+                    f"while waiting for {names} to answer: {requests} requests were sent and "
+                    "the functions may still be running (their request ids come with the "
+                    "answers, which will not be read)"
+                )
+        accepted = [(rid, fn) for rid, (fn, yes) in sorted(following.items()) if yes]
+        reading = [(rid, fn) for rid, (fn, yes) in sorted(following.items()) if not yes]
+        if accepted:
+            runs = ", ".join(f"{fn} (request id {rid})" for rid, fn in accepted)
+            parts.append(
+                f"while following the Event run of {runs}: Lambda accepted it and it may "
+                "still be running"
+            )
+        if reading:
+            runs = ", ".join(f"request {rid} of {fn}" for rid, fn in reading)
+            parts.append(f"while reading the log of {runs} (the invocation had answered)")
+        head = f"stopped ({signal_name})"
+        if not parts:
+            if sent == 0:
+                return f"{head}; nothing was invoked"
+            return f"{head}; no request was waiting for an answer ({sent} sent, all answered)"
+        line = f"{head} " + "; and ".join(parts)
+        answered = sent - sum(waiting.values())
+        if answered > 0 and waiting:
+            line += f"; {answered} other requests had answered, nothing more is sent"
+        return line
+
+
+def run_pooled(
+    count: int,
+    work: Callable[[int], None],
+    *,
+    workers: int,
+    flight: InFlight,
+    queued_per_worker: int = 4,
+) -> None:
+    """``work(0) ... work(count - 1)`` on ``workers`` threads, with a bounded queue (no
+    10,000 futures at once). The first error ends the run: nothing queued is started, and
+    the work already running is waited for. A stop (a BaseException in this thread, or
+    StopRequested from the work) cancels what is queued and does not wait for what runs:
+    the boundary ends the process."""
+    workers = max(1, workers)
+    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=POOL_THREAD_PREFIX)
+    pending: set[Future[None]] = set()
+    try:
+        for index in range(count):
+            flight.check()
+            pending.add(executor.submit(work, index))
+            while len(pending) >= queued_per_worker * workers:
+                pending = _settle(pending, flight)
+        while pending:
+            pending = _settle(pending, flight)
+    except Exception:
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown()
+
+
+#: how often a pool waiting for its work looks at the stop flag (a signal needs no look: it
+#: raises in the waiting thread; a stop from another thread does)
+STOP_POLL_SECONDS = 0.1
+
+
+def _settle(pending: set[Future[None]], flight: InFlight) -> set[Future[None]]:
+    """Wait until one of ``pending`` is done (or the run is stopped); raise the first error
+    of those done."""
+    done, still = wait(pending, timeout=STOP_POLL_SECONDS, return_when=FIRST_COMPLETED)
+    for future in done:
+        future.result()
+    flight.check()
+    return still
