@@ -13,16 +13,19 @@ from support import REPORT_LOGS, Stubbed
 from lambda_invoke.assertions import parse_checks
 from lambda_invoke.errors import InputError
 from lambda_invoke.invoke import InvokeResult, parse_report
-from lambda_invoke.suite import (
-    RESULTS_OUTPUT_LIMIT,
-    CaseResult,
-    final_line,
-    junit_xml,
-    load_suite,
-    load_suite_settings,
-    results_json,
-    summary_markdown,
-)
+from lambda_invoke.report import RESULTS_OUTPUT_LIMIT, final_line, results_json
+from lambda_invoke.report import junit_xml as rows_junit_xml
+from lambda_invoke.report import summary_markdown as rows_summary
+from lambda_invoke.suite import CaseResult, load_suite, load_suite_settings
+
+
+def junit_xml(results: list[CaseResult], seconds: float) -> str:
+    return rows_junit_xml([slot.to_row() for slot in results], seconds)
+
+
+def summary_markdown(results: list[CaseResult]) -> str:
+    return rows_summary([slot.to_row() for slot in results])
+
 
 ENV = {"AWS_REGION": "us-east-1"}
 
@@ -255,13 +258,13 @@ def test_summary_is_a_table_in_the_files_order_with_cells_escaped() -> None:
 
 def test_results_output_leaves_out_large_payloads() -> None:
     small = _slot("small", "passed")
-    text, whole = results_json([small])
+    text, whole = results_json([small.to_row()])
     assert whole and json.loads(text)[0]["payload"].startswith('{"ok"')
     big = _slot("big", "passed")
     big.result = InvokeResult(
         200, "", b"x" * (RESULTS_OUTPUT_LIMIT + 1), "", "1", "r", parse_report("")
     )
-    text, whole = results_json([small, big])
+    text, whole = results_json([small.to_row(), big.to_row()])
     assert not whole
     assert [entry["payload"] for entry in json.loads(text)] == [None, None]
     assert len(text) < RESULTS_OUTPUT_LIMIT
@@ -269,9 +272,8 @@ def test_results_output_leaves_out_large_payloads() -> None:
 
 def test_final_line_counts_cases_not_run() -> None:
     skipped = CaseResult(suite("cases: [{function-name: fn}]")[0], problems=["not run"])
-    assert final_line([_slot("a", "passed"), _slot("b", "failed"), skipped]) == (
-        "1 passed, 1 failed, 1 not run (fail-fast)"
-    )
+    rows = [slot.to_row() for slot in (_slot("a", "passed"), _slot("b", "failed"), skipped)]
+    assert final_line(rows) == ("1 passed, 1 failed, 1 not run (fail-fast)")
 
 
 def test_load_suite_settings_reads_a_file_or_inline_yaml(tmp_path: Path) -> None:
@@ -293,7 +295,6 @@ def test_load_suite_settings_reads_a_file_or_inline_yaml(tmp_path: Path) -> None
 def test_the_suite_summary_links_each_case_to_its_log() -> None:
     from lambda_invoke.invoke import Report
     from lambda_invoke.outcome import InvokeResult
-    from lambda_invoke.suite import CaseResult, summary_markdown
 
     (case,) = load_suite(
         "cases:\n  - {name: one, function-name: orders}\n", environ={"AWS_REGION": "eu-west-1"}

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.dispatch import ClientFactory, call_function
-from lambda_invoke.errors import EXIT_AWS, EXIT_FAILED, EXIT_OK
+from lambda_invoke.errors import EXIT_AWS, EXIT_FAILED, EXIT_OK, LambdaInvokeError
 from lambda_invoke.links import console_links
 from lambda_invoke.outcome import InvokeResult
 from lambda_invoke.payload_files import (
     SPILL_DIRECTORY,
     for_host,
     make_spill_folder,
+    write_file,
     write_payload,
 )
 from lambda_invoke.reporters import Outcome, Reporter, SuiteOutcome
@@ -27,6 +28,8 @@ from lambda_invoke.stopping import InFlight
 if TYPE_CHECKING:
     from lambda_invoke.assertions import CheckResult
     from lambda_invoke.aws import Connections
+    from lambda_invoke.rows import Row
+    from lambda_invoke.runner import RunnerLayout
     from lambda_invoke.suite import SuiteSettings
 
 #: A payload larger than this does not go into step outputs (GitHub allows 1 MB per
@@ -337,7 +340,10 @@ def run_suite(
     invoke_options: dict[str, Any] | None = None,
 ) -> int:
     """Run a smoke suite: every case, one report; exit 1 when any case did not pass."""
+    import json
+
     from lambda_invoke import suite as suites
+    from lambda_invoke.report import final_line
 
     for warning in dict.fromkeys(w for case in suite.cases for w in case.settings.warnings):
         reporter.warn(warning)
@@ -353,7 +359,6 @@ def run_suite(
         reporter.case_done(slot, done, total)
 
     started = time.monotonic()
-    junit_failed = False
     results = suites.execute_cases(
         suite.cases,
         client_factory=client_factory,
@@ -366,34 +371,91 @@ def run_suite(
         follow=partial(follow_log, client_factory=client_factory, connections=connections),
     )
     seconds = time.monotonic() - started
-    if suite.junit_file:
-        try:
-            with open(suite.junit_file, "w", encoding="utf-8") as handle:
-                handle.write(suites.junit_xml(results, seconds))
-        except OSError as error:
-            shown = for_host(suite.junit_file, suite.runner)
-            reporter.fail(f"cannot write junit-file '{shown}': {error.strerror}")
-            junit_failed = True
-        else:
-            if suite.runner is not None:
-                suite.runner.give_to_workspace_owner(suite.junit_file)
+    rows = [slot.to_row() for slot in results]
     if suite.results_file:
-        suites.write_results_file(suite, results, seconds)
-    results_text, with_payloads = suites.results_json(results)
+        from lambda_invoke.rows import shard_document
+
+        document = shard_document(
+            rows,
+            suite=suite.digest,
+            shard=suite.shard or (1, 1),
+            cases=suite.total_cases,
+            seconds=seconds,
+        )
+        write_file(
+            suite.results_file,
+            json.dumps(document, ensure_ascii=False).encode("utf-8"),
+            suite.runner,
+            what="results-file",
+            invoked=True,
+        )
+    return show_rows(
+        rows,
+        seconds,
+        reporter,
+        junit_file=suite.junit_file,
+        runner=suite.runner,
+        summary=suite.summary,
+        line=f"{final_line(rows)} in {seconds:.1f} s",
+        invoked=True,
+    )
+
+
+def show_rows(
+    rows: Sequence[Row],
+    seconds: float,
+    reporter: Reporter,
+    *,
+    junit_file: str | None,
+    runner: RunnerLayout | None,
+    summary: bool,
+    line: str,
+    invoked: bool,
+    payloads: bool = True,
+) -> int:
+    """A suite's report from its rows, for a run of the suite and a merge of its shards
+    alike: the JUnit file, the outputs, the summary, the lines; and the exit code: 1 when
+    a case did not pass or no case passed or failed, 3 when the JUnit file could not be
+    written, else 0."""
+    from lambda_invoke.report import (
+        RESULTS_OUTPUT_LIMIT,
+        counts,
+        junit_xml,
+        results_json,
+        summary_markdown,
+    )
+
+    junit_failed = False
+    if junit_file:
+        try:
+            write_file(
+                junit_file,
+                junit_xml(rows, seconds).encode("utf-8"),
+                runner,
+                what="junit-file",
+                invoked=invoked,
+            )
+        except LambdaInvokeError as error:
+            reporter.fail(str(error))
+            junit_failed = True
+    results_text, with_payloads = results_json(rows, payloads=payloads)
     if not with_payloads:
         reporter.warn(
             "outputs.results leaves out the payloads: with them it would be larger than "
-            f"{suites.RESULTS_OUTPUT_LIMIT} bytes"
+            f"{RESULTS_OUTPUT_LIMIT} bytes"
         )
-    passed, failed, _ = suites.counts(results)
+    passed, failed, _ = counts(rows)
     reporter.show_suite(
         SuiteOutcome(
-            results=results,
+            rows=rows,
             outputs={"passed": str(passed), "failed": str(failed), "results": results_text},
-            summary=suites.summary_markdown(results) if suite.summary else None,
-            line=f"{suites.final_line(results)} in {seconds:.1f} s",
+            summary=summary_markdown(rows) if summary else None,
+            line=line,
         )
     )
-    if passed != total:
+    if rows and passed + failed == 0:  # (a shard may hold no case: that one is a pass)
+        reporter.fail(f"no case passed or failed ({len(rows)} not run): not a pass")
+        return EXIT_FAILED
+    if passed != len(rows):
         return EXIT_FAILED
     return EXIT_AWS if junit_failed else EXIT_OK

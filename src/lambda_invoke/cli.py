@@ -458,7 +458,7 @@ def _dispatch(
         stdout.write(shown)
         return 0
     if args_list[:1] == ["merge"]:
-        return _merge(args_list[1:], environ, reporter)
+        return _merge_command(args_list[1:], environ, reporter)
     parser = build_parser()
     args = parser.parse_args(_subcommand(args_list, parser))
     reporter.print_json = args.json
@@ -527,55 +527,59 @@ def _merge_input(
     reporter: ActionsReporter | ConsoleReporter,
 ) -> int:
     """The ``merge`` input (the action's merge job): files or glob patterns, one per line."""
-    from lambda_invoke.merge import expand_patterns
-    from lambda_invoke.runner import detect
-    from lambda_invoke.settings import check_output_path, check_reachable
-
     others = [name for name in ("suite", "function-name", "function") if values.get(name)]
     if others:
         raise InputError("merge", f"merge replaces invoking: give it without {', '.join(others)}")
+    return _merge(values["merge"].splitlines(), values, environ, reporter)
+
+
+def _merge_command(
+    args: list[str],
+    environ: Mapping[str, str],
+    reporter: ActionsReporter | ConsoleReporter,
+) -> int:
+    """``merge [--junit-file PATH] FILE...``: the files as the merge input's lines."""
+    values = {name: value for name, value in env_inputs(environ).items() if name != "merge"}
+    if args[:1] == ["--junit-file"] and len(args) > 1:
+        values["junit-file"], args = args[1], args[2:]
+    return _merge(args, values, environ, reporter)
+
+
+def _merge(
+    patterns: list[str],
+    values: Mapping[str, str],
+    environ: Mapping[str, str],
+    reporter: ActionsReporter | ConsoleReporter,
+) -> int:
+    """The shards' results as one report, rendered as one run of the suite renders."""
+    from lambda_invoke.app import show_rows
+    from lambda_invoke.interface import DEFAULTS
+    from lambda_invoke.merge import expand_patterns, load_shards
+    from lambda_invoke.report import final_line
+    from lambda_invoke.runner import detect
+    from lambda_invoke.settings import check_output_path, check_reachable, parse_bool
+
+    summary = parse_bool("summary", values.get("summary", DEFAULTS["summary"]).strip())
     runner = detect(environ)
-    paths = expand_patterns(values["merge"].splitlines())
+    paths = expand_patterns(patterns)
     for path in paths:
         check_reachable("merge", path, runner)
     junit = values.get("junit-file", "").strip() or None
     if junit is not None:
         check_reachable("junit-file", junit, runner)
         check_output_path("junit-file", junit)
-    return _merge(paths, environ, reporter, junit=junit)
-
-
-def _merge(
-    args: list[str],
-    environ: Mapping[str, str],
-    reporter: ActionsReporter | ConsoleReporter,
-    *,
-    junit: str | None = None,
-) -> int:
-    """``merge [--junit-file PATH] FILE...``: the shards' results as one report."""
-    from lambda_invoke import merge
-    from lambda_invoke.errors import EXIT_FAILED, EXIT_OK
-    from lambda_invoke.reporters import SuiteOutcome
-
-    if args[:1] == ["--junit-file"] and len(args) > 1:
-        junit, args = args[1], args[2:]
-    rows, seconds = merge.load_shards(args)
-    passed, failed = merge.counts(rows)
-    if junit:
-        from lambda_invoke.payload_files import write_payload
-
-        write_payload(junit, merge.junit_xml(rows, seconds).encode("utf-8"))
-    for row in rows:
-        if row.get("status") == "failed":
-            reporter.fail(f"case {row.get('name')}: {'; '.join(row.get('problems') or [])}")
-    outcome = SuiteOutcome(
-        results=(),
-        outputs={"passed": str(passed), "failed": str(failed), "results": json.dumps(rows)},
-        summary=merge.summary_markdown(rows),
-        line=f"{passed} passed, {failed} failed (merged {len(args)} shards)",
+    rows, seconds, payloads = load_shards(paths)
+    return show_rows(
+        rows,
+        seconds,
+        reporter,
+        junit_file=junit,
+        runner=runner,
+        summary=summary,
+        line=f"{final_line(rows)} in {seconds:.1f} s (merged {len(paths)} shards)",
+        invoked=False,
+        payloads=payloads,
     )
-    reporter.show_suite(outcome)
-    return EXIT_OK if failed == 0 else EXIT_FAILED
 
 
 def _subcommand(args: list[str], parser: argparse.ArgumentParser) -> list[str]:

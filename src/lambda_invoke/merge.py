@@ -1,141 +1,134 @@
-"""``lambda-invoke merge FILE...``: the results documents of a suite's shards (a GitHub
-Actions matrix of ``shard: I/N`` jobs) as one report: the final line, the outputs, the job
-summary, a JUnit file and the exit code, as one run of the whole suite would give them.
+"""``lambda-invoke merge FILE...`` and the ``merge`` input: the results documents of a
+suite's shards (a GitHub Actions matrix of ``shard: I/N`` jobs) as one report, rendered by
+the code that renders one run of the whole suite (app.show_rows, report.py).
 
-Refused (exit 2, nothing merged): shards of different suite versions, a shard missing or
-given twice, a file that is not a results document.
+Shard files are artifacts of other jobs: untrusted. Their names (globs included) are
+expanded within limits, each is read through the bounded reader, and each document is
+validated field by field (rows.parse_shard_document): anything else is exit 2, naming
+the file and the field, before anything is reported.
 """
 
 from __future__ import annotations
 
-import json
+import fnmatch
+import glob
+import os
+import time
 from collections.abc import Sequence
-from typing import Any
 
 from lambda_invoke.errors import InputError
 from lambda_invoke.loading import parse_json, read_file
+from lambda_invoke.rows import MAX_SHARDS, Row, ShardDocument, merged_rows, parse_shard_document
 
 #: at most this many files are merged (a matrix has at most 256 jobs)
-MAX_SHARD_FILES = 256
+MAX_SHARD_FILES = MAX_SHARDS
+#: the shard files together: what a merge reads at most (memory stays bounded)
+MAX_MERGE_BYTES = 16 * 1024 * 1024
+#: a glob looks at most this many directory entries, for at most this long
+MAX_GLOB_ENTRIES = 100_000
+GLOB_SECONDS = 10.0
 
 
-def expand_patterns(lines: Sequence[str]) -> list[str]:
-    """The ``merge`` input's files: each line a path or a glob pattern (sorted matches)."""
-    import glob
-
+def expand_patterns(lines: Sequence[str], *, name: str = "merge") -> list[str]:
+    """The shard files: each line a path or a glob pattern (its matches, sorted)."""
     paths: list[str] = []
+    budget = _GlobBudget(name)
     for line in (line.strip() for line in lines):
         if not line:
             continue
         if glob.has_magic(line):
-            matches = sorted(glob.glob(line))
+            matches = sorted(_glob(line, budget))
             if not matches:
-                raise InputError("merge", f"'{line}' matches no file")
+                raise InputError(name, f"'{line}' matches no file")
             paths += matches
         else:
             paths.append(line)
         if len(paths) > MAX_SHARD_FILES:
-            raise InputError("merge", f"more than {MAX_SHARD_FILES} files to merge")
+            raise InputError(name, f"more than {MAX_SHARD_FILES} files to merge")
     if not paths:
-        raise InputError("merge", "give the shards' results files")
+        raise InputError(name, "give the shards' results files")
     return paths
 
 
-def load_shards(paths: Sequence[str]) -> tuple[list[dict[str, Any]], float]:
-    """Every case's row in the suite's order, and the longest shard's seconds."""
+class _GlobBudget:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.entries = 0
+        self.deadline = time.monotonic() + GLOB_SECONDS
+
+    def spend(self, pattern: str) -> None:
+        self.entries += 1
+        if self.entries > MAX_GLOB_ENTRIES:
+            raise InputError(
+                self.name,
+                f"'{pattern}' looks at more than {MAX_GLOB_ENTRIES} directory entries: "
+                "name the shard files more narrowly",
+            )
+        if self.entries % 256 == 0 and time.monotonic() > self.deadline:
+            raise InputError(self.name, f"'{pattern}' took more than {GLOB_SECONDS:g} s to expand")
+
+
+def _glob(pattern: str, budget: _GlobBudget) -> list[str]:
+    """glob.glob's matches (hidden names only for a pattern that starts with a dot), one
+    directory level at a time, counting every entry looked at against the budget (a
+    symbolic link loop or ``/*/*/*/*/*.json`` ends at the budget, not minutes later)."""
+    absolute = pattern.startswith(os.sep)
+    parts = [part for part in pattern.split(os.sep) if part]
+    found = [os.sep if absolute else ""]
+    for number, part in enumerate(parts):
+        last = number == len(parts) - 1
+        next_found: list[str] = []
+        for base in found:
+            if not glob.has_magic(part):
+                path = os.path.join(base, part)
+                if os.path.isfile(path) if last else os.path.isdir(path):
+                    next_found.append(path)
+                continue
+            try:
+                with os.scandir(base or ".") as entries:
+                    for entry in entries:
+                        budget.spend(pattern)
+                        if entry.name.startswith(".") and not part.startswith("."):
+                            continue
+                        if not fnmatch.fnmatchcase(entry.name, part):
+                            continue
+                        if entry.is_file() if last else entry.is_dir():
+                            next_found.append(os.path.join(base, entry.name))
+            except OSError:
+                continue
+        found = next_found
+        if len(found) > MAX_GLOB_ENTRIES:
+            raise InputError(budget.name, f"'{pattern}' matches too many folders")
+    return found
+
+
+def load_shards(paths: Sequence[str]) -> tuple[list[Row], float, bool]:
+    """Every case's row in the suite's order, the longest shard's seconds, and whether the
+    payloads came along (each shard kept them)."""
     if not paths:
         raise InputError("merge", "give the shards' results files: lambda-invoke merge FILE...")
-    documents = []
+    if len(paths) > MAX_SHARD_FILES:
+        raise InputError("merge", f"{len(paths)} files: at most {MAX_SHARD_FILES} are merged")
+    documents: list[ShardDocument] = []
+    read = 0
     for path in paths:
-        try:
-            document = parse_json(read_file("merge", path))
-        except ValueError as error:
-            raise InputError("merge", f"'{path}' is not a results document: {error}") from None
-        if not isinstance(document, dict) or not {"suite", "shard", "results"} <= set(document):
-            raise InputError("merge", f"'{path}' is not a results document (results-file)")
-        documents.append((path, document))
-    first_path, first = documents[0]
-    for path, document in documents[1:]:
-        if document["suite"] != first["suite"]:
+        data = read_file("merge", path)
+        read += len(data)
+        if read > MAX_MERGE_BYTES:
             raise InputError(
                 "merge",
-                f"'{path}' and '{first_path}' are shards of different suite versions "
-                f"({document['suite']} and {first['suite']})",
+                f"the shard files together are over {MAX_MERGE_BYTES} bytes (at '{path}'): "
+                "more than a merge reads",
             )
-    _check_shards([(path, str(document["shard"])) for path, document in documents])
-    rows = sorted(
-        (row for _, document in documents for row in document["results"]),
-        key=lambda row: int(row.get("index", 0)),
-    )
-    seconds = max(float(document.get("seconds", 0)) for _, document in documents)
-    return rows, seconds
+        try:
+            document = parse_json(data)
+        except ValueError as error:
+            from lambda_invoke.loading import json_problem
 
-
-def _check_shards(shards: list[tuple[str, str]]) -> None:
-    counts = {shard.split("/")[1] for _, shard in shards}
-    if len(counts) != 1:
-        raise InputError("merge", f"shards of different counts: {', '.join(sorted(counts))}")
-    total = int(counts.pop())
-    seen: dict[str, str] = {}
-    for path, shard in shards:
-        if shard in seen:
-            raise InputError("merge", f"shard {shard} is given twice ({seen[shard]}, {path})")
-        seen[shard] = path
-    missing = [f"{i}/{total}" for i in range(1, total + 1) if f"{i}/{total}" not in seen]
-    if missing:
-        raise InputError("merge", f"shard {', '.join(missing)} is missing")
-
-
-def counts(rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
-    passed = sum(1 for row in rows if row.get("status") == "passed")
-    failed = sum(1 for row in rows if row.get("status") == "failed")
-    return passed, failed
-
-
-def summary_markdown(rows: Sequence[dict[str, Any]]) -> str:
-    from lambda_invoke.github import markdown_cell as cell
-
-    passed, failed = counts(rows)
-    lines = [
-        f"### Lambda smoke suite (merged shards): {passed} passed, {failed} failed",
-        "",
-        "| Case | Function | Status | Duration | Result |",
-        "|---|---|---|---|---|",
-    ]
-    for row in rows:
-        mark = {"passed": "✅ pass", "failed": "❌ fail"}.get(row.get("status", ""), "⏭ skipped")
-        problems = row.get("problems") or []
-        duration = row.get("duration-ms")
-        lines.append(
-            f"| {cell(row.get('name'))} | {cell(row.get('function'))} | "
-            f"{cell(row.get('status-code'))} | {'' if duration is None else f'{duration:g} ms'} | "
-            f"{mark}{': ' + cell(problems[0]) if problems else ''} |"
-        )
-    return "\n".join(lines) + "\n\n"
-
-
-def junit_xml(rows: Sequence[dict[str, Any]], seconds: float) -> str:
-    from xml.etree import ElementTree
-
-    passed, failed = counts(rows)
-    suites = ElementTree.Element("testsuites")
-    suite = ElementTree.SubElement(
-        suites,
-        "testsuite",
-        name="lambda-invoke",
-        tests=str(len(rows)),
-        failures=str(failed),
-        errors="0",
-        skipped=str(len(rows) - passed - failed),
-        time=f"{seconds:.3f}",
-    )
-    for row in rows:
-        case = ElementTree.SubElement(
-            suite, "testcase", name=str(row.get("name")), classname=str(row.get("function"))
-        )
-        if row.get("status") == "failed":
-            failure = ElementTree.SubElement(case, "failure", message="; ".join(row["problems"]))
-            failure.text = json.dumps(row.get("assertions", []), indent=1)
-        elif row.get("status") != "passed":
-            ElementTree.SubElement(case, "skipped")
-    return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True)
+            raise InputError(
+                "merge", f"'{path}' is not a results document: {json_problem(error)}"
+            ) from None
+        documents.append(parse_shard_document(path, document))
+    rows, payloads = merged_rows(documents)
+    seconds = max(document.seconds for document in documents)
+    return rows, seconds, payloads

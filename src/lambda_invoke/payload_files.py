@@ -34,13 +34,21 @@ def make_spill_folder(runner: RunnerLayout | None) -> None:
 
 
 def write_payload(path: str, payload: bytes, runner: RunnerLayout | None = None) -> None:
+    write_file(path, payload, runner, what="the payload to", invoked=True)
+
+
+def write_file(
+    path: str, data: bytes, runner: RunnerLayout | None, *, what: str, invoked: bool
+) -> None:
+    """Write a file the next step reads; a failure is one line naming ``what`` (the input,
+    as ``junit-file``) and saying "invoked" only when something was."""
     try:
         with open(path, "wb") as handle:
-            handle.write(payload)
+            handle.write(data)
     except OSError as error:
-        raise LambdaInvokeError(
-            f"invoked, but cannot write the payload to '{path}': {error.strerror}"
-        ) from None
+        shown = for_host(path, runner)
+        head = "invoked, but cannot" if invoked else "cannot"
+        raise LambdaInvokeError(f"{head} write {what} '{shown}': {error.strerror}") from None
     if runner is not None:
         runner.give_to_workspace_owner(path)
 

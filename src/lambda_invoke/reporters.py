@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # imported where used: a terminal run needs neither GitHub no
     from lambda_invoke.assertions import CheckResult
     from lambda_invoke.github import GitHubActions
     from lambda_invoke.outcome import InvokeResult
+    from lambda_invoke.rows import Row
     from lambda_invoke.suite import CaseResult
 
 #: how much of a payload is echoed into the Actions log (all of it is in the outputs/file)
@@ -35,7 +36,7 @@ class Outcome:
 class SuiteOutcome:
     """What a finished suite shows: every case in the file's order, outputs, summary."""
 
-    results: Sequence[CaseResult]
+    rows: Sequence[Row]
     outputs: Mapping[str, str]
     summary: str | None  # Markdown, when the summary is wanted
     line: str  # the final "N passed, M failed" line
@@ -166,11 +167,11 @@ class ActionsReporter:
         self.github.line(case_line(slot, done, total, ACTIONS_MARKS))
 
     def show_suite(self, outcome: SuiteOutcome) -> None:
-        for slot in outcome.results:
-            if slot.status == "failed":
-                self.github.error("; ".join(slot.problems), title=f"smoke case: {slot.case.name}")
-                if slot.result is not None and slot.result.logs:
-                    self.github.untrusted_group(f"Logs of {slot.case.name}", slot.result.logs)
+        for row in outcome.rows:
+            if row.status == "failed":
+                self.github.error("; ".join(row.problems), title=f"smoke case: {row.name}")
+                if row.logs:
+                    self.github.untrusted_group(f"Logs of {row.name}", row.logs)
         if self.print_json:
             self.github.untrusted_group("Results", outcome.outputs["results"])
         self.github.set_outputs(outcome.outputs)
@@ -242,9 +243,9 @@ class ConsoleReporter:
 
     def show_suite(self, outcome: SuiteOutcome) -> None:
         """Failed cases again in the file's order, then the final line on stdout."""
-        failed = [slot for slot in outcome.results if slot.status == "failed"]
-        for slot in failed:
-            self.fail(f"case {slot.case.name}: {'; '.join(slot.problems)}")
+        failed = [row for row in outcome.rows if row.status == "failed"]
+        for row in failed:
+            self.fail(f"case {row.name}: {'; '.join(row.problems)}")
         if self.print_json:
             self.stdout.write(pretty_payload(outcome.outputs["results"]) + "\n")
             self._err(outcome.line)

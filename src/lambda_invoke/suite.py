@@ -23,6 +23,7 @@ from lambda_invoke.errors import InputError, LambdaInvokeError
 from lambda_invoke.interface import INPUT_NAMES, SUITE_INPUTS
 from lambda_invoke.outcome import InvokeResult
 from lambda_invoke.result import check_values, function_error_line, run_checks
+from lambda_invoke.rows import LOGS_KEPT, MAX_SHARDS, Row
 from lambda_invoke.runner import RunnerLayout
 from lambda_invoke.settings import Settings, load_settings
 from lambda_invoke.stopping import InFlight, run_pooled
@@ -37,8 +38,6 @@ EXCLUSIVE = (
 )
 INLINE_START = re.compile(r"(cases|defaults)\s*:")
 MAX_CONCURRENCY = 64
-#: results output: payloads are left out when the JSON would be larger than this
-RESULTS_OUTPUT_LIMIT = 512 * 1024
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,7 @@ class SuiteSettings:
     shard: tuple[int, int] | None = None  # (I, N): this run's share of the cases
     results_file: str | None = None
     digest: str = ""  # of the suite text: shards of one suite version merge
+    total_cases: int = 0  # in the whole suite file, every shard's included
 
 
 @dataclass
@@ -78,24 +78,30 @@ class CaseResult:
     def function_name(self) -> str:
         return self.resolved_name or self.case.settings.function_name
 
-    def to_dict(self, *, with_payload: bool = True) -> dict[str, Any]:
-        result = self.result
+    def to_row(self) -> Row:
+        """The case's row, from which every report is rendered (report.py)."""
+        result, settings = self.result, self.case.settings
         values = check_values(result) if result else {}
-        return {
-            "name": self.case.name,
-            "function": self.function_name,
-            "status": self.status,
-            "status-code": values.get("status-code"),
-            "function-error": values.get("function-error"),
-            "duration-ms": values.get("duration-ms"),
-            "billed-duration-ms": values.get("billed-duration-ms"),
-            "elapsed-ms": values.get("elapsed-ms"),
-            "request-id": values.get("request-id"),
-            "assertions": [check.to_dict() for check in self.checks],
-            **({"repeat": self.aggregates} if self.aggregates else {}),
-            "problems": self.problems,
-            "payload": result.payload_text if result and with_payload else None,
-        }
+        return Row(
+            index=self.case.index,
+            name=self.case.name,
+            function=self.function_name,
+            status=self.status,
+            status_code=values.get("status-code"),
+            function_error=values.get("function-error"),
+            duration_ms=values.get("duration-ms"),
+            billed_duration_ms=values.get("billed-duration-ms"),
+            elapsed_ms=values.get("elapsed-ms"),
+            request_id=values.get("request-id"),
+            assertions=tuple(check.to_dict() for check in self.checks),
+            repeat=self.aggregates or None,
+            problems=tuple(self.problems),
+            payload=result.payload_text if result else None,
+            seconds=self.seconds,
+            logs=None if result is None or result.logs is None else result.logs[-LOGS_KEPT:],
+            region=None if settings.local else settings.region,
+            trace_id=result.trace_id if result else None,
+        )
 
 
 # -- loading and validation ---------------------------------------------------------
@@ -143,6 +149,7 @@ def load_suite_settings(
     base = {name: value for name, value in values.items() if name in CASE_INPUTS}
     folder = os.path.dirname(source) if source not in ("inline", "standard input") else ""
     cases = load_suite(text, base=base, environ=environ, profile=profile, folder=folder)
+    total_cases = len(cases)
     if shard is not None:
         cases = [case for case in cases if in_shard(case.name, *shard)]
     import hashlib
@@ -158,10 +165,8 @@ def load_suite_settings(
         shard=shard,
         results_file=results_file,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        total_cases=total_cases,
     )
-
-
-MAX_SHARDS = 256
 
 
 def parse_shard(text: str) -> tuple[int, int] | None:
@@ -504,146 +509,3 @@ def _execute(
     for check in slot.checks:
         if not check.passed:
             slot.problems.append(f"assertion failed: {check.describe()}")
-
-
-# -- reports ---------------------------------------------------------------------------
-
-
-def counts(results: Sequence[CaseResult]) -> tuple[int, int, int]:
-    """Passed, failed, not run."""
-    passed = sum(1 for r in results if r.status == "passed")
-    failed = sum(1 for r in results if r.status == "failed")
-    return passed, failed, len(results) - passed - failed
-
-
-def final_line(results: Sequence[CaseResult]) -> str:
-    passed, failed, skipped = counts(results)
-    line = f"{passed} passed, {failed} failed"
-    return line + (f", {skipped} not run (fail-fast)" if skipped else "")
-
-
-def results_json(results: Sequence[CaseResult]) -> tuple[str, bool]:
-    """The ``results`` output; payloads are left out when it would be too large."""
-    text = json.dumps([r.to_dict() for r in results], ensure_ascii=False, default=str)
-    if len(text.encode()) <= RESULTS_OUTPUT_LIMIT:
-        return text, True
-    lean = [r.to_dict(with_payload=False) for r in results]
-    return json.dumps(lean, ensure_ascii=False, default=str), False
-
-
-def junit_xml(
-    results: Sequence[CaseResult], seconds: float, suite_name: str = "lambda-invoke"
-) -> str:
-    """A JUnit XML report: one testcase per case, failures with the details."""
-    from xml.etree import ElementTree
-
-    _, failed, skipped = counts(results)
-    suites = ElementTree.Element("testsuites")
-    suite = ElementTree.SubElement(
-        suites,
-        "testsuite",
-        name=suite_name,
-        tests=str(len(results)),
-        failures=str(failed),
-        errors="0",
-        skipped=str(skipped),
-        time=f"{seconds:.3f}",
-    )
-    for slot in results:
-        case = ElementTree.SubElement(
-            suite,
-            "testcase",
-            classname=slot.function_name,
-            name=slot.case.name,
-            time=f"{slot.seconds:.3f}",
-        )
-        if slot.status == "failed":
-            failure = ElementTree.SubElement(
-                case, "failure", message=_xml_text(slot.problems[0]), type="failure"
-            )
-            details = list(slot.problems)
-            if slot.result is not None and slot.result.function_error:
-                details.append(f"payload: {slot.result.payload_text[:2000]}")
-            failure.text = _xml_text("\n".join(details))
-        elif slot.status == "skipped":
-            ElementTree.SubElement(case, "skipped", message=_xml_text(slot.problems[0]))
-        if slot.result is not None and slot.result.logs:
-            ElementTree.SubElement(case, "system-out").text = _xml_text(slot.result.logs)
-    ElementTree.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(
-        suites, encoding="unicode"
-    )
-
-
-def _xml_text(text: str) -> str:
-    """XML 1.0 cannot hold most control characters: drop them (payloads are untrusted)."""
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
-
-
-def _console_cell(slot: CaseResult) -> str:
-    """The case's log (and trace) in the console: our links, from checked parts."""
-    from lambda_invoke.links import console_links
-
-    result, settings = slot.result, slot.case.settings
-    if result is None or settings.local:
-        return ""
-    links = console_links(
-        region=settings.region,
-        function=slot.function_name.rsplit(":function:", 1)[-1].split(":")[0],
-        request_id=result.request_id,
-        trace_id=result.trace_id,
-    )
-    return " · ".join(f"[{name}]({url})" for name, url in links.items())
-
-
-def summary_markdown(results: Sequence[CaseResult]) -> str:
-    from lambda_invoke.github import markdown_cell as cell
-
-    lines = [
-        f"### Lambda smoke suite: {final_line(results)}",
-        "",
-        "| Case | Function | Status | Duration | Billed | Assertions | Result | Console |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for slot in results:
-        row = slot.to_dict()
-        checks = slot.checks
-        mark = {"passed": "✅ pass", "failed": "❌ fail", "skipped": "⏭ skipped"}[slot.status]
-        status = "" if row["status-code"] is None else str(row["status-code"])
-        if row["function-error"]:
-            status += f" ({row['function-error']})"
-        lines.append(
-            "| "
-            + " | ".join(
-                [
-                    cell(slot.case.name),
-                    cell(row["function"]),
-                    cell(status),
-                    cell("" if row["duration-ms"] is None else f"{row['duration-ms']:g} ms"),
-                    cell(
-                        ""
-                        if row["billed-duration-ms"] is None
-                        else f"{row['billed-duration-ms']:g} ms"
-                    ),
-                    f"{sum(1 for c in checks if c.passed)}/{len(checks)}",
-                    mark + (f": {cell(slot.problems[0])}" if slot.problems else ""),
-                    _console_cell(slot),
-                ]
-            )
-            + " |"
-        )
-    return "\n".join(lines) + "\n\n"
-
-
-# -- shards: results documents and their merge ------------------------------------------
-
-
-def write_results_file(suite: SuiteSettings, results: Sequence[CaseResult], seconds: float) -> None:
-    """The shard's results document, for ``lambda-invoke merge``."""
-    from lambda_invoke.payload_files import write_payload
-
-    shard = f"{suite.shard[0]}/{suite.shard[1]}" if suite.shard else "1/1"
-    rows = [{**slot.to_dict(with_payload=False), "index": slot.case.index} for slot in results]
-    document = {"suite": suite.digest, "shard": shard, "seconds": seconds, "results": rows}
-    assert suite.results_file is not None
-    write_payload(suite.results_file, json.dumps(document).encode("utf-8"), suite.runner)

@@ -54,11 +54,119 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
     stdin: bytes = b""
     answer: Answer | None = None
+    links: dict[str, str] = field(default_factory=dict)  # symbolic links: name -> target
     seconds: float = 2.0  # wall time bound, process start included
     memory_mb: float = 150.0  # peak RSS bound
 
 
+def shard(index: int, count: int, names: tuple[str, ...] = ("a",), **fields: object) -> str:
+    """A results document of a shard, as suite --results-file writes it (cases: the suite's
+    whole count), with ``fields`` replaced."""
+    total = fields.pop("cases", count * len(names))
+    rows = [
+        {"name": name, "function": "fn", "status": "passed", "status-code": 200,
+         "function-error": None, "duration-ms": 1, "billed-duration-ms": 1, "elapsed-ms": 2.5,
+         "request-id": "r", "assertions": [], "problems": [], "payload": "{}",
+         "index": (index - 1) * len(names) + number, "seconds": 0.1, "logs": None,
+         "region": None, "trace-id": None}
+        for number, name in enumerate(names)
+    ]  # fmt: skip
+    document = {"suite": "0123456789abcdef", "shard": f"{index}/{count}", "cases": total,
+                "seconds": 0.5, "with-payloads": True, "results": rows, **fields}  # fmt: skip
+    return json.dumps(document)
+
+
+SHARD_REFUSED = "input 'merge': 'a.json' is not a results document"
 CASES = [
+    Case(
+        "a 100-byte shard of 1/100000000",
+        ("merge", "a.json"),
+        2,
+        f"{SHARD_REFUSED}: field 'shard' must be I/N with 1 <= I <= N <= 256, got '1/100000000'",
+        files={"a.json": '{"suite": "x", "shard": "1/100000000", "results": []}'},
+    ),
+    Case(
+        "a shard of 1/10000000 with a valid rest",
+        ("merge", "a.json"),
+        2,
+        f"{SHARD_REFUSED}: field 'shard' must be I/N",
+        files={"a.json": shard(1, 1, shard="1/10000000")},
+    ),
+    Case(
+        "shard 'a/b'",
+        ("merge", "a.json"),
+        2,
+        f"{SHARD_REFUSED}: field 'shard' must be I/N",
+        files={"a.json": shard(1, 1, shard="a/b")},
+    ),
+    Case(
+        "results as text",
+        ("merge", "a.json"),
+        2,
+        f"{SHARD_REFUSED}: field 'results' must be a list of rows",
+        files={"a.json": shard(1, 1, results="all fine")},
+    ),
+    Case(
+        "rows as numbers",
+        ("merge", "a.json"),
+        2,
+        f"{SHARD_REFUSED}: row 1 must be an object",
+        files={"a.json": shard(1, 1, results=[1])},
+    ),
+    Case(
+        "1/1 and 2/1: 4 passed for a 2-case suite before",
+        ("merge", "a.json", "b.json"),
+        2,
+        "input 'merge': 'b.json' is not a results document: field 'shard' must be I/N",
+        files={"a.json": shard(1, 1, ("a", "b")), "b.json": shard(2, 1, ("c", "d"), cases=2)},
+    ),
+    Case(
+        "0/0",
+        ("merge", "a.json"),
+        2,
+        f"{SHARD_REFUSED}: field 'shard' must be I/N",
+        files={"a.json": shard(1, 1, shard="0/0")},
+    ),
+    Case(
+        "the same cases in 1/2 and 2/2 count twice before",
+        ("merge", "a.json", "b.json"),
+        2,
+        "input 'merge': case 'a' is in both 'a.json' and 'b.json'",
+        files={"a.json": shard(1, 2, ("a",), cases=2), "b.json": shard(2, 2, ("a",), cases=2)},
+    ),
+    Case(
+        "a merge whose cases were none passed or failed",
+        ("merge", "a.json"),
+        1,
+        "no case passed or failed (1 not run): not a pass",
+        files={
+            "a.json": shard(1, 1)
+            .replace('"passed"', '"skipped"')
+            .replace('"problems": []', '"problems": ["not run"]')
+        },
+    ),
+    Case(
+        "a row whose status is neither passed nor failed",
+        ("merge", "a.json"),
+        2,
+        f"{SHARD_REFUSED}: row 1: field 'status' must be one of passed, failed, skipped",
+        files={"a.json": shard(1, 1).replace('"passed"', '"green"')},
+    ),
+    Case(
+        "a glob over a symbolic link loop",
+        ("merge", "loop/*/*/*/*/*/*/*/*/*.json"),
+        2,
+        "input 'merge': 'loop/*/*/*/*/*/*/*/*/*.json' looks at more than 100000 directory entries",
+        links={f"loop/l{n}": "." for n in range(8)},
+        files={"loop/.keep": ""},
+        seconds=15.0,
+    ),
+    Case(
+        "the CLI merge of 300 files",
+        ("merge", *(f"s{n}.json" for n in range(300))),
+        2,
+        "input 'merge': more than 256 files to merge",
+    ),
     Case(
         "alias bomb in payload-file", ("-p", "bomb.yml"), 2, ALIAS_LIMIT, files={"bomb.yml": BOMB}
     ),
@@ -192,11 +300,16 @@ def run_measured(
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_hostile(case: Case, tmp_path: Path) -> None:
     for name, text in case.files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
+    for name, target in case.links.items():
+        (tmp_path / name).symlink_to(target)
     answer = case.answer or function_answer({"ok": True})
     with ScriptedLambda(answer) as endpoint:
         argv = list(case.argv)
-        if argv[:1] == ["suite"]:
+        if argv[:1] == ["merge"]:
+            command = [*cli_command(), *argv]
+        elif argv[:1] == ["suite"]:
             command = [*cli_command(), *argv, "--endpoint-url", endpoint.url]
         else:
             named = case.env or "-f" in argv or "--function" in argv

@@ -4,11 +4,13 @@ suite's cases, and shards merged into the report one run of the whole suite give
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from support import (
+    REPORT_LOGS,
     ScriptedLambda,
     cli_command,
     function_answer,
@@ -48,27 +50,72 @@ def run(tmp_path: Path, url: str, *argv: str):  # type: ignore[no-untyped-def]
     )
 
 
-def test_merged_shards_equal_one_run(tmp_path: Path) -> None:
-    (tmp_path / "suite.yml").write_text(suite_text(12))
-    with ScriptedLambda(function_answer({"ok": True})) as endpoint:
-        whole = run(tmp_path, endpoint.url, "suite", "suite.yml", "--junit-file", "whole.xml")
+def actions_env(tmp_path: Path, name: str, **inputs: str) -> dict[str, str]:
+    return sandbox_env(
+        GITHUB_ACTIONS="true",
+        GITHUB_OUTPUT=str(tmp_path / f"{name}.output"),
+        GITHUB_STEP_SUMMARY=str(tmp_path / f"{name}.summary.md"),
+        **inputs,
+    )
+
+
+def times_aside(text: str) -> str:
+    """What differs between two runs of the same cases: measured times."""
+    text = re.sub(r'(time|"seconds"|"elapsed-ms"|elapsed-ms)(=|": |: )"?[\d.]+"?', r"\1\2T", text)
+    return re.sub(r" in [\d.]+ s", " in T s", text)
+
+
+def test_merged_shards_render_what_one_run_renders(tmp_path: Path) -> None:
+    """The golden file: one run of a 12-case suite (passes, failed assertions, a function
+    error with its log and payload, a name with a control character) against three shards
+    merged. Outputs, job summary, JUnit and exit code are the same, times aside."""
+    stable = {"x-amzn-RequestId": "3f1c2d4e-0000-4000-8000-00000000000a"}
+    ok = function_answer({"ok": True}, logs=REPORT_LOGS)
+    ok.headers.update(stable)
+    crash = function_answer({"errorType": "Boom", "errorMessage": "it broke"}, error="Unhandled",
+                            logs="START\n[ERROR] Boom: it broke\nEND\n")  # fmt: skip
+    crash.headers.update(stable)
+    with ScriptedLambda(ok) as endpoint, ScriptedLambda(crash) as crashing:
+        (tmp_path / "suite.yml").write_text(
+            suite_text(10)
+            + f"  - name: crashes\n    function-name: fn\n    endpoint-url: {crashing.url}\n"
+            + '  - name: "bell \\a in the name"\n    function-name: fn\n'
+        )
+        whole = run_command(
+            [*cli_command(), "suite", "suite.yml", "--junit-file", "whole.xml",
+             "--endpoint-url", endpoint.url],
+            env=actions_env(tmp_path, "whole"), cwd=tmp_path,
+        )  # fmt: skip
         for i in (1, 2, 3):
             shard = run(tmp_path, endpoint.url, "suite", "suite.yml", "--shard", f"{i}/3",
                         "--results-file", f"shard{i}.json")  # fmt: skip
             assert shard.returncode in (0, 1), shard.stderr
     merged = run_command(
-        [*cli_command(), "merge", "--junit-file", "merged.xml", "shard1.json", "shard2.json",
-         "shard3.json"],
-        env=sandbox_env(),
+        cli_command(),
+        env=actions_env(tmp_path, "merged", **{"INPUT_MERGE": "shard*.json",
+                                                 "INPUT_JUNIT-FILE": "merged.xml"}),
         cwd=tmp_path,
     )  # fmt: skip
-    assert whole.returncode == merged.returncode == 1
-    assert "9 passed, 3 failed" in whole.stdout
-    assert "9 passed, 3 failed (merged 3 shards)" in merged.stdout
-    names = lambda path: [c.get("name") for c in ElementTree.parse(path).iter("testcase")]  # noqa: E731
-    assert names(tmp_path / "merged.xml") == names(tmp_path / "whole.xml")  # the suite's order
-    failures = ElementTree.parse(tmp_path / "merged.xml").getroot().find("testsuite")
-    assert failures is not None and failures.get("failures") == "3"
+    assert whole.returncode == merged.returncode == 1, merged.stdout
+    assert "8 passed, 4 failed in" in whole.stdout
+    assert "8 passed, 4 failed in" in merged.stdout and "(merged 3 shards)" in merged.stdout
+    for name in ("whole", "merged"):
+        ElementTree.parse(tmp_path / f"{name}.xml")  # well-formed, the bell dropped
+    assert times_aside((tmp_path / "merged.xml").read_text()) == times_aside(
+        (tmp_path / "whole.xml").read_text()
+    )
+    assert (tmp_path / "merged.summary.md").read_text() == (
+        tmp_path / "whole.summary.md"
+    ).read_text()
+    outputs = {
+        name: read_github_output(tmp_path / f"{name}.output") for name in ("whole", "merged")
+    }
+    assert times_aside(outputs["merged"]["results"]) == times_aside(outputs["whole"]["results"])
+    assert {key: outputs["merged"][key] for key in ("passed", "failed")} == {
+        key: outputs["whole"][key] for key in ("passed", "failed")
+    }
+    failures = [line for line in merged.stdout.splitlines() if line.startswith("::error")]
+    assert failures == [line for line in whole.stdout.splitlines() if line.startswith("::error")]
 
 
 def test_merge_refuses_other_versions_and_missing_shards(tmp_path: Path) -> None:
@@ -138,7 +185,7 @@ def test_the_merge_input_is_the_actions_merge_job(tmp_path: Path) -> None:
         cwd=tmp_path,
     )  # fmt: skip
     assert merged.returncode == 1, merged.stderr
-    assert "6 passed, 2 failed (merged 2 shards)" in merged.stdout
+    assert re.search(r"^6 passed, 2 failed in [\d.]+ s \(merged 2 shards\)$", merged.stdout, re.M)
     outputs = read_github_output(output)
     assert (outputs["passed"], outputs["failed"]) == ("6", "2")
     assert len(json.loads(outputs["results"])) == 8
