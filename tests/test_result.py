@@ -163,3 +163,39 @@ def test_a_repeat_figure_without_repeat_says_it_needs_repeat() -> None:
     [counted] = run_checks(parse_checks("duration-ms-p95: {lt: 100}"), BASE,
                            {"duration-ms-p95": 50.0})  # fmt: skip
     assert counted.passed
+
+
+@pytest.mark.parametrize(
+    ("line", "duration", "malformed"),
+    [
+        ("Duration: 1.2.3 ms\tBilled Duration: 2 ms", None, ("duration-ms",)),
+        (f"Duration: {'9' * 400} ms\tBilled Duration: 2 ms", None, ("duration-ms",)),
+        ("Duration: NaN ms\tBilled Duration: 2 ms", None, ("duration-ms",)),
+        ("Duration: -5 ms\tBilled Duration: 2 ms", None, ("duration-ms",)),
+        ("Duration: 1e400 ms\tBilled Duration: 2 ms", None, ("duration-ms",)),
+        ("Duration: 12.50 ms\tBilled Duration: 13 ms", "12.50", ()),
+    ],
+    ids=["two points", "400 digits", "NaN", "negative", "exponent", "as Lambda writes it"],
+)
+def test_report_figures_are_parsed_strictly(
+    line: str, duration: str | None, malformed: tuple[str, ...]
+) -> None:
+    """A REPORT figure from an endpoint that is not a number Lambda writes is left out and
+    named in a warning; outputs and the result document stay valid JSON."""
+    import json
+
+    from lambda_invoke.outcome import InvokeResult, parse_report
+    from lambda_invoke.result import build_document, output_strings
+
+    report = parse_report(f"REPORT RequestId: r\t{line}\n")
+    assert (report.duration_ms, report.billed_duration_ms, report.malformed) == (
+        duration,
+        "2" if malformed else "13",
+        malformed,
+    )
+    assert bool(report.warnings()) == bool(malformed)
+    result = InvokeResult(200, "", b"{}", f"REPORT RequestId: r\t{line}\n", "1", "r", report)
+    document = build_document(
+        result, [], payload_file=None, payload_in_outputs=True, logs_file=None, extra={}
+    )
+    json.loads(output_strings(document)["result"], parse_constant=pytest.fail)

@@ -134,7 +134,7 @@ def _files_and_document(
 
 def answer_warnings(result: InvokeResult) -> list[str]:
     """What an answer says about the endpoint that the outputs alone would not."""
-    warnings = []
+    warnings = result.report.warnings()
     if result.invocation_type == "Event" and result.status_code == 200:
         warnings.append(
             "the endpoint answered an Event invocation with 200: it ran the function "

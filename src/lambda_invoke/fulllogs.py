@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lambda_invoke.errors import AwsError, ErrorAnswer, client_error_text
-from lambda_invoke.outcome import Report, Say
+from lambda_invoke.outcome import Report, Say, report_of
 
 #: limits of one read: pages of events, events in all, and the text kept
 PAGE_LIMIT = 1000
@@ -233,15 +233,18 @@ def _json_report(lines: list[str]) -> Report | None:
         record = _record(line)
         if record is None or record.get("type") != "platform.report":
             continue
-        metrics = (record.get("record") or {}).get("metrics") or {}
-        figures = {
-            field: None if metrics.get(name) is None else str(metrics[name])
-            for field, name in (
-                ("duration_ms", "durationMs"),
-                ("billed_duration_ms", "billedDurationMs"),
-                ("max_memory_used_mb", "maxMemoryUsedMB"),
-                ("init_duration_ms", "initDurationMs"),
-            )
-        }
-        return Report(**figures)
+        inner = record.get("record")
+        metrics = inner.get("metrics") if isinstance(inner, dict) else None
+        metrics = metrics if isinstance(metrics, dict) else {}
+        return report_of(
+            {
+                field: metrics.get(name)
+                for field, name in (
+                    ("duration_ms", "durationMs"),
+                    ("billed_duration_ms", "billedDurationMs"),
+                    ("max_memory_used_mb", "maxMemoryUsedMB"),
+                    ("init_duration_ms", "initDurationMs"),
+                )
+            }
+        )
     return None

@@ -7,10 +7,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 _REPORT_FIELDS = {
-    "duration_ms": r"\bDuration: ([\d.]+) ms",
-    "billed_duration_ms": r"Billed Duration: ([\d.]+) ms",
-    "max_memory_used_mb": r"Max Memory Used: ([\d.]+) MB",
-    "init_duration_ms": r"Init Duration: ([\d.]+) ms",
+    "duration_ms": r"(?<!Billed )(?<!Init )\bDuration: (\S{1,4096}) ms",
+    "billed_duration_ms": r"Billed Duration: (\S{1,4096}) ms",
+    "max_memory_used_mb": r"Max Memory Used: (\S{1,4096}) MB",
+    "init_duration_ms": r"Init Duration: (\S{1,4096}) ms",
+}
+#: a REPORT figure as Lambda writes it: a decimal number of at most 12 digits before the
+#: point (a year is 3.2e10 ms); anything else from an endpoint is left out with a warning
+_FIGURE = re.compile(r"\d{1,12}(?:\.\d{1,6})?")
+#: the names of the figures, as the outputs call them
+FIGURE_OUTPUTS = {
+    "duration_ms": "duration-ms",
+    "billed_duration_ms": "billed-duration-ms",
+    "max_memory_used_mb": "max-memory-used-mb",
+    "init_duration_ms": "init-duration-ms",
 }
 
 Say = Callable[[str], None]
@@ -24,6 +34,31 @@ class Report:
     billed_duration_ms: str | None = None
     max_memory_used_mb: str | None = None
     init_duration_ms: str | None = None
+    #: figures that were there but not numbers Lambda writes (output names): left out
+    malformed: tuple[str, ...] = ()
+
+    def warnings(self) -> list[str]:
+        if not self.malformed:
+            return []
+        return [
+            f"the REPORT line's {', '.join(self.malformed)} is not a number Lambda writes "
+            "(a decimal of at most 12 digits): left out"
+        ]
+
+
+def report_of(figures: dict[str, object]) -> Report:
+    """A Report from raw figures (the REPORT line's texts, a platform.report record's
+    values): each checked to be a number as Lambda writes them; else left out and named."""
+    values: dict[str, str | None] = {}
+    malformed = []
+    for name in FIGURE_OUTPUTS:
+        raw = figures.get(name)
+        text = None if raw is None or isinstance(raw, bool) else str(raw)
+        if text is not None and not _FIGURE.fullmatch(text):
+            malformed.append(FIGURE_OUTPUTS[name])
+            text = None
+        values[name] = text
+    return Report(**values, malformed=tuple(malformed))
 
 
 def parse_report(logs: str) -> Report:
@@ -32,11 +67,11 @@ def parse_report(logs: str) -> Report:
     if not lines:
         return Report()
     line = lines[-1]
-    values = {}
+    figures: dict[str, object] = {}
     for name, pattern in _REPORT_FIELDS.items():
         match = re.search(pattern, line)
-        values[name] = match.group(1) if match else None
-    return Report(**values)
+        figures[name] = match.group(1) if match else None
+    return report_of(figures)
 
 
 @dataclass(frozen=True)

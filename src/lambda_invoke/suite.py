@@ -486,6 +486,8 @@ def _execute(
                 f"{settings.full_logs_timeout:g} s: its outcome is unknown"
             )
     slot.result = result
+    for warning in result.report.warnings():
+        say(f"warning: {warning}")
     if settings.output_file:
         write_payload(settings.output_file, result.payload, settings.runner)
     slot.checks = run_checks(settings.checks, result, slot.aggregates)

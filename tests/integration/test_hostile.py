@@ -40,6 +40,7 @@ DEEP_JSON = "[" * 100_000 + "]" * 100_000
 DEEP_YAML = "{a: " * 5000 + "1" + "}" * 5000  # flow style: not JSON (keys unquoted)
 BIG_NUMBER = "9" * 5001
 ALIAS_LIMIT = "its aliases expand to more than"
+ODD_REPORT = "REPORT RequestId: r\tDuration: 1.2.3 ms\tBilled Duration: 2 ms\n"
 SUITE_BOMB = BOMB + "cases:\n  - {name: one, function-name: fn, payload: *i}\n"
 
 
@@ -255,6 +256,25 @@ CASES = [
         "X-Amz-Log-Result) is not base64",
         requests=1,
         answer=Answer(body=b'{"kept": true}', headers={"X-Amz-Log-Result": "%%% not base64"}),
+    ),
+    Case(
+        "a REPORT line with Duration: 1.2.3 ms: left out with a warning, after invoking",
+        ("--json",),
+        0,
+        "the REPORT line's duration-ms is not a number Lambda writes",
+        requests=1,
+        answer=function_answer({"ok": True}, logs=ODD_REPORT),
+    ),
+    Case(
+        "a REPORT line with a 400-digit duration in a suite: the report is kept",
+        ("suite", "s.yml"),
+        0,
+        "1 passed, 0 failed",
+        requests=1,
+        answer=function_answer(
+            {"ok": True}, logs=f"REPORT RequestId: r\tDuration: {'9' * 400} ms\n"
+        ),
+        files={"s.yml": "cases:\n  - {name: one, function-name: fn}\n"},
     ),
     Case(
         "a 1 MB header says so",
