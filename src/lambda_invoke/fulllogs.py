@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from lambda_invoke.deadline import Deadline
 from lambda_invoke.errors import AwsError, ErrorAnswer, client_error_text
 from lambda_invoke.outcome import Report, Say, report_of
 
@@ -71,40 +72,54 @@ def read_full_log(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> FullLog:
-    """Poll until the request's REPORT arrives or ``timeout`` seconds pass."""
-    deadline = clock() + timeout
+    """Poll until the request's REPORT arrives or ``timeout`` seconds pass: every page of
+    every poll counts against the one deadline, with a progress line while it runs."""
+    deadline = Deadline(timeout, what="full-logs-timeout", clock=clock)
     poll = min(2.0, max(0.2, timeout / 30))
-    last_said = clock()
     stream: str | None = None
     lines: list[str] = []
+
+    def progress() -> None:
+        if deadline.due_progress(PROGRESS_SECONDS):
+            say(f"waiting for the log of request {request_id} in {group} ({len(lines)} lines)")
+
     while True:
         if stream is None:
-            stream = _find_stream(logs_client, group, request_id, since_ms)
+            stream = _find_stream(
+                logs_client, group, request_id=request_id, since_ms=since_ms,
+                deadline=deadline, progress=progress,
+            )  # fmt: skip
         if stream is not None:
-            events = _stream_events(logs_client, group, stream, since_ms)
+            events = _stream_events(
+                logs_client, group, stream=stream, since_ms=since_ms,
+                deadline=deadline, progress=progress,
+            )  # fmt: skip
             lines, done = _invocation_lines(events, request_id, log_format)
             if done:
                 return _full_log(group, stream, lines, log_format, complete=True)
-        if clock() >= deadline:
+        if deadline.expired():
             return _full_log(group, stream, lines, log_format, complete=False)
-        if clock() - last_said >= PROGRESS_SECONDS:
-            last_said = clock()
-            say(f"waiting for the log of request {request_id} in {group} ({len(lines)} lines)")
-        sleep(min(poll, max(0.0, deadline - clock())))
+        progress()
+        sleep(min(poll, deadline.remaining()))
 
 
-def _filter(logs_client: Any, **request: Any) -> list[dict[str, Any]]:
-    """Every page of FilterLogEvents (bounded by MAX_EVENTS)."""
+def _filter(
+    logs_client: Any, deadline: Deadline, progress: Callable[[], None], **request: Any
+) -> list[dict[str, Any]]:
+    """The pages of FilterLogEvents, until the last one, MAX_EVENTS, or the deadline (an
+    endpoint may answer empty pages with a new token for ever)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     events: list[dict[str, Any]] = []
     try:
         while True:
             page = logs_client.filter_log_events(limit=PAGE_LIMIT, **request)
-            events += page.get("events", [])
+            found = page.get("events")
+            events += [e for e in found if isinstance(e, dict)] if isinstance(found, list) else []
             token = page.get("nextToken")
-            if not token or len(events) >= MAX_EVENTS:
+            if not token or len(events) >= MAX_EVENTS or deadline.expired():
                 return events
+            progress()
             request["nextToken"] = token
     except ClientError as error:
         code = ErrorAnswer.of(error).code
@@ -123,26 +138,52 @@ def _filter(logs_client: Any, **request: Any) -> list[dict[str, Any]]:
         ) from None
 
 
-def _find_stream(logs_client: Any, group: str, request_id: str, since_ms: int) -> str | None:
+def _find_stream(
+    logs_client: Any,
+    group: str,
+    *,
+    request_id: str,
+    since_ms: int,
+    deadline: Deadline,
+    progress: Callable[[], None],
+) -> str | None:
     events = _filter(
         logs_client,
+        deadline,
+        progress,
         logGroupName=group,
         filterPattern=f'"{request_id}"',
         startTime=since_ms - CLOCK_SLACK_MS,
     )
-    return str(events[0]["logStreamName"]) if events else None
+    names = (event.get("logStreamName") for event in events)
+    return next((name for name in names if isinstance(name, str) and name), None)
 
 
 def _stream_events(
-    logs_client: Any, group: str, stream: str, since_ms: int
+    logs_client: Any,
+    group: str,
+    *,
+    stream: str,
+    since_ms: int,
+    deadline: Deadline,
+    progress: Callable[[], None],
 ) -> list[dict[str, Any]]:
     events = _filter(
         logs_client,
+        deadline,
+        progress,
         logGroupName=group,
         logStreamNames=[stream],
         startTime=since_ms - CLOCK_SLACK_MS,
     )
-    return sorted(events, key=lambda event: (event.get("timestamp", 0), event.get("eventId", "")))
+    return sorted(events, key=_order)
+
+
+def _order(event: dict[str, Any]) -> tuple[int, str]:
+    """Events by time, then id (the endpoint's answer: whatever is not a number is 0)."""
+    stamp = event.get("timestamp")
+    number = stamp if isinstance(stamp, int) and not isinstance(stamp, bool) else 0
+    return number, str(event.get("eventId", ""))
 
 
 def _record(message: str) -> dict[str, Any] | None:

@@ -51,11 +51,11 @@ def report_of(figures: dict[str, object]) -> Report:
     values): each checked to be a number as Lambda writes them; else left out and named."""
     values: dict[str, str | None] = {}
     malformed = []
-    for name in FIGURE_OUTPUTS:
+    for name, output in FIGURE_OUTPUTS.items():
         raw = figures.get(name)
         text = None if raw is None or isinstance(raw, bool) else str(raw)
         if text is not None and not _FIGURE.fullmatch(text):
-            malformed.append(FIGURE_OUTPUTS[name])
+            malformed.append(output)
             text = None
         values[name] = text
     return Report(**values, malformed=tuple(malformed))

@@ -236,17 +236,31 @@ def load_settings(
     )
 
 
+#: the longest a run may spend on pacing alone (max-rate): as long as any wait may take
+MAX_PACING_SECONDS = 3600
+
+
 def _repeat(get: Get) -> dict[str, Any]:
+    repeat = int(
+        parse_number("repeat", get("repeat"), minimum=1, maximum=MAX_REPEAT, integer=True)
+    )
+    max_rate = parse_number("max-rate", get("max-rate"), minimum=0, maximum=1000)
+    if max_rate and (repeat - 1) / max_rate > MAX_PACING_SECONDS:
+        raise InputError(
+            "max-rate",
+            f"{repeat} invocations at {max_rate:g} a second would wait "
+            f"{(repeat - 1) / max_rate:.3g} s for pacing alone, over the "
+            f"{MAX_PACING_SECONDS} s a run may wait: raise max-rate to at least "
+            f"{(repeat - 1) / MAX_PACING_SECONDS:.3g} or lower repeat",
+        )
     return {
-        "repeat": int(
-            parse_number("repeat", get("repeat"), minimum=1, maximum=MAX_REPEAT, integer=True)
-        ),
+        "repeat": repeat,
         "repeat_concurrency": int(
             parse_number(
                 "repeat-concurrency", get("repeat-concurrency"), minimum=1, maximum=64, integer=True
             )
         ),
-        "max_rate": parse_number("max-rate", get("max-rate"), minimum=0, maximum=1000),
+        "max_rate": max_rate,
     }
 
 

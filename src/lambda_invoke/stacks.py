@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lambda_invoke.deadline import bounded_pages
 from lambda_invoke.errors import AwsError, client_error_text
 from lambda_invoke.settings import Settings
 
@@ -31,8 +32,11 @@ def physical_id(cloudformation: Any, settings: Settings) -> str:
                 )
             return str(resource["PhysicalResourceId"])
         functions = []
-        for page in cloudformation.get_paginator("list_stack_resources").paginate(
-            StackName=stack.stack_name
+        for page in bounded_pages(
+            cloudformation.get_paginator("list_stack_resources").paginate(
+                StackName=stack.stack_name
+            ),
+            what=f"ListStackResources of {stack.stack_name}",
         ):
             functions += [
                 item

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lambda_invoke.deadline import ListingTooLong, bounded_pages
 from lambda_invoke.errors import AwsError, ErrorAnswer, client_error_text
 from lambda_invoke.loading import MAX_FILE_BYTES, parse_json
 
@@ -49,8 +50,16 @@ def _missing_schema(schemas: Any, function: str) -> str:
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        pages = schemas.get_paginator("list_schemas").paginate(RegistryName=REGISTRY)
-        names = [item["SchemaName"] for page in pages for item in page.get("Schemas", [])]
+        pages = bounded_pages(
+            schemas.get_paginator("list_schemas").paginate(RegistryName=REGISTRY),
+            what=f"ListSchemas of {REGISTRY}",
+        )
+        names = [
+            item["SchemaName"]
+            for page in pages
+            for item in page.get("Schemas") or []
+            if isinstance(item, dict) and isinstance(item.get("SchemaName"), str)
+        ]
     except ClientError as error:
         if ErrorAnswer.of(error).code == "NotFoundException":
             return (
@@ -59,6 +68,8 @@ def _missing_schema(schemas: Any, function: str) -> str:
             )
         return f"no test events saved for {function} ({client_error_text(error)})"
     except BotoCoreError as error:
+        return f"no test events saved for {function} ({error})"
+    except ListingTooLong as error:
         return f"no test events saved for {function} ({error})"
     functions = sorted(name[1 : -len("-schema")] for name in names if name.endswith("-schema"))
     return (

@@ -5,6 +5,7 @@ cases that took minutes and gigabytes, or hung, or were invoked before being ref
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -258,6 +259,28 @@ CASES = [
         answer=Answer(body=b'{"kept": true}', headers={"X-Amz-Log-Result": "%%% not base64"}),
     ),
     Case(
+        "max-rate 0.0001 with repeat 10: a silent 25-hour wait before",
+        ("--repeat", "10", "--max-rate", "0.0001"),
+        2,
+        "input 'max-rate': 10 invocations at 0.0001 a second would wait 9e+04 s for pacing "
+        "alone, over the 3600 s a run may wait: raise max-rate to at least 0.0025 or lower repeat",
+    ),
+    Case(
+        "max-rate 1e-300 with repeat 2: invoked, then OverflowError before",
+        ("--repeat", "2", "--max-rate", "1e-300"),
+        2,
+        "input 'max-rate': 2 invocations at 1e-300 a second would wait 1e+300 s",
+    ),
+    Case(
+        "a logs endpoint answering empty pages with a token for ever (full-logs-timeout 3)",
+        ("-f", "fn", "--full-logs", "--full-logs-timeout", "3", "--json"),
+        0,
+        "did not reach its REPORT line in /aws/lambda/fn within full-logs-timeout 3 s",
+        requests=1,
+        env={"LOGS_ENDLESS": "1"},
+        seconds=6.0,
+    ),
+    Case(
         "a REPORT line with Duration: 1.2.3 ms: left out with a warning, after invoking",
         ("--json",),
         0,
@@ -325,7 +348,7 @@ def test_hostile(case: Case, tmp_path: Path) -> None:
     for name, target in case.links.items():
         (tmp_path / name).symlink_to(target)
     answer = case.answer or function_answer({"ok": True})
-    with ScriptedLambda(answer) as endpoint:
+    with contextlib.ExitStack() as stack, ScriptedLambda(answer) as endpoint:
         argv = list(case.argv)
         if argv[:1] == ["merge"]:
             command = [*cli_command(), *argv]
@@ -336,6 +359,10 @@ def test_hostile(case: Case, tmp_path: Path) -> None:
             command = [*cli_command(), *([] if named else ["-f", "fn"]), *argv]
             command += ["--endpoint-url", endpoint.url]
         env = {**sandbox_env(), **case.env}
+        if env.pop("LOGS_ENDLESS", None):  # CloudWatch Logs: empty pages, a token each time
+            endless = ScriptedLambda(Answer(body=b'{"events": [], "nextToken": "more"}'))
+            stack.enter_context(endless)
+            env["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"] = endless.url
         code, stdout, stderr, seconds, peak = run_measured(command, env, tmp_path, case.stdin)
         requests = endpoint.invocations
     print(f"{case.name}: exit {code}, {requests} requests, {seconds:.2f} s, {peak:.0f} MiB")
