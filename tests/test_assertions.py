@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from lambda_invoke.assertions import OPERATORS, decode_document, evaluate, parse_checks
+from lambda_invoke.errors import InputError
 
 PAYLOAD = json.dumps(
     {
@@ -511,3 +512,56 @@ def test_a_schema_violation_is_cut_at_160_characters() -> None:
     whole = f"'other' is not one of {names}"
     assert len(whole) > 160
     assert result.reason == f"at /: {whole[:160]}"
+
+
+OUTSIDE = "points outside the schema: only references inside it (#...) are followed"
+
+
+@pytest.mark.parametrize(
+    ("schema", "message"),
+    [
+        ({"$ref": "http://127.0.0.1:9/s.json"}, f'$ref "http://127.0.0.1:9/s.json" {OUTSIDE}'),
+        ({"$id": "http://127.0.0.1:9/root", "$ref": "item.json"}, f'$ref "item.json" {OUTSIDE}'),
+        ({"$ref": "file:///etc/passwd"}, f'$ref "file:///etc/passwd" {OUTSIDE}'),
+        ({"$ref": "file:///dev/zero"}, f'$ref "file:///dev/zero" {OUTSIDE}'),
+        ({"properties": {"a": {"$ref": "item.json"}}}, f'$ref "item.json" {OUTSIDE}'),
+        ({"$dynamicRef": "https://example.invalid/x"}, "$dynamicRef"),
+        ({"$ref": "#"}, "the schema refers to itself without end ($ref cycle)"),
+    ],
+    ids=["http", "$id and a relative ref", "file", "/dev/zero", "sibling file", "dynamic", "cycle"],
+)
+def test_a_schema_that_reaches_outside_is_refused_before_invoking(
+    schema: dict[str, Any], message: str
+) -> None:
+    text = json.dumps({"$": {"schema": schema}})
+    with pytest.raises(InputError) as raised:
+        parse_checks(text)
+    assert message in str(raised.value)
+
+
+def test_references_inside_the_schema_are_followed() -> None:
+    schema = {"$defs": {"id": {"type": "integer"}}, "properties": {"id": {"$ref": "#/$defs/id"}}}
+    checks = parse_checks(json.dumps({"$": {"schema": schema}}))
+    good, bad = (evaluate(checks, json.dumps({"id": v}), {})[0] for v in (1, "x"))
+    assert good.passed and not bad.passed
+    assert "at /id" in bad.reason
+
+
+def test_a_schema_pattern_runs_under_the_regex_time_limit() -> None:
+    """A pattern inside a schema backtracks as a matches check would: the same 1 s limit."""
+    import time
+
+    schema = {"properties": {"v": {"pattern": "^(a|a)*$"}}}
+    checks = parse_checks(json.dumps({"$": {"schema": schema}}))
+    started = time.monotonic()
+    (result,) = evaluate(checks, json.dumps({"v": "a" * 40 + "!"}), {})
+    assert time.monotonic() - started < 30  # it ran for ever before
+    assert not result.passed
+    assert "ran past its 1 s limit on this value" in result.reason
+
+
+def test_pattern_properties_keep_their_meaning() -> None:
+    schema = {"patternProperties": {"^n_": {"type": "integer"}}}
+    checks = parse_checks(json.dumps({"$": {"schema": schema}}))
+    ok, bad = (evaluate(checks, json.dumps(d), {})[0] for d in ({"n_a": 1}, {"n_a": "x"}))
+    assert ok.passed and not bad.passed and "at /n_a" in bad.reason

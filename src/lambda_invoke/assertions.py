@@ -202,55 +202,15 @@ def _check(target: str, operator: str, expected: Any, path: Any) -> Check:
 
 
 def _schema_validator(target: str, expected: Any) -> Any:
-    """A JSON Schema (a file: JSON or YAML; or an inline mapping) as a jsonschema
-    validator: Draft 2020-12 unless the schema's ``$schema`` names another."""
-    from lambda_invoke.loading import parse_json, read_file
+    from lambda_invoke.schemas import load_validator
 
-    if isinstance(expected, str):
-        data = read_file("assert", expected)
-        try:
-            if expected.endswith((".yml", ".yaml")):
-                from lambda_invoke.yamltext import load_yaml
-
-                schema = load_yaml(data.decode())
-            else:
-                schema = parse_json(data)
-        except (ValueError, UnicodeDecodeError) as error:  # Refused is a ValueError
-            raise InputError("assert", f"{target}: schema file '{expected}': {error}") from None
-        except Exception as error:  # YAML's own errors
-            problem = " ".join(str(error).split())[:200]
-            raise InputError("assert", f"{target}: schema file '{expected}': {problem}") from None
-    elif isinstance(expected, dict):
-        schema = expected
-    else:
-        raise InputError(
-            "assert", f"{target}: schema expects a file path or a mapping, got {_short(expected)}"
-        )
-    if not isinstance(schema, dict | bool):
-        raise InputError("assert", f"{target}: the schema is not a JSON Schema (an object)")
-    import jsonschema  # only with a schema check
-
-    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    try:
-        cls.check_schema(schema)
-    except jsonschema.SchemaError as error:
-        problem = " ".join(str(error.message).split())[:200]
-        raise InputError("assert", f"{target}: not a valid JSON Schema: {problem}") from None
-    return cls(schema)
+    return load_validator(target, expected, regex_seconds=REGEX_SECONDS)
 
 
 def schema_violations(validator: Any, value: Any) -> list[str]:
-    """The first few violations, each with its JSON pointer in the value."""
-    errors = sorted(validator.iter_errors(value), key=lambda error: list(error.absolute_path))
-    shown = []
-    for error in errors[:SCHEMA_ERRORS_SHOWN]:
-        pointer = "".join(
-            "/" + str(part).replace("~", "~0").replace("/", "~1") for part in error.absolute_path
-        )
-        shown.append(f"at {pointer or '/'}: {' '.join(error.message.split())[:160]}")
-    if len(errors) > SCHEMA_ERRORS_SHOWN:
-        shown.append(f"and {len(errors) - SCHEMA_ERRORS_SHOWN} more")
-    return shown
+    from lambda_invoke.schemas import violations
+
+    return violations(validator, value, shown=SCHEMA_ERRORS_SHOWN)
 
 
 # -- evaluation ----------------------------------------------------------------

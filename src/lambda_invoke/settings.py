@@ -241,9 +241,7 @@ MAX_PACING_SECONDS = 3600
 
 
 def _repeat(get: Get) -> dict[str, Any]:
-    repeat = int(
-        parse_number("repeat", get("repeat"), minimum=1, maximum=MAX_REPEAT, integer=True)
-    )
+    repeat = int(parse_number("repeat", get("repeat"), minimum=1, maximum=MAX_REPEAT, integer=True))
     max_rate = parse_number("max-rate", get("max-rate"), minimum=0, maximum=1000)
     if max_rate and (repeat - 1) / max_rate > MAX_PACING_SECONDS:
         raise InputError(

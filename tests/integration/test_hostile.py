@@ -281,6 +281,32 @@ CASES = [
         seconds=6.0,
     ),
     Case(
+        "a schema $ref to http://: fetched after invoking before",
+        ("--assert", '$: {schema: {"$ref": "http://127.0.0.1:9/s.json"}}'),
+        2,
+        "input 'assert': $: the schema's $ref \"http://127.0.0.1:9/s.json\" points outside",
+    ),
+    Case(
+        "a schema $ref to file:///dev/zero: read to 1.3 GB before",
+        ("--assert", '$: {schema: {"$ref": "file:///dev/zero"}}'),
+        2,
+        "points outside the schema",
+    ),
+    Case(
+        "a schema pattern ^(a|a)*$ on 40 a's and a !: still running at 30 s before",
+        (
+            "-d",
+            json.dumps({"v": "a" * 40 + "!"}),
+            "--assert",
+            '$: {schema: {properties: {v: {pattern: "^(a|a)*$"}}}}',
+        ),
+        1,
+        "ran past its 1 s limit on this value",
+        requests=1,
+        answer=function_answer({"v": "a" * 40 + "!"}),
+        seconds=8.0,
+    ),
+    Case(
         "a REPORT line with Duration: 1.2.3 ms: left out with a warning, after invoking",
         ("--json",),
         0,
