@@ -10,11 +10,13 @@ a few hundred bytes). Every refusal is an ``InputError`` naming the input and th
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
 import stat
 import sys
+import time
 from typing import Any, BinaryIO
 
 from lambda_invoke.errors import InputError
@@ -28,24 +30,78 @@ MAX_DEPTH = 128
 MAX_NUMBER_DIGITS = 100
 
 
+#: how long a pipe (process substitution, /dev/stdin) or a device may take to give its data
+PIPE_SECONDS = 10.0
+
+
 def read_file(name: str, path: str, limit: int = MAX_FILE_BYTES) -> bytes:
-    """A regular file's bytes, at most ``limit`` of them."""
+    """A file's bytes, at most ``limit`` of them: the one bounded reader of every input that
+    names a file. It opens without blocking and looks before it reads: a regular file is
+    read; a pipe or a character device that has a writer or data (``<(jq . event.json)``,
+    /dev/stdin) is read up to the limit within PIPE_SECONDS; a FIFO with no writer, a
+    directory, a socket or a block device is refused at once, unread."""
     try:
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if stat.S_ISDIR(info.st_mode):
-                raise InputError(name, f"'{path}' is a directory, not a file")
-            if not stat.S_ISREG(info.st_mode):
-                raise InputError(name, f"'{path}' is not a regular file (a device, pipe or socket)")
-            if info.st_size > limit:
-                raise InputError(name, f"file '{path}' is {info.st_size} bytes; at most {limit}")
-            return _bounded(name, handle, limit, f"file '{path}'")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise InputError(name, f"file '{path}' does not exist") from None
     except IsADirectoryError:
         raise InputError(name, f"'{path}' is a directory, not a file") from None
     except OSError as error:
+        if error.errno == errno.ENXIO and stat.S_ISSOCK(os.stat(path).st_mode):
+            raise InputError(name, f"'{path}' is a socket, not a file") from None
         raise InputError(name, f"cannot read '{path}': {error.strerror}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(name, f"'{path}' is a directory, not a file")
+        if stat.S_ISREG(mode):
+            size = os.fstat(fd).st_size
+            if size > limit:
+                raise InputError(name, f"file '{path}' is {size} bytes; at most {limit}")
+            os.set_blocking(fd, True)
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                return _bounded(name, handle, limit, f"file '{path}'")
+        if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+            return _read_stream(name, fd, path, limit, pipe=stat.S_ISFIFO(mode))
+        raise InputError(name, f"'{path}' is a block device or socket, not a file")
+    except OSError as error:
+        raise InputError(name, f"cannot read '{path}': {error.strerror}") from None
+    finally:
+        os.close(fd)
+
+
+def _read_stream(name: str, fd: int, path: str, limit: int, *, pipe: bool) -> bytes:
+    """A pipe's or a device's bytes until its end, within ``limit`` and PIPE_SECONDS. A pipe
+    that ends before giving anything had no writer (or nothing to say): refused."""
+    import select
+
+    kind = "pipe" if pipe else "device"
+    deadline = time.monotonic() + PIPE_SECONDS
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        try:  # read first: a FIFO with no writer gives its end at once, select never wakes
+            chunk = os.read(fd, min(65536, limit + 1 - size))
+        except BlockingIOError:  # a writer, no data yet (or a device waiting for input)
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if ready:
+                continue
+            if not pipe and not chunks:
+                raise InputError(name, f"'{path}' is a device with no data to read") from None
+            raise InputError(
+                name, f"the {kind} '{path}' did not end within {PIPE_SECONDS:g} s"
+            ) from None
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise InputError(name, f"the {kind} '{path}' gives more than {limit} bytes")
+    if pipe and not chunks:
+        raise InputError(
+            name, f"'{path}' is a pipe with nothing to read (no writer, or it wrote nothing)"
+        )
+    return b"".join(chunks)
 
 
 def read_stdin(name: str, limit: int = MAX_FILE_BYTES) -> bytes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import time
@@ -57,6 +58,7 @@ class Case:
     stdin: bytes = b""
     answer: Answer | None = None
     links: dict[str, str] = field(default_factory=dict)  # symbolic links: name -> target
+    fifo: str = ""  # a FIFO made here, which nothing writes to
     seconds: float = 2.0  # wall time bound, process start included
     memory_mb: float = 150.0  # peak RSS bound
 
@@ -78,6 +80,7 @@ def shard(index: int, count: int, names: tuple[str, ...] = ("a",), **fields: obj
     return json.dumps(document)
 
 
+OVER = "gives more than 8388608 bytes"
 SHARD_REFUSED = "input 'merge': 'a.json' is not a results document"
 CASES = [
     Case(
@@ -175,11 +178,35 @@ CASES = [
     Case("alias bomb inline", ("-d", BOMB), 2, ALIAS_LIMIT),
     Case("alias bomb in assert (before invoking)", ("--assert", BOMB), 2, ALIAS_LIMIT),
     Case("alias bomb in a suite", ("suite", "s.yml"), 2, ALIAS_LIMIT, files={"s.yml": SUITE_BOMB}),
-    Case("/dev/zero as payload-file", ("-p", "/dev/zero"), 2, "'/dev/zero' is not a regular file"),
-    Case("file:///dev/zero", ("-d", "file:///dev/zero"), 2, "not a regular file"),
-    Case("fileb:///dev/zero", ("-d", "fileb:///dev/zero"), 2, "not a regular file"),
+    Case("/dev/zero as payload-file", ("-p", "/dev/zero"), 2, f"the device '/dev/zero' {OVER}"),
+    Case("file:///dev/zero", ("-d", "file:///dev/zero"), 2, f"the device '/dev/zero' {OVER}"),
+    Case("fileb:///dev/zero", ("-d", "fileb:///dev/zero"), 2, f"the device '/dev/zero' {OVER}"),
     Case("/dev/zero as context-path", ("-x", "/dev/zero"), 2, "input 'context-path'"),
-    Case("/dev/zero as suite", ("suite", "/dev/zero"), 2, "input 'suite': '/dev/zero' is not a"),
+    Case(
+        "/dev/zero as suite",
+        ("suite", "/dev/zero"),
+        2,
+        f"input 'suite': the device '/dev/zero' {OVER}",
+    ),
+    *(
+        Case(
+            f"a FIFO with no writer as {what}: blocked for ever before",
+            argv,
+            2,
+            f"input '{name}': 'fifo' is a pipe with nothing to read (no writer, or it wrote "
+            "nothing)",
+            fifo="fifo",
+        )
+        for what, argv, name in (
+            ("payload-file", ("-p", "fifo"), "payload-file"),
+            ("file://", ("-d", "file://fifo"), "payload"),
+            ("fileb://", ("-d", "fileb://fifo"), "payload"),
+            ("context-path", ("-x", "fifo"), "context-path"),
+            ("suite", ("suite", "fifo"), "suite"),
+            ("a schema file", ("--assert", "$: {schema: fifo}"), "assert"),
+            ("a shard file", ("merge", "fifo"), "merge"),
+        )
+    ),
     Case(
         "--config /dev/zero", ("--function", "hello", "--config", "/dev/zero"), 2, "input 'config'"
     ),
@@ -373,6 +400,8 @@ def test_hostile(case: Case, tmp_path: Path) -> None:
         (tmp_path / name).write_text(text)
     for name, target in case.links.items():
         (tmp_path / name).symlink_to(target)
+    if case.fifo:
+        os.mkfifo(tmp_path / case.fifo)
     answer = case.answer or function_answer({"ok": True})
     with contextlib.ExitStack() as stack, ScriptedLambda(answer) as endpoint:
         argv = list(case.argv)
@@ -401,3 +430,20 @@ def test_hostile(case: Case, tmp_path: Path) -> None:
     assert "Traceback" not in stderr and "unexpected" not in stderr
     if case.exit_code == 2:
         assert len(stderr.strip().splitlines()) == 1, stderr
+
+
+def test_process_substitution_is_read_as_aws_lambda_invoke_users_expect(tmp_path: Path) -> None:
+    """-p <(jq . event.json): a pipe with a writer, read to its end (it was refused)."""
+    import shlex
+
+    with ScriptedLambda(function_answer({"ok": True})) as endpoint:
+        command = " ".join(shlex.quote(word) for word in cli_command())
+        done = subprocess.run(
+            ["bash", "-c", f"{command} -f fn -p <(sleep 0.3; echo '{{\"from\": \"a pipe\"}}') "
+             f"--endpoint-url {endpoint.url}"],
+            env=sandbox_env(), cwd=tmp_path, capture_output=True, text=True, timeout=60,
+            check=False,
+        )  # fmt: skip
+        sent = [body for _, path, body in endpoint.requests if path.endswith("invocations")]
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(body) for body in sent] == [{"from": "a pipe"}]
