@@ -13,7 +13,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from lambda_invoke import __version__
@@ -382,42 +383,26 @@ def main(
     options = dict(invoke_options or {})
     options.setdefault("endpoint", EndpointState(warn=reporter.warn))
     flight = options.setdefault("flight", InFlight())
+    run = partial(
+        _dispatch,
+        args_list,
+        environ,
+        stdout,
+        reporter,
+        in_actions=in_actions,
+        client_factory=client_factory,
+        options=options,
+    )
     with _stop_handlers(flight):
-        return _guarded(
-            args_list,
-            environ,
-            stdout,
-            reporter,
-            in_actions=in_actions,
-            client_factory=client_factory,
-            options=options,
-        )
+        return _guarded(run, reporter, flight)
 
 
 def _guarded(
-    args_list: list[str],
-    environ: Mapping[str, str],
-    stdout: TextIO,
-    reporter: ActionsReporter | ConsoleReporter,
-    *,
-    in_actions: bool,
-    client_factory: Any,
-    options: dict[str, Any],
+    run: Callable[[], int], reporter: ActionsReporter | ConsoleReporter, flight: InFlight
 ) -> int:
     """The run, with every way it can end turned into one line and an exit code."""
-    flight = options["flight"]
     try:
-        if in_actions:
-            _check_file_commands(environ)
-        return _dispatch(
-            args_list,
-            environ,
-            stdout,
-            reporter,
-            in_actions=in_actions,
-            client_factory=client_factory,
-            options=options,
-        )
+        return run()
     except LambdaInvokeError as error:
         reporter.fail(str(error))
         return error.exit_code
@@ -453,6 +438,8 @@ def _dispatch(
     options: dict[str, Any],
 ) -> int:
     """Help, merge, a suite or one run, as the command line and inputs say."""
+    if in_actions:
+        _check_file_commands(environ)
     shown = help_text(args_list)
     if shown is not None:
         stdout.write(shown)
@@ -479,7 +466,6 @@ def _dispatch(
             connections=connections,
             options=options,
         )
-    from functools import partial
 
     from lambda_invoke.app import run
     from lambda_invoke.settings import load_settings
@@ -634,8 +620,6 @@ def _run_suite(
 
     suite = load_suite_settings(values, environ=environ, profile=profile)
     if client_factory is None:
-        from functools import partial
-
         client_factory = partial(connections.lambda_client, pool_size=suite.max_concurrency)
     return run_suite(
         suite, reporter, client_factory, connections=connections, invoke_options=options

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a single invoke starts no pool: concurrent.futures is imported with one
+    from concurrent.futures import Future
 
 #: the pools' threads carry this name: the boundary ends the process without joining them
 POOL_THREAD_PREFIX = "case"
@@ -167,6 +170,8 @@ def run_pooled(
     the work already running is waited for. A stop (a BaseException in this thread, or
     StopRequested from the work) cancels what is queued and does not wait for what runs:
     the boundary ends the process."""
+    from concurrent.futures import ThreadPoolExecutor
+
     workers = max(1, workers)
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=POOL_THREAD_PREFIX)
     pending: set[Future[None]] = set()
@@ -195,6 +200,8 @@ STOP_POLL_SECONDS = 0.1
 def _settle(pending: set[Future[None]], flight: InFlight) -> set[Future[None]]:
     """Wait until one of ``pending`` is done (or the run is stopped); raise the first error
     of those done."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
     done, still = wait(pending, timeout=STOP_POLL_SECONDS, return_when=FIRST_COMPLETED)
     for future in done:
         future.result()
