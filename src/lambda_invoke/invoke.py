@@ -59,6 +59,9 @@ POLL_INTERVAL = 5.0
 
 #: the payload of a runtime that timed out, as the Runtime Interface Emulator sends it
 _TIMEOUT_TEXT = re.compile(r'"?(Task timed out after \d+(?:\.\d+)? seconds)"?')
+#: the most of a streamed answer that is read (Lambda's default limit for a streamed
+#: response is 20 MiB): past it the stream is closed and the answer is incomplete
+MAX_STREAM_BYTES = 20 * 1024 * 1024
 #: a Lambda error document larger than this is not looked at (real ones are a few KB)
 ERROR_DOCUMENT_LIMIT = 256 * 1024
 
@@ -499,10 +502,22 @@ def _streamed(
     chunks: list[bytes] = []
     complete: dict[str, Any] | None = None
     broke = ""
+    size = 0
+    stream = response["EventStream"]
     try:
-        for event in response["EventStream"]:
+        for event in stream:
             if "PayloadChunk" in event:
                 chunk = event["PayloadChunk"].get("Payload") or b""
+                size += len(chunk)
+                if size > MAX_STREAM_BYTES:  # memory stays bounded: the rest is not read
+                    broke = (
+                        f" (it passed {MAX_STREAM_BYTES} bytes, the most read of a streamed "
+                        "answer: the rest was not read)"
+                    )
+                    close = getattr(stream, "close", None)
+                    if close is not None:
+                        close()
+                    break
                 chunks.append(chunk)
                 if on_chunk is not None and chunk:
                     on_chunk(chunk)

@@ -22,6 +22,7 @@ from support import (
     cli_command,
     collect_mutation_hits,
     function_answer,
+    payload_chunk,
     sandbox_env,
 )
 
@@ -332,6 +333,16 @@ CASES = [
         requests=1,
         answer=function_answer({"v": "a" * 40 + "!"}),
         seconds=8.0,
+    ),
+    Case(
+        "a response stream that does not end (25 MiB sent): 1.46 GB and MemoryError before",
+        ("--invoke-mode", "stream"),
+        3,
+        "(it passed 20971520 bytes, the most read of a streamed answer: the rest was not read)",
+        requests=1,
+        answer=Answer(stream=tuple((0.0, payload_chunk(b"x" * 1024 * 1024)) for _ in range(25))),
+        seconds=10.0,
+        memory_mb=200.0,
     ),
     Case(
         "a REPORT line with Duration: 1.2.3 ms: left out with a warning, after invoking",
