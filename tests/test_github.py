@@ -488,3 +488,34 @@ def test_a_quoted_line_is_one_line_that_cannot_act(tmp_path: Path, text: str, sh
     gh, stream = github(tmp_path)
     gh.line(text)
     assert stream.getvalue() == shown + "\n"
+
+
+def test_bare_urls_in_untrusted_text_are_not_links_on_github() -> None:
+    """GitHub's own renderer (cmark-gfm, with its autolink extension) makes a link of a
+    bare https:// or www. in a table cell; a payload's value must not become one. Our
+    console links stay links."""
+    import cmarkgfm
+
+    from lambda_invoke.github import markdown_cell, summary_markdown
+
+    hostile = "click https://evil.example/login or www.evil.example or HTTP://EVIL.EXAMPLE"
+    bare = f"| x |\n|---|\n| {hostile} |\n"
+    assert "<a href" in cmarkgfm.github_flavored_markdown_to_html(bare)  # what GitHub does
+    cell = f"| x |\n|---|\n| {markdown_cell(hostile)} |\n"
+    assert "<a " not in cmarkgfm.github_flavored_markdown_to_html(cell)
+    document = {
+        "function-error": "Unhandled",
+        "executed-version": "https://evil.example/v",
+        "status-code": 200,
+        "duration-ms": None,
+        "billed-duration-ms": None,
+        "max-memory-used-mb": None,
+        "request-id": "www.evil.example",
+        "error-details": hostile,
+        "logs": hostile,
+    }
+    links = {"logs": "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1"}
+    rendered = cmarkgfm.github_flavored_markdown_to_html(
+        summary_markdown("fn", document, [], links=links)
+    )
+    assert rendered.count("<a ") == 1 and f'<a href="{links["logs"]}">' in rendered

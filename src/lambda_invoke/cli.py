@@ -378,6 +378,10 @@ def main(
     in_actions = environ.get("GITHUB_ACTIONS") == "true"
     args_list = list(sys.argv[1:] if argv is None else argv)
     reporter = _reporter(environ, stdout, stderr, in_actions)
+    from lambda_invoke.redaction import secrets_of
+
+    for secret in secrets_of(environ):  # before anything else is printed
+        reporter.mask(secret)
     from lambda_invoke.invoke import EndpointState
 
     options = dict(invoke_options or {})

@@ -8,9 +8,12 @@ outputs use a random heredoc delimiter they cannot contain.
 from __future__ import annotations
 
 import html
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
+
+from lambda_invoke.redaction import Secrets
 
 if TYPE_CHECKING:
     from lambda_invoke.assertions import CheckResult
@@ -49,10 +52,23 @@ def heredoc_delimiter(value: str) -> str:
 class GitHubActions:
     """Writes to the files and stream the runner reads. Paths may be None (not set)."""
 
-    def __init__(self, output_path: str | None, summary_path: str | None, stream: TextIO) -> None:
+    def __init__(
+        self,
+        output_path: str | None,
+        summary_path: str | None,
+        stream: TextIO,
+        secrets: Secrets | None = None,
+    ) -> None:
         self.output_path = output_path
         self.summary_path = summary_path
         self.stream = stream
+        self.secrets = secrets or Secrets()
+
+    def add_mask(self, secret: str) -> None:
+        """Ask the runner to hide ``secret`` from every later line; redact it here too."""
+        if self.secrets.add(secret):
+            self.stream.write(f"::add-mask::{escape_data(secret)}\n")
+            self.stream.flush()
 
     def set_outputs(self, outputs: Mapping[str, str]) -> None:
         if not self.output_path:
@@ -63,9 +79,12 @@ class GitHubActions:
                 handle.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
 
     def command(self, name: str, message: str, **properties: str) -> None:
-        props = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+        redact = self.secrets.redact
+        props = ",".join(
+            f"{key}={escape_property(redact(value))}" for key, value in properties.items()
+        )
         head = f"::{name} {props}" if props else f"::{name}"
-        self.stream.write(f"{head}::{escape_data(inert(message))}\n")
+        self.stream.write(f"{head}::{escape_data(inert(redact(message)))}\n")
         self.stream.flush()
 
     def error(self, message: str, title: str = "lambda-invoke") -> None:
@@ -76,12 +95,13 @@ class GitHubActions:
 
     def line(self, text: str) -> None:
         """A plain log line; what it quotes (headers, values, messages) cannot act."""
-        self.stream.write(f"{inert_line(text)}\n")
+        self.stream.write(f"{inert_line(self.secrets.redact(text))}\n")
         self.stream.flush()
 
     def untrusted_group(self, title: str, text: str) -> None:
         """A collapsible group whose lines cannot run workflow commands."""
         token = secrets.token_hex(16)
+        text = self.secrets.redact(text)
         self.stream.write(f"::group::{escape_data(title)}\n::stop-commands::{token}\n")
         self.stream.write(text if text.endswith("\n") or not text else text + "\n")
         self.stream.write(f"::{token}::\n::endgroup::\n")
@@ -91,14 +111,21 @@ class GitHubActions:
         if not self.summary_path:
             return
         with open(self.summary_path, "a", encoding="utf-8") as handle:
-            handle.write(markdown)
+            handle.write(self.secrets.redact(markdown))
+
+
+#: what GitHub turns into a link by itself (GFM's extended autolinks): a scheme's "://" and
+#: "www."; a word joiner after the scheme or the "www" keeps untrusted text from linking
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp)(?=://)|\bwww(?=\.))")
 
 
 def markdown_cell(value: Any) -> str:
-    """Text safe inside a Markdown table cell (no HTML, no pipes, one line)."""
+    """Text safe inside a Markdown table cell (no HTML, no pipes, one line, no link GitHub
+    would make by itself from a bare URL in a payload)."""
     text = "" if value is None else str(value)
     text = html.escape(" ".join(text.split()), quote=False).replace("|", "&#124;")
-    return text.replace("`", "&#96;").replace("[", "&#91;").replace("*", "&#42;")
+    text = text.replace("`", "&#96;").replace("[", "&#91;").replace("*", "&#42;")
+    return _AUTOLINK.sub("\\1\u2060", text)
 
 
 def _with_unit(value: Any, unit: str) -> str:

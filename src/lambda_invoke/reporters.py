@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # imported where used: a terminal run needs neither GitHub no
     from lambda_invoke.assertions import CheckResult
     from lambda_invoke.github import GitHubActions
     from lambda_invoke.outcome import InvokeResult
+    from lambda_invoke.redaction import Secrets
     from lambda_invoke.rows import Row
     from lambda_invoke.suite import CaseResult
 
@@ -124,8 +125,8 @@ class ActionsReporter:
         self.github.error(message)
 
     def mask(self, secret: str) -> None:
-        """Ask the runner to hide this value from every later log line."""
-        self.github.command("add-mask", secret)
+        """Ask the runner to hide this value from every later log line (and redact it)."""
+        self.github.add_mask(secret)
 
     def chunk(self, data: bytes) -> None:
         """Streamed payload pieces: the whole payload is shown (safely) when complete."""
@@ -183,14 +184,23 @@ class ActionsReporter:
 class ConsoleReporter:
     """Payload (or ``--json`` document) on stdout; status, logs and checks on stderr."""
 
-    def __init__(self, stdout: TextIO, stderr: TextIO, print_json: bool = False) -> None:
+    def __init__(
+        self,
+        stdout: TextIO,
+        stderr: TextIO,
+        print_json: bool = False,
+        secrets: Secrets | None = None,
+    ) -> None:
+        from lambda_invoke.redaction import Secrets
+
         self.stdout = stdout
         self.stderr = stderr
         self.print_json = print_json
         self.streamed_newline = True
+        self.secrets = secrets or Secrets()
 
     def _err(self, text: str) -> None:
-        self.stderr.write(text + "\n")
+        self.stderr.write(self.secrets.redact(text) + "\n")
         self.stderr.flush()
 
     def say(self, text: str) -> None:
@@ -203,7 +213,8 @@ class ConsoleReporter:
         self._err(f"lambda-invoke: error: {message}")
 
     def mask(self, secret: str) -> None:
-        """Nothing to do at a terminal: secrets are never printed."""
+        """At a terminal: redacted from every line on standard error."""
+        self.secrets.add(secret)
 
     def chunk(self, data: bytes) -> None:
         """A streamed payload piece, on stdout as it arrives (with --json, only the
@@ -222,7 +233,7 @@ class ConsoleReporter:
             self.say(f"{name} in the console: {url}")
         if result.logs:
             self._err("----- logs -----")
-            self.stderr.write(result.logs if result.logs.endswith("\n") else result.logs + "\n")
+            self._err(result.logs.removesuffix("\n"))
             self._err("----------------")
         for check in outcome.checks:
             self._err(f"{'PASS' if check.passed else 'FAIL'} {check.describe()}")

@@ -11,7 +11,14 @@ import re
 from pathlib import Path
 
 import pytest
-from support import Answer, ScriptedLambda, cli_command, run_command, sandbox_env
+from support import (
+    Answer,
+    ScriptedLambda,
+    cli_command,
+    lambda_error,
+    run_command,
+    sandbox_env,
+)
 
 pytestmark = pytest.mark.integration
 EVIL = "##[add-mask]leak ::add-mask::leak2 ##[set-output name=x;]pwned"
@@ -24,7 +31,7 @@ HOSTILE_LINES = "\n".join(
         EVIL,
     ]
 )
-OURS = {"error", "warning", "group", "endgroup", "stop-commands"}  # no role: nothing to mask
+OURS = {"error", "warning", "group", "endgroup", "stop-commands"}
 
 
 def commands_outside_fences(stdout: str) -> list[str]:
@@ -68,9 +75,47 @@ def test_function_text_never_acts_outside_a_fence(tmp_path: Path) -> None:
         )  # fmt: skip
     assert done.returncode == 1, done.stdout
     acted = commands_outside_fences(done.stdout)
-    names = {entry.split(":")[0].removeprefix("v2 ") for entry in acted}
+    # the only masks are ours: the environment's credentials, first, before anything else
+    env = sandbox_env()
+    masks = [entry for entry in acted if entry.startswith("v2 add-mask:")]
+    assert masks == [
+        f"v2 add-mask: ::add-mask::{env[name]}"
+        for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID")
+        if env.get(name)
+    ]
+    assert acted[: len(masks)] == masks
+    names = {entry.split(":")[0].removeprefix("v2 ") for entry in acted[len(masks) :]}
     assert not [entry for entry in acted if entry.startswith("legacy")], acted
     assert names <= OURS, acted
     # function text reaches our annotations only as their escaped, inert data
     assert all("##[" not in entry for entry in acted)
     assert "assertion failed" in done.stdout  # the failure is still said, inertly
+
+
+@pytest.mark.parametrize("in_actions", [True, False], ids=["actions", "console"])
+def test_an_endpoint_echoing_the_session_token_never_gets_it_printed(
+    in_actions: bool, tmp_path: Path
+) -> None:
+    """The token is masked for the runner before anything is printed, and every line we
+    print has it replaced by ***, endpoint text included."""
+    token = "IQoJb3JpZ2luX2VjEXAMPLEsessionTOKEN0123456789"
+    answer = lambda_error(
+        400, "InvalidParameterValueException", f"bad header X-Amz-Security-Token: {token}"
+    )
+    env = sandbox_env(AWS_SESSION_TOKEN=token)
+    if in_actions:
+        env.update(GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(tmp_path / "output"))
+    with ScriptedLambda(answer) as endpoint:
+        done = run_command(
+            [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url], env=env, cwd=tmp_path
+        )
+    assert done.returncode == 3
+    printed = done.stdout + done.stderr
+    if in_actions:
+        assert printed.splitlines()[:2] == [
+            f"::add-mask::{env['AWS_SECRET_ACCESS_KEY']}",
+            f"::add-mask::{token}",
+        ]
+        printed = "\n".join(printed.splitlines()[2:])
+    assert token not in printed
+    assert "bad header X-Amz-Security-Token: ***" in printed
