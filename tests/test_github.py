@@ -519,3 +519,59 @@ def test_bare_urls_in_untrusted_text_are_not_links_on_github() -> None:
         summary_markdown("fn", document, [], links=links)
     )
     assert rendered.count("<a ") == 1 and f'<a href="{links["logs"]}">' in rendered
+
+
+def test_annotations_stop_at_githubs_ten_and_the_last_says_how_many_more() -> None:
+    import io
+
+    from lambda_invoke.github import GitHubActions
+
+    stream = io.StringIO()
+    github = GitHubActions(None, None, stream)
+    for number in range(25):
+        github.error(f"case {number} failed")
+    github.warning("one warning")
+    github.finish()
+    lines = stream.getvalue().splitlines()
+    errors = [line for line in lines if line.startswith("::error ")]
+    assert len(errors) == 10
+    assert errors[-1] == (
+        "::error title=lambda-invoke::16 more errors are in the log only (GitHub shows 10 a step)"
+    )
+    assert "error (lambda-invoke): case 24 failed" in lines  # in the log, not lost
+    assert [line for line in lines if line.startswith("::warning ")] == [
+        "::warning title=lambda-invoke::one warning"
+    ]
+
+
+def test_outputs_together_stay_under_githubs_limit(tmp_path: Path) -> None:
+    import io
+
+    from lambda_invoke.github import OUTPUTS_LIMIT, GitHubActions
+
+    stream = io.StringIO()
+    github = GitHubActions(str(tmp_path / "output"), None, stream)
+    github.set_outputs({"results": "r" * 900_000, "result": "x" * 600_000, "passed": "3"})
+    outputs = read_github_output(tmp_path / "output")
+    assert outputs == {"results": "", "result": "x" * 600_000, "passed": "3"}
+    assert (tmp_path / "output").stat().st_size < OUTPUTS_LIMIT
+    assert "outputs.results (900000 bytes) is left out" in stream.getvalue()
+
+
+def test_a_summary_over_githubs_limit_is_cut_with_its_fences_closed(tmp_path: Path) -> None:
+    import io
+
+    from lambda_invoke.github import SUMMARY_LIMIT, GitHubActions
+
+    rows = "".join(f"| case {n} | ❌ fail: {'y' * 200} |\n" for n in range(20_000))
+    markdown = "### suite\n\n| Case | Result |\n|---|---|\n" + rows + "\n<pre>\nlogs\n</pre>\n"
+    github = GitHubActions(None, str(tmp_path / "summary.md"), io.StringIO())
+    github.append_summary(markdown)
+    written = (tmp_path / "summary.md").read_text()
+    assert len(written.encode()) <= SUMMARY_LIMIT
+    assert written.startswith("### suite\n\n| Case | Result |")
+    assert "> The job summary was cut here: it was" in written
+    cut_inside = "```mermaid\n" + "a\n" * 600_000
+    github.summary_path = str(tmp_path / "fence.md")
+    github.append_summary(cut_inside)
+    assert (tmp_path / "fence.md").read_text().count("```") == 2

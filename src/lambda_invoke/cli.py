@@ -398,7 +398,11 @@ def main(
         options=options,
     )
     with _stop_handlers(flight):
-        return _guarded(run, reporter, flight)
+        try:
+            return _guarded(run, reporter, flight)
+        finally:
+            with contextlib.suppress(OSError):
+                reporter.finish()
 
 
 def _guarded(

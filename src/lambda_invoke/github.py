@@ -49,8 +49,17 @@ def heredoc_delimiter(value: str) -> str:
             return delimiter
 
 
+#: GitHub's limits (docs: workflow commands, job summaries): a step's summary over 1024 KiB
+#: is not uploaded at all; a job's outputs take about 1 MB; a step shows 10 annotations of
+#: each kind (the rest vanish). Ours stay under them, with room for what wraps them.
+SUMMARY_LIMIT = 1000 * 1024
+OUTPUTS_LIMIT = 1000 * 1000
+ANNOTATIONS_PER_KIND = 10
+
+
 class GitHubActions:
-    """Writes to the files and stream the runner reads. Paths may be None (not set)."""
+    """Writes to the files and stream the runner reads, within GitHub's limits. Paths may
+    be None (not set)."""
 
     def __init__(
         self,
@@ -63,6 +72,8 @@ class GitHubActions:
         self.summary_path = summary_path
         self.stream = stream
         self.secrets = secrets or Secrets()
+        self.annotations: dict[str, int] = {}  # kind -> annotations made
+        self.unshown: dict[str, int] = {}  # kind -> lines past the limit, in the log only
 
     def add_mask(self, secret: str) -> None:
         """Ask the runner to hide ``secret`` from every later line; redact it here too."""
@@ -71,10 +82,24 @@ class GitHubActions:
             self.stream.flush()
 
     def set_outputs(self, outputs: Mapping[str, str]) -> None:
+        """The step's outputs, together under OUTPUTS_LIMIT: the largest are left out (with
+        a warning each) until the rest fit."""
         if not self.output_path:
             return
+        kept = dict(outputs)
+        size = sum(len(name) + len(value.encode()) for name, value in kept.items())
+        for name in sorted(kept, key=lambda key: len(kept[key]), reverse=True):
+            if size <= OUTPUTS_LIMIT:
+                break
+            left_out = len(kept[name].encode())
+            self.warning(
+                f"outputs.{name} ({left_out} bytes) is left out: the step's outputs together "
+                f"would pass GitHub's limit of {OUTPUTS_LIMIT} bytes"
+            )
+            kept[name] = ""
+            size -= left_out
         with open(self.output_path, "a", encoding="utf-8") as handle:
-            for name, value in outputs.items():
+            for name, value in kept.items():
                 delimiter = heredoc_delimiter(value)
                 handle.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
 
@@ -88,10 +113,32 @@ class GitHubActions:
         self.stream.flush()
 
     def error(self, message: str, title: str = "lambda-invoke") -> None:
-        self.command("error", message, title=title)
+        self.annotate("error", message, title)
 
     def warning(self, message: str, title: str = "lambda-invoke") -> None:
-        self.command("warning", message, title=title)
+        self.annotate("warning", message, title)
+
+    def annotate(self, kind: str, message: str, title: str) -> None:
+        """An annotation while GitHub shows them (the last of each kind is kept for
+        ``finish``'s count); past that a plain log line."""
+        made = self.annotations.get(kind, 0)
+        if made < ANNOTATIONS_PER_KIND - 1:
+            self.annotations[kind] = made + 1
+            self.command(kind, message, title=title)
+            return
+        self.unshown[kind] = self.unshown.get(kind, 0) + 1
+        self.line(f"{kind} ({title}): {message}")
+
+    def finish(self) -> None:
+        """The last annotation of a kind says how many more are only in the log."""
+        for kind, count in self.unshown.items():
+            self.command(
+                kind,
+                f"{count} more {kind}s are in the log only (GitHub shows "
+                f"{ANNOTATIONS_PER_KIND} a step)",
+                title="lambda-invoke",
+            )
+        self.unshown = {}
 
     def line(self, text: str) -> None:
         """A plain log line; what it quotes (headers, values, messages) cannot act."""
@@ -111,7 +158,33 @@ class GitHubActions:
         if not self.summary_path:
             return
         with open(self.summary_path, "a", encoding="utf-8") as handle:
-            handle.write(self.secrets.redact(markdown))
+            handle.write(within_summary_limit(self.secrets.redact(markdown)))
+
+
+def within_summary_limit(markdown: str, limit: int = SUMMARY_LIMIT) -> str:
+    """``markdown`` cut at a line so that it stays under ``limit`` bytes (GitHub uploads no
+    summary over 1024 KiB), an open code fence or <pre> closed, and a line saying so."""
+    size = len(markdown.encode())
+    if size <= limit:
+        return markdown
+    kept: list[str] = []
+    used = 0
+    budget = limit - 1024  # room for the closing tags and the line
+    for line in markdown.splitlines(keepends=True):
+        used += len(line.encode())
+        if used > budget:
+            break
+        kept.append(line)
+    text = "".join(kept)
+    if text.count("```") % 2:
+        text += "\n```\n"
+    if text.count("<pre>") > text.count("</pre>"):
+        text += "</pre>\n\n</details>\n"
+    return (
+        f"{text}\n\n> The job summary was cut here: it was {size} bytes, over GitHub's limit "
+        f"of {limit} bytes for a step's summary. Everything is in the job log and the "
+        "step's files.\n\n"
+    )
 
 
 #: what GitHub turns into a link by itself (GFM's extended autolinks): a scheme's "://" and

@@ -60,6 +60,8 @@ class Reporter(Protocol):
 
     def show_suite(self, outcome: SuiteOutcome) -> None: ...
 
+    def finish(self) -> None: ...
+
 
 def pretty_payload(text: str) -> str:
     try:
@@ -127,6 +129,10 @@ class ActionsReporter:
     def mask(self, secret: str) -> None:
         """Ask the runner to hide this value from every later log line (and redact it)."""
         self.github.add_mask(secret)
+
+    def finish(self) -> None:
+        """The run is over: say how many annotations GitHub would not have shown."""
+        self.github.finish()
 
     def chunk(self, data: bytes) -> None:
         """Streamed payload pieces: the whole payload is shown (safely) when complete."""
@@ -215,6 +221,9 @@ class ConsoleReporter:
     def mask(self, secret: str) -> None:
         """At a terminal: redacted from every line on standard error."""
         self.secrets.add(secret)
+
+    def finish(self) -> None:
+        """Nothing is held back at a terminal."""
 
     def chunk(self, data: bytes) -> None:
         """A streamed payload piece, on stdout as it arrives (with --json, only the

@@ -458,3 +458,35 @@ def test_process_substitution_is_read_as_aws_lambda_invoke_users_expect(tmp_path
         sent = [body for _, path, body in endpoint.requests if path.endswith("invocations")]
     assert done.returncode == 0, done.stderr
     assert [json.loads(body) for body in sent] == [{"from": "a pipe"}]
+
+
+def test_an_8_mib_shard_stays_within_githubs_limits(tmp_path: Path) -> None:
+    """One 8 MiB shard file of 19,000 failed cases, merged as the action: before, a 9.4 MB
+    results output, a 4.4 MB summary and 124,790 ::error lines (GitHub takes 1 MiB of
+    outputs, 1024 KiB of summary and shows 10 annotations a step)."""
+    rows = [
+        {"name": f"case {n}", "function": "fn", "status": "failed", "status-code": 200,
+         "function-error": None, "duration-ms": 1, "billed-duration-ms": 1, "elapsed-ms": 2.5,
+         "request-id": "r", "assertions": [], "problems": [f"assertion failed: {'x' * 80}"],
+         "payload": "{}", "index": n, "seconds": 0.1, "logs": None, "region": None,
+         "trace-id": None}
+        for n in range(19_000)
+    ]  # fmt: skip
+    document = {"suite": "0123456789abcdef", "shard": "1/1", "cases": len(rows), "seconds": 1,
+                "with-payloads": True, "results": rows}  # fmt: skip
+    (tmp_path / "big.json").write_text(json.dumps(document))
+    assert 7 * 2**20 < (tmp_path / "big.json").stat().st_size < 8 * 2**20
+    env = {**sandbox_env(), "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": "out",
+           "GITHUB_STEP_SUMMARY": "summary.md", "INPUT_MERGE": "big.json"}  # fmt: skip
+    code, stdout, _, seconds, peak = run_measured(cli_command(), env, tmp_path, b"")
+    print(f"8 MiB shard: exit {code}, {seconds:.2f} s, {peak:.0f} MiB")
+    assert code == 1, stdout[-2000:]
+    assert (tmp_path / "out").stat().st_size < 1000 * 1000
+    assert (tmp_path / "summary.md").stat().st_size <= 1000 * 1024
+    annotations = [line for line in stdout.splitlines() if line.startswith("::error ")]
+    assert len(annotations) == 10
+    assert annotations[-1].endswith(
+        "18991 more errors are in the log only (GitHub shows 10 a step)"
+    )
+    assert "outputs.results" in stdout and "is left out" in stdout
+    assert seconds < 30 and peak < 600

@@ -201,9 +201,25 @@ def test_the_merge_input_is_the_actions_merge_job(tmp_path: Path) -> None:
             "input 'merge': merge replaces invoking: give it without function-name",
         ),
         ({"INPUT_MERGE": "missing.json"}, "input 'merge'"),
+        ({"INPUT_MERGE": "a.json", "INPUT_SUMMARY": "maybe"}, "input 'summary'"),
     ],
 )
 def test_a_bad_merge_input_is_refused(tmp_path: Path, inputs: dict[str, str], message: str) -> None:
     done = run_command(cli_command(), env=sandbox_env(**inputs), cwd=tmp_path)
     assert done.returncode == 2 and message in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_summary_false_holds_for_a_merge(tmp_path: Path) -> None:
+    (tmp_path / "suite.yml").write_text(suite_text(2))
+    with ScriptedLambda(function_answer({"ok": True})) as endpoint:
+        run(tmp_path, endpoint.url, "suite", "suite.yml", "--results-file", "all.json")
+    summary = tmp_path / "summary.md"
+    merged = run_command(
+        cli_command(),
+        env=sandbox_env(INPUT_MERGE="all.json", INPUT_SUMMARY="false", GITHUB_ACTIONS="true",
+                        GITHUB_STEP_SUMMARY=str(summary)),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert merged.returncode == 1, merged.stdout  # case 0 fails its assertion
+    assert not summary.exists()
