@@ -58,3 +58,24 @@ def test_the_latency_series_keeps_the_slowest_of_each_slice_in_start_order() -> 
     assert series["values"].count(900.0) == 1 and min(series["values"]) == 99.0
     small = latency_series([{"elapsed-ms": 3.0}, {"elapsed-ms": 1.0}])
     assert small == {"values": [3.0, 1.0], "size": 1, "count": 2}
+
+
+def test_a_long_pacing_wait_says_where_it_stands_every_30_seconds() -> None:
+    """max-rate 0.01: 100 s between starts, on a fake clock: a line at least every 30 s."""
+    now = [0.0]
+    slept: list[float] = []
+    said: list[tuple[float, str]] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(0.01, clock=lambda: now[0], sleep=sleep, say=lambda t: said.append((now[0], t)))
+    pacer.wait_turn()  # the first starts at once
+    pacer.wait_turn()
+    assert slept == [30.0, 30.0, 30.0, 10.0]
+    assert said == [
+        (0.0, "max-rate: the next invocation starts in 100 s"),
+        (30.0, "max-rate: the next invocation starts in 70 s"),
+        (60.0, "max-rate: the next invocation starts in 40 s"),
+    ]

@@ -226,6 +226,7 @@ def _repeat(
         settings.max_rate,
         lambda: call_function(settings, shared, say=reporter.say, options=options),
         flight=options["flight"],
+        say=reporter.say,
     )
     extra = aggregate(rows)
     make_spill_folder(settings.runner)
@@ -372,6 +373,16 @@ def run_suite(
     )
     seconds = time.monotonic() - started
     rows = [slot.to_row() for slot in results]
+    code = show_rows(
+        rows,
+        seconds,
+        reporter,
+        junit_file=suite.junit_file,
+        runner=suite.runner,
+        summary=suite.summary,
+        line=f"{final_line(rows)} in {seconds:.1f} s",
+        invoked=True,
+    )
     if suite.results_file:
         from lambda_invoke.rows import shard_document
 
@@ -382,23 +393,18 @@ def run_suite(
             cases=suite.total_cases,
             seconds=seconds,
         )
-        write_file(
-            suite.results_file,
-            json.dumps(document, ensure_ascii=False).encode("utf-8"),
-            suite.runner,
-            what="results-file",
-            invoked=True,
-        )
-    return show_rows(
-        rows,
-        seconds,
-        reporter,
-        junit_file=suite.junit_file,
-        runner=suite.runner,
-        summary=suite.summary,
-        line=f"{final_line(rows)} in {seconds:.1f} s",
-        invoked=True,
-    )
+        try:
+            write_file(
+                suite.results_file,
+                json.dumps(document, ensure_ascii=False).encode("utf-8"),
+                suite.runner,
+                what="results-file",
+                invoked=True,
+            )
+        except LambdaInvokeError as error:  # the report above stands; the exit code says it
+            reporter.fail(str(error))
+            return code or EXIT_AWS
+    return code
 
 
 def show_rows(

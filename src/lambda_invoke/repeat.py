@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from lambda_invoke.deadline import PROGRESS_SECONDS
 from lambda_invoke.outcome import InvokeResult
 from lambda_invoke.stopping import InFlight, run_pooled
 
@@ -98,20 +99,27 @@ class Pacer:
         rate: float,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        say: Callable[[str], None] | None = None,
     ) -> None:
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self.clock = clock
         self.sleep = sleep
+        self.say = say
         self._next = clock()
         self._lock = threading.Lock()
 
     def wait_turn(self) -> None:
+        """Wait for this start's turn; a wait over PROGRESS_SECONDS says where it stands at
+        least that often."""
         with self._lock:
             now = self.clock()
             start = max(now, self._next)
             self._next = start + self.interval
-        if start > now:
-            self.sleep(start - now)
+        while start > now:
+            if self.say is not None and start - now > PROGRESS_SECONDS:
+                self.say(f"max-rate: the next invocation starts in {start - now:.0f} s")
+            self.sleep(min(start - now, PROGRESS_SECONDS))
+            now = self.clock()
 
 
 def run_repeat(
@@ -121,13 +129,14 @@ def run_repeat(
     call: Callable[[], InvokeResult],
     *,
     flight: InFlight,
+    say: Callable[[str], None] | None = None,
     pacer: Pacer | None = None,
 ) -> tuple[InvokeResult, list[dict[str, Any]]]:
     """``call`` ``count`` times, ``concurrency`` at once, paced: the first invocation's
     result and every invocation's figures in start order. Only the figures are kept, not
     the payloads: memory stays flat however many invocations run. A stop sends nothing
     more (stopping.run_pooled)."""
-    pacer = pacer or Pacer(rate, sleep=flight.pause)
+    pacer = pacer or Pacer(rate, sleep=flight.pause, say=say)
     rows: list[dict[str, Any] | None] = [None] * count
     first: list[InvokeResult] = []
 

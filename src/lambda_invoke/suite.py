@@ -471,6 +471,7 @@ def _execute(
             settings.max_rate,
             lambda: call_function(settings, pool.get, say=say, options=options),
             flight=options["flight"],
+            say=say,
         )
         slot.aggregates = aggregate(rows)
     else:

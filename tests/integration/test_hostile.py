@@ -279,6 +279,21 @@ CASES = [
         files={"s.yml": "cases:\n  - {name: one, function-name: fn}\n"},
     ),
     Case(
+        "suite --results-file /dev/full: 'cannot write the payload' before",
+        ("suite", "s.yml", "--results-file", "/dev/full"),
+        3,
+        "invoked, but cannot write results-file '/dev/full': No space left on device",
+        requests=1,
+        files={"s.yml": "cases:\n  - {name: one, function-name: fn}\n"},
+    ),
+    Case(
+        "merge --junit-file /dev/full: 'invoked, but cannot write the payload' before",
+        ("merge", "--junit-file", "/dev/full", "a.json"),
+        3,
+        "error: cannot write junit-file '/dev/full': No space left on device",
+        files={"a.json": shard(1, 1)},
+    ),
+    Case(
         "a log tail that is not base64: logs lost with a warning, payload kept",
         ("--json",),
         0,

@@ -163,16 +163,35 @@ def test_a_repeat_sends_nothing_after_the_signal(stop: signal.Signals, code: int
     assert "Traceback" not in stderr
 
 
-def test_a_followed_event_run_is_named_by_its_request_id() -> None:
+@pytest.mark.parametrize(
+    ("argv", "answer", "line"),
+    [
+        (
+            ("-t", "Event", "--wait-for-completion"),
+            Answer(status=202, body=b""),
+            "stopped (SIGTERM) while following the Event run of fn (request id req-1): Lambda "
+            "accepted it and it may still be running",
+        ),
+        (
+            ("--full-logs",),
+            Answer(),
+            "stopped (SIGTERM) while reading the log of request req-1 of fn (the invocation "
+            "had answered)",
+        ),
+    ],
+    ids=["Event run followed", "full log read"],
+)
+def test_a_stop_while_reading_the_log_names_the_request(
+    argv: tuple[str, ...], answer: Answer, line: str
+) -> None:
     """wait-for-completion: Lambda accepted the Event run (202) and its log is being read
     when SIGTERM comes: the line gives the run's request id, which is all a person has to
-    find it."""
-    accepted = Answer(status=202, body=b"")
-    with ScriptedLambda(accepted) as lam, ScriptedLambda(Answer(body=b'{"events": []}')) as logs:
+    find it. full-logs: the invocation answered; the line says so."""
+    with ScriptedLambda(answer) as lam, ScriptedLambda(Answer(body=b'{"events": []}')) as logs:
         process, _ = start(
             [
-                *cli_command(), "-f", "fn", "-t", "Event", "--wait-for-completion",
-                "--full-logs-timeout", "60", "--endpoint-url", lam.url,
+                *cli_command(), "-f", "fn", *argv, "--full-logs-timeout", "60",
+                "--endpoint-url", lam.url,
             ],
             as_pid_1=False,
             env=sandbox_env(AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=logs.url),
@@ -187,7 +206,4 @@ def test_a_followed_event_run_is_named_by_its_request_id() -> None:
         seconds = time.monotonic() - stopped
     assert process.returncode == 143, stderr
     assert seconds < 1.0
-    assert stderr.strip().splitlines()[-1] == (
-        "lambda-invoke: error: stopped (SIGTERM) while following the Event run of fn (request "
-        "id req-1): Lambda accepted it and it may still be running"
-    )
+    assert stderr.strip().splitlines()[-1] == f"lambda-invoke: error: {line}"
