@@ -555,7 +555,7 @@ def test_outputs_together_stay_under_githubs_limit(tmp_path: Path) -> None:
     outputs = read_github_output(tmp_path / "output")
     assert outputs == {"results": "", "result": "x" * 600_000, "passed": "3"}
     assert (tmp_path / "output").stat().st_size < OUTPUTS_LIMIT
-    assert "outputs.results (900000 bytes) is left out" in stream.getvalue()
+    assert "outputs.results (900000 bytes) is empty and it is left out" in stream.getvalue()
 
 
 def test_a_summary_over_githubs_limit_is_cut_with_its_fences_closed(tmp_path: Path) -> None:

@@ -652,10 +652,15 @@ def _reporter(
 ) -> ActionsReporter | ConsoleReporter:
     if in_actions:
         from lambda_invoke.github import GitHubActions
+        from lambda_invoke.payload_files import spill_output
         from lambda_invoke.reporters import ActionsReporter
+        from lambda_invoke.runner import detect
 
         github = GitHubActions(
-            environ.get("GITHUB_OUTPUT"), environ.get("GITHUB_STEP_SUMMARY"), stdout
+            environ.get("GITHUB_OUTPUT"),
+            environ.get("GITHUB_STEP_SUMMARY"),
+            stdout,
+            spill=partial(spill_output, runner=detect(environ)),
         )
         return ActionsReporter(github)
     from lambda_invoke.reporters import ConsoleReporter

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from lambda_invoke.redaction import Secrets
@@ -67,8 +67,12 @@ class GitHubActions:
         summary_path: str | None,
         stream: TextIO,
         secrets: Secrets | None = None,
+        spill: Callable[[str, str], str | None] | None = None,
     ) -> None:
         self.output_path = output_path
+        #: writes a value left out of the outputs to a file; its path as the next step sees
+        #: it (None: it could not be written)
+        self.spill = spill
         self.summary_path = summary_path
         self.stream = stream
         self.secrets = secrets or Secrets()
@@ -92,9 +96,11 @@ class GitHubActions:
             if size <= OUTPUTS_LIMIT:
                 break
             left_out = len(kept[name].encode())
+            path = self.spill(name, kept[name]) if self.spill is not None else None
+            where = f"it is in {path}" if path else "it is left out"
             self.warning(
-                f"outputs.{name} ({left_out} bytes) is left out: the step's outputs together "
-                f"would pass GitHub's limit of {OUTPUTS_LIMIT} bytes"
+                f"outputs.{name} ({left_out} bytes) is empty and {where}: the step's outputs "
+                f"together would pass GitHub's limit of {OUTPUTS_LIMIT} bytes"
             )
             kept[name] = ""
             size -= left_out

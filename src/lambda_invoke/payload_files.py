@@ -56,3 +56,15 @@ def write_file(
 def for_host(path: str | None, runner: RunnerLayout | None) -> str | None:
     """``path`` as the next step sees it (unchanged outside the runner's container)."""
     return runner.for_host(path) if runner is not None and path else path
+
+
+def spill_output(name: str, value: str, runner: RunnerLayout | None) -> str | None:
+    """An output too large for GitHub's limit, in the spill folder: its path as the next
+    step sees it, or None when it cannot be written (the warning then says so)."""
+    try:
+        make_spill_folder(runner)
+        path = os.path.join(SPILL_DIRECTORY, f"output-{name}-{os.getpid()}.txt")
+        write_file(path, value.encode("utf-8"), runner, what=f"outputs.{name}", invoked=False)
+    except LambdaInvokeError:
+        return None
+    return for_host(path, runner)
