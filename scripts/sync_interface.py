@@ -21,12 +21,21 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from lambda_invoke.interface import INPUTS, SUITE_INPUTS  # noqa: E402
 
-NUMBERS = {
-    "read-timeout",
-    "connect-timeout",
-    "max-attempts",
-    "wait-timeout",
-    "role-duration-seconds",
+#: the suite schema's type of each kind of input (interface.KINDS): what the YAML may hold
+TYPES: dict[str, dict[str, Any]] = {
+    "text": {"type": "string"},
+    "path": {"type": "string"},
+    "lines": {"type": "string"},
+    "bool": {"type": ["boolean", "string"]},
+    "int": {"type": ["integer", "string"]},
+    "number": {"type": ["number", "string"]},
+    "mapping": {"type": ["object", "string"]},
+    "document": {"type": ["object", "array", "string", "number", "boolean", "null"]},
+    "environment": {
+        "type": ["object", "array", "string"],
+        "additionalProperties": {"type": ["string", "number", "boolean"]},
+        "items": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*(=|$)"},
+    },
 }
 
 
@@ -44,30 +53,12 @@ def action_yml(text: str) -> str:
     return re.sub(r"^inputs:\n.*?\n\n(?=outputs:)", inputs_block(), text, flags=re.S | re.M)
 
 
-def _value_schema(name: str, boolean: bool) -> dict[str, Any]:
-    if boolean:
-        return {"type": ["boolean", "string"]}
-    if name in NUMBERS:
-        return {"type": ["number", "string"]}
-    if name == "payload":
-        return {"type": ["object", "array", "string", "number", "boolean", "null"]}
-    if name in {"assert", "client-context"}:
-        return {"type": ["object", "string"]}
-    if name == "env":
-        return {
-            "type": ["object", "array", "string"],
-            "additionalProperties": {"type": ["string", "number", "boolean"]},
-            "items": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*(=|$)"},
-        }
-    return {"type": "string"}
-
-
 def suite_schema() -> dict[str, Any]:
     inputs = {}
     for spec in INPUTS:
         if spec.name in SUITE_INPUTS:
             continue
-        entry = {"description": spec.description, **_value_schema(spec.name, spec.boolean)}
+        entry = {"description": spec.description, **TYPES[spec.kind]}
         if spec.default:
             entry["default"] = spec.default
         inputs[spec.name] = entry

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from support import ScriptedLambda, Stubbed, cli_command, function_answer, run_command, sandbox_env
+from support import (
+    ROOT,
+    ScriptedLambda,
+    Stubbed,
+    cli_command,
+    function_answer,
+    run_command,
+    sandbox_env,
+)
 
 from lambda_invoke.cli import _subcommand, build_parser
 
@@ -97,15 +105,44 @@ def test_an_unknown_help_topic_is_one_line_exit_2(stubbed: Stubbed) -> None:
     assert f"no help topic 'everything' {topics}" in run.stderr
 
 
-def test_every_input_is_in_one_help_group_with_a_type_metavar() -> None:
-    from lambda_invoke.cli import GROUPS, METAVARS
-    from lambda_invoke.interface import INPUTS
+def test_every_input_is_in_a_help_group_with_a_type_metavar() -> None:
+    from lambda_invoke.interface import GROUPS, INPUTS
 
-    grouped = [name for names in GROUPS.values() for name in names]
-    assert sorted(grouped) == sorted(spec.name for spec in INPUTS)
-    assert len(grouped) == len(set(grouped))
+    assert {spec.group for spec in INPUTS} == set(GROUPS)  # no empty group
     for spec in INPUTS:
-        assert spec.boolean or METAVARS[spec.name] != "VALUE", spec.name
+        assert (spec.metavar == "BOOL") == spec.boolean, spec.name
+    help_text = build_parser().format_help()
+    for group in GROUPS:
+        assert f"{group} options:" in help_text
+
+
+def test_every_numeric_input_is_a_yaml_number_in_a_suite_case() -> None:
+    """An editor checking a suite file against schema/suite.schema.json takes repeat: 5 (it
+    refused the numbers the tool runs), and the tool reads them as it reads the text."""
+    import json
+
+    import jsonschema
+    import yaml
+
+    from lambda_invoke.interface import INPUTS, SUITE_INPUTS
+    from lambda_invoke.suite import load_suite
+
+    numeric = {
+        spec.name: (int if spec.kind == "int" else float)(spec.default)
+        for spec in INPUTS
+        if spec.kind in ("int", "number") and spec.name not in SUITE_INPUTS
+    }
+    assert {"repeat", "repeat-concurrency", "max-rate", "full-logs-timeout"} <= set(numeric)
+    text = yaml.safe_dump({"cases": [{"name": "n", "function-name": "fn", **numeric}]})
+    schema = json.loads((ROOT / "schema" / "suite.schema.json").read_text())
+    jsonschema.validate(yaml.safe_load(text), schema)
+    (case,) = load_suite(text, environ={"AWS_REGION": "us-east-1"})
+    as_text = load_suite(
+        yaml.safe_dump({"cases": [{"name": "n", "function-name": "fn",
+                                   **{k: str(v) for k, v in numeric.items()}}]}),
+        environ={"AWS_REGION": "us-east-1"},
+    )[0]  # fmt: skip
+    assert case.settings == as_text.settings
 
 
 @pytest.mark.parametrize("variable", ["GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"])

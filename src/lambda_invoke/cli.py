@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from lambda_invoke import __version__
 from lambda_invoke.errors import EXIT_AWS, InputError, LambdaInvokeError
-from lambda_invoke.interface import INPUTS, InputSpec, env_inputs
+from lambda_invoke.interface import GROUPS, INPUTS, InputSpec, env_inputs
 from lambda_invoke.stopping import POOL_THREAD_PREFIX, InFlight, StopRequested
 
 if TYPE_CHECKING:
@@ -43,86 +43,6 @@ invoked), 3 AWS or network error, 130/143 stopped (SIGINT/SIGTERM).
 More: lambda-invoke help [suite | local | assert | merge | exit-codes]
 """
 
-#: the option groups of the help, in order, and the inputs in each
-GROUPS: dict[str, tuple[str, ...]] = {
-    "function": ("function-name", "qualifier", "stack-name", "function", "stage", "config"),
-    "payload": ("payload", "payload-file", "test-event", "raw", "client-context", "context-path"),
-    "invocation": (
-        "invocation-type",
-        "log-type",
-        "invoke-mode",
-        "tenant-id",
-        "durable-execution-name",
-    ),
-    "AWS and connection": (
-        "region",
-        "endpoint-url",
-        "role-to-assume",
-        "role-session-name",
-        "role-duration-seconds",
-        "audience",
-        "read-timeout",
-        "connect-timeout",
-        "max-attempts",
-        "wait-timeout",
-    ),
-    "assertions": ("assert", "fail-on-function-error"),
-    "logs (CloudWatch Logs)": ("full-logs", "full-logs-timeout", "wait-for-completion"),
-    "repeat": ("repeat", "repeat-concurrency", "max-rate"),
-    "outputs": ("output-file", "summary"),
-    "suite": (
-        "suite",
-        "max-concurrency",
-        "fail-fast",
-        "junit-file",
-        "shard",
-        "results-file",
-        "merge",
-    ),
-    "local (invoke local)": ("local", "env"),
-}
-#: what each input's value is, for the help (booleans are BOOL)
-METAVARS = {
-    "function-name": "NAME|ARN",
-    "qualifier": "VERSION|ALIAS",
-    "stack-name": "STACK",
-    "function": "KEY",
-    "stage": "STAGE",
-    "config": "PATH",
-    "payload": "JSON|YAML|file://PATH",
-    "payload-file": "PATH|-",
-    "test-event": "NAME",
-    "client-context": "JSON|BASE64",
-    "context-path": "PATH",
-    "invocation-type": "RequestResponse|Event|DryRun",
-    "log-type": "Tail|None",
-    "invoke-mode": "buffered|stream",
-    "tenant-id": "ID",
-    "durable-execution-name": "NAME",
-    "region": "REGION",
-    "endpoint-url": "URL",
-    "role-to-assume": "ROLE_ARN",
-    "role-session-name": "NAME",
-    "role-duration-seconds": "SECONDS",
-    "audience": "AUDIENCE",
-    "read-timeout": "SECONDS",
-    "connect-timeout": "SECONDS",
-    "max-attempts": "N",
-    "wait-timeout": "SECONDS",
-    "full-logs-timeout": "SECONDS",
-    "repeat": "N",
-    "repeat-concurrency": "N",
-    "max-rate": "PER_SECOND",
-    "assert": "YAML",
-    "output-file": "PATH",
-    "suite": "PATH|YAML",
-    "max-concurrency": "N",
-    "junit-file": "PATH",
-    "shard": "I/N",
-    "results-file": "PATH",
-    "merge": "FILES",
-    "env": "KEY=VALUE",
-}
 SUITE_HELP = """\
 lambda-invoke suite FILE [options]: run a smoke suite, every case in one run.
 
@@ -224,15 +144,13 @@ def build_parser(kind: str = "main") -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    specs = {spec.name: spec for spec in INPUTS}
     order = list(GROUPS)
     if kind in ("suite", "local"):  # the subcommand's own group first
         first = "suite" if kind == "suite" else "local (invoke local)"
         order = [first, *(name for name in order if name != first)]
     groups = {name: parser.add_argument_group(f"{name} options") for name in order}
-    for group_name, names in GROUPS.items():
-        for name in names:
-            _add_input(groups[group_name], specs[name])
+    for spec in INPUTS:
+        _add_input(groups[spec.group], spec)
     _add_serverless_flags(groups["function"], groups["invocation"])
     general = parser.add_argument_group("general options")
     general.add_argument(
@@ -258,10 +176,10 @@ def _add_input(group: argparse._ArgumentGroup, spec: InputSpec) -> None:
         )
     elif spec.repeatable:
         group.add_argument(
-            *flags, dest=spec.name, action="append", metavar=METAVARS[spec.name], help=help_text
+            *flags, dest=spec.name, action="append", metavar=spec.metavar, help=help_text
         )
     else:
-        group.add_argument(*flags, dest=spec.name, metavar=METAVARS[spec.name], help=help_text)
+        group.add_argument(*flags, dest=spec.name, metavar=spec.metavar, help=help_text)
 
 
 def _add_serverless_flags(
