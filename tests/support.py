@@ -54,6 +54,38 @@ def sandbox_env(**extra: str) -> dict[str, str]:
     return env
 
 
+#: a fixed piece of work and how long it takes on an idle 2-core machine of ours (seconds)
+_REFERENCE_WORK_SECONDS = 0.045
+
+
+def _reference_work() -> float:
+    started = time.perf_counter()
+    total = 0
+    for number in range(2_000_000):
+        total += number % 7
+    return time.perf_counter() - started
+
+
+def machine_slowdown() -> float:
+    """How much slower this machine is now than an idle one of ours (at least 1): a loaded
+    2-core machine, a background job, mutmut. LAMBDA_INVOKE_TEST_SLOWDOWN sets it."""
+    given = os.environ.get("LAMBDA_INVOKE_TEST_SLOWDOWN")
+    if given:
+        return max(1.0, float(given))
+    measured = min(_reference_work() for _ in range(3))
+    return max(1.0, measured / _REFERENCE_WORK_SECONDS)
+
+
+_SLOWDOWN: list[float] = []
+
+
+def time_budget(seconds: float) -> float:
+    """A wall-clock bound of a test, scaled to the machine's measured speed (once a run)."""
+    if not _SLOWDOWN:
+        _SLOWDOWN.append(machine_slowdown())
+    return seconds * _SLOWDOWN[0]
+
+
 #: scripts/mutation.sh runs the tests on mutants (mutmut sets MUTANT_UNDER_TEST)
 UNDER_MUTATION = "MUTANT_UNDER_TEST" in os.environ
 #: where children started under mutmut write the functions they reached (mutation_child.py)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from lambda_invoke.repeat import Pacer, aggregate, percentile
@@ -37,13 +35,20 @@ def test_aggregate_counts_and_leaves_missing_figures_out() -> None:
     assert values["elapsed-ms-p50"] == 30.0 and values["elapsed-ms-max"] == 50.0
 
 
-def test_the_pacer_keeps_the_rate_within_10_percent() -> None:
-    pacer = Pacer(20.0)
-    started = time.monotonic()
-    for _ in range(21):  # 20 intervals of 50 ms
+def test_the_pacer_keeps_the_rate() -> None:
+    """20 a second: 21 starts take 20 intervals of 50 ms (a fake clock: no wall-clock
+    bound that a loaded machine could break)."""
+    now = [0.0]
+    starts: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    pacer = Pacer(20.0, clock=lambda: now[0], sleep=sleep)
+    for _ in range(21):
         pacer.wait_turn()
-    seconds = time.monotonic() - started
-    assert 0.95 <= seconds <= 1.1, seconds
+        starts.append(now[0])
+    assert starts == pytest.approx([n * 0.05 for n in range(21)])
 
 
 def test_the_latency_series_keeps_the_slowest_of_each_slice_in_start_order() -> None:

@@ -79,7 +79,10 @@ def test_oidc_token_then_web_identity_then_invoke_with_the_role(
     assert key != "AKIAFAKEFAKEFAKEFAKE"
     lines = done.stdout.splitlines()
     masks = [line.removeprefix("::add-mask::") for line in lines if line.startswith("::add-mask::")]
-    assert key in masks and JWT in masks and BEARER in masks and len(masks) == 5
+    # the environment's credentials first (redaction.SECRET_VARIABLES), then the job's
+    # bearer, the OIDC token and the role's three credentials
+    assert masks[:2] == [FAKE_SECRET, "AKIAFAKEFAKEFAKEFAKE"]
+    assert key in masks and JWT in masks and BEARER in masks and len(masks) == 7
     said = next(line for line in lines if line.startswith("assumed "))
     assert f"assumed {ROLE} with the job's GitHub OIDC token (session smoke-42" in said
     # secrets appear only inside the mask commands (which the runner never shows)

@@ -19,6 +19,7 @@ from support import (
     read_github_output,
     sandbox_env,
     skip_or_fail,
+    time_budget,
 )
 
 pytestmark = pytest.mark.integration
@@ -82,7 +83,7 @@ def test_stopped_during_a_slow_invoke(as_pid_1: bool, stop: signal.Signals, code
         _, stderr = process.communicate(timeout=10)
         seconds = time.monotonic() - stopped
     assert process.returncode == code, stderr
-    assert seconds < 1.0
+    assert seconds < time_budget(1.0)
     lines = stderr.strip().splitlines()
     assert lines[-1] == (
         f"lambda-invoke: error: stopped ({stop.name}) while waiting for slow to answer: the "
@@ -108,7 +109,7 @@ def test_a_suite_stops_too(tmp_path: Path) -> None:
         _, stderr = process.communicate(timeout=10)
         seconds = time.monotonic() - stopped
     assert process.returncode == 143, stderr
-    assert seconds < 1.0
+    assert seconds < time_budget(1.0)
     assert "stopped (SIGTERM) while waiting for one, two to answer" in stderr
 
 
@@ -153,7 +154,7 @@ def test_a_repeat_sends_nothing_after_the_signal(stop: signal.Signals, code: int
         time.sleep(2.5)  # anything still queued would have been sent by now
         sent = endpoint.invocations
     assert process.returncode == code, stderr
-    assert seconds < 1.0
+    assert seconds < time_budget(1.0)
     assert sent == 2
     assert stderr.strip().splitlines()[-1] == (
         f"lambda-invoke: error: stopped ({stop.name}) while waiting for slow (2 requests) to "
@@ -205,5 +206,5 @@ def test_a_stop_while_reading_the_log_names_the_request(
         _, stderr = process.communicate(timeout=10)
         seconds = time.monotonic() - stopped
     assert process.returncode == 143, stderr
-    assert seconds < 1.0
+    assert seconds < time_budget(1.0)
     assert stderr.strip().splitlines()[-1] == f"lambda-invoke: error: {line}"
