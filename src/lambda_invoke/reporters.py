@@ -184,6 +184,7 @@ class ActionsReporter:
         self.github.set_outputs(outcome.outputs)
         if outcome.summary:
             self.github.append_summary(outcome.summary)
+        self.github.finish()  # the count of annotations not shown, before the final line
         self.github.line(outcome.line)
 
 
