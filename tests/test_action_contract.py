@@ -142,3 +142,15 @@ def test_suite_schema_accepts_the_example_and_knows_every_case_field() -> None:
     block = re.search(r"```yaml\n(# smoke.yml .*?)```", readme, re.S)
     assert block, "the README shows a suite file"
     jsonschema.validate(yaml.safe_load(block[1]), schema)
+
+
+def test_contributings_map_of_the_house_names_every_module_once() -> None:
+    """CONTRIBUTING.md answers "where is X decided?" with one line per module: the map
+    cannot go stale (a module added, removed or renamed fails here)."""
+    import re
+
+    text = (ROOT / "CONTRIBUTING.md").read_text()
+    mapped = re.findall(r"^  \| `([a-z_]+)` \| (.+) \|$", text, flags=re.M)
+    modules = sorted(path.stem for path in (ROOT / "src" / "lambda_invoke").glob("*.py"))
+    assert sorted(name for name, _ in mapped) == modules
+    assert all(len(what) > 8 for _, what in mapped)  # each says what it decides
