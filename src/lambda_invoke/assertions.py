@@ -202,6 +202,11 @@ def _check(target: str, operator: str, expected: Any, path: Any) -> Check:
 
 
 def _schema_validator(target: str, expected: Any) -> Any:
+    """A schema file's path or an inline mapping, as a bounded, offline validator."""
+    if not isinstance(expected, str | dict):
+        raise InputError(
+            "assert", f"{target}: schema expects a file path or a mapping, got {_short(expected)}"
+        )
     from lambda_invoke.schemas import load_validator
 
     return load_validator(target, expected, regex_seconds=REGEX_SECONDS)

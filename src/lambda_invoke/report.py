@@ -8,10 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from lambda_invoke.rows import JUNIT_PAYLOAD, Row
-
-#: results output: payloads are left out when the JSON would be larger than this
-RESULTS_OUTPUT_LIMIT = 512 * 1024
+from lambda_invoke.rows import JUNIT_PAYLOAD, RESULTS_OUTPUT_LIMIT, Row
 
 
 def counts(rows: Sequence[Row]) -> tuple[int, int, int]:

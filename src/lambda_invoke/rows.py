@@ -24,6 +24,9 @@ MAX_NAME = 1024
 MAX_TEXT = 64 * 1024
 #: what a shard's row keeps of a case's log (its end: the REPORT line is last)
 LOGS_KEPT = 64 * 1024
+#: results output: payloads are left out when the JSON would be larger than this (a shard's
+#: document keeps them by the same rule, so a merge leaves them out when one run would)
+RESULTS_OUTPUT_LIMIT = 512 * 1024
 #: how much of a failed case's payload its JUnit failure quotes (a shard that leaves the
 #: payloads out keeps this much of a function error's, so its JUnit is one run's)
 JUNIT_PAYLOAD = 2000
@@ -94,8 +97,6 @@ def shard_document(
 ) -> dict[str, Any]:
     """A shard's results document (``results-file``). Payloads are kept by the rule of
     the results output: all of them when the whole document stays under the limit."""
-    from lambda_invoke.report import RESULTS_OUTPUT_LIMIT
-
     document: dict[str, Any] = {
         "suite": suite,
         "shard": f"{shard[0]}/{shard[1]}",

@@ -20,7 +20,7 @@ from lambda_invoke.errors import InputError
 REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
 
 
-def load_validator(target: str, expected: Any, *, regex_seconds: float) -> Any:
+def load_validator(target: str, expected: str | dict[str, Any], *, regex_seconds: float) -> Any:
     """A JSON Schema (a file: JSON or YAML; or an inline mapping) as a jsonschema
     validator: Draft 2020-12 unless the schema's ``$schema`` names another."""
     schema = _schema_document(target, expected)
@@ -55,31 +55,24 @@ def load_validator(target: str, expected: Any, *, regex_seconds: float) -> Any:
     return validator
 
 
-def _schema_document(target: str, expected: Any) -> Any:
+def _schema_document(target: str, expected: str | dict[str, Any]) -> Any:
     from lambda_invoke.loading import parse_json, read_file
 
-    if isinstance(expected, str):
-        data = read_file("assert", expected)
-        try:
-            if expected.endswith((".yml", ".yaml")):
-                from lambda_invoke.yamltext import load_yaml
+    if isinstance(expected, dict):
+        return expected
+    data = read_file("assert", expected)
+    try:
+        if expected.endswith((".yml", ".yaml")):
+            from lambda_invoke.yamltext import load_yaml
 
-                schema = load_yaml(data.decode())
-            else:
-                schema = parse_json(data)
-        except (ValueError, UnicodeDecodeError) as error:  # Refused is a ValueError
-            raise InputError("assert", f"{target}: schema file '{expected}': {error}") from None
-        except Exception as error:  # YAML's own errors
-            problem = " ".join(str(error).split())[:200]
-            raise InputError("assert", f"{target}: schema file '{expected}': {problem}") from None
-    elif isinstance(expected, dict):
-        schema = expected
-    else:
-        from lambda_invoke.assertions import _short
-
-        raise InputError(
-            "assert", f"{target}: schema expects a file path or a mapping, got {_short(expected)}"
-        )
+            schema = load_yaml(data.decode())
+        else:
+            schema = parse_json(data)
+    except (ValueError, UnicodeDecodeError) as error:  # Refused is a ValueError
+        raise InputError("assert", f"{target}: schema file '{expected}': {error}") from None
+    except Exception as error:  # YAML's own errors
+        problem = " ".join(str(error).split())[:200]
+        raise InputError("assert", f"{target}: schema file '{expected}': {problem}") from None
     if not isinstance(schema, dict | bool):
         raise InputError("assert", f"{target}: the schema is not a JSON Schema (an object)")
     return schema

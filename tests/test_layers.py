@@ -1,0 +1,117 @@
+"""The shape of the house: every import of our own modules (function-level and
+type-checking ones too) goes to the importing module's layer or one below it, and no
+module imports itself back through others. A newcomer reads the layers bottom up."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+
+from support import ROOT
+
+PACKAGE = ROOT / "src" / "lambda_invoke"
+#: bottom to top
+LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
+    (
+        "base: facts and mechanisms every module may use",
+        frozenset(
+            {
+                "__init__",
+                "errors",
+                "interface",
+                "redaction",
+                "regions",
+                "botodata",
+                "runner",
+                "stopping",
+                "deadline",
+                "outcome",
+            }
+        ),
+    ),
+    (
+        "reading what users and runs hand us",
+        frozenset({"loading", "yamltext", "links", "payload_files", "rows"}),
+    ),
+    (
+        "checks and sources",
+        frozenset(
+            {"schemas", "assertions", "serverless", "fulllogs", "testevents", "repeat", "merge"}
+        ),
+    ),
+    ("settings and results", frozenset({"settings", "result", "github"})),
+    (
+        "calling functions and rendering reports",
+        frozenset({"invoke", "local", "report", "dispatch", "roles", "stacks", "aws", "suite"}),
+    ),
+    ("showing", frozenset({"reporters"})),
+    ("running", frozenset({"app"})),
+    ("the boundary", frozenset({"cli", "__main__"})),
+)
+
+
+def imports() -> dict[str, set[str]]:
+    """Each module's imports of our own modules, wherever in the file they are."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted(PACKAGE.glob("*.py")):
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("lambda_invoke"):
+                parts = (node.module or "").split(".")
+                found |= {parts[1]} if len(parts) > 1 else {"__init__"}
+            elif isinstance(node, ast.Import):
+                found |= {
+                    a.name.split(".")[1]
+                    for a in node.names
+                    if a.name.count(".") == 1 and a.name.startswith("lambda_invoke.")
+                }
+        graph[path.stem] = found - {path.stem}
+    return graph
+
+
+def upward_imports(graph: Mapping[str, set[str]]) -> list[str]:
+    layer_of = {module: n for n, (_, modules) in enumerate(LAYERS) for module in modules}
+    return [
+        f"{module} ({LAYERS[layer_of[module]][0]}) imports {imported} "
+        f"({LAYERS[layer_of[imported]][0]})"
+        for module, imported_set in sorted(graph.items())
+        for imported in sorted(imported_set)
+        if layer_of[imported] > layer_of[module]
+    ]
+
+
+def cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
+    found: list[list[str]] = []
+
+    def visit(module: str, path: list[str]) -> None:
+        for imported in sorted(graph.get(module, ())):
+            if imported == path[0]:
+                found.append([*path, imported])
+            elif imported not in path and len(path) < len(graph):
+                visit(imported, [*path, imported])
+
+    for module in sorted(graph):
+        visit(module, [module])
+    return found
+
+
+def test_every_module_is_in_one_layer() -> None:
+    layered = [module for _, modules in LAYERS for module in modules]
+    assert sorted(layered) == sorted(imports()) and len(layered) == len(set(layered))
+
+
+def test_no_module_imports_from_a_layer_above_it() -> None:
+    assert upward_imports(imports()) == []
+
+
+def test_no_import_cycle() -> None:
+    assert cycles(imports()) == []
+
+
+def test_a_planted_upward_import_and_cycle_are_caught() -> None:
+    graph = imports()
+    graph["errors"] = graph["errors"] | {"cli"}
+    assert upward_imports(graph) == [
+        "errors (base: facts and mechanisms every module may use) imports cli (the boundary)"
+    ]
+    assert any(cycle[0] == "errors" for cycle in cycles(graph))
