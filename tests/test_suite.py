@@ -13,9 +13,10 @@ from support import REPORT_LOGS, Stubbed
 from lambda_invoke.assertions import parse_checks
 from lambda_invoke.errors import InputError
 from lambda_invoke.invoke import InvokeResult, parse_report
-from lambda_invoke.report import RESULTS_OUTPUT_LIMIT, final_line, results_json
+from lambda_invoke.report import final_line, results_json
 from lambda_invoke.report import junit_xml as rows_junit_xml
 from lambda_invoke.report import summary_markdown as rows_summary
+from lambda_invoke.rows import RESULTS_OUTPUT_LIMIT
 from lambda_invoke.suite import CaseResult, load_suite, load_suite_settings
 
 

@@ -423,13 +423,8 @@ def show_rows(
     alike: the JUnit file, the outputs, the summary, the lines; and the exit code: 1 when
     a case did not pass or no case passed or failed, 3 when the JUnit file could not be
     written, else 0."""
-    from lambda_invoke.report import (
-        RESULTS_OUTPUT_LIMIT,
-        counts,
-        junit_xml,
-        results_json,
-        summary_markdown,
-    )
+    from lambda_invoke.report import counts, junit_xml, results_json, summary_markdown
+    from lambda_invoke.rows import RESULTS_OUTPUT_LIMIT
 
     junit_failed = False
     if junit_file:
