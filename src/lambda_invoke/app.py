@@ -21,9 +21,10 @@ from lambda_invoke.payload_files import (
     write_payload,
 )
 from lambda_invoke.reporters import Outcome, Reporter, SuiteOutcome
-from lambda_invoke.result import build_document, function_error_line, output_strings, run_checks
+from lambda_invoke.result import build_document, output_strings, run_checks
 from lambda_invoke.settings import Settings
 from lambda_invoke.stopping import InFlight
+from lambda_invoke.verdict import judge
 
 if TYPE_CHECKING:
     from lambda_invoke.assertions import CheckResult
@@ -90,7 +91,12 @@ def run(
             ),
         )
     )
-    return _verdict(settings, result, checks, payload_file, reporter, extra=extra)
+    verdict = judge(settings, result, checks, aggregates=extra, payload_file=payload_file)
+    for warning in verdict.warnings:
+        reporter.warn(warning)
+    for problem in verdict.problems:
+        reporter.fail(problem)
+    return verdict.exit_code
 
 
 def _files_and_document(
@@ -152,51 +158,6 @@ def answer_warnings(result: InvokeResult) -> list[str]:
             "(Function.ResponseSizeTooLarge)"
         )
     return warnings
-
-
-def _verdict(
-    settings: Settings,
-    result: InvokeResult,
-    checks: list[CheckResult],
-    payload_file: str | None,
-    reporter: Reporter,
-    *,
-    extra: Mapping[str, Any] | None = None,
-) -> int:
-    """The failure lines and the exit code: 3 for an incomplete stream, 1 for a function
-    error (unless fail-on-function-error is false) or a failed check, else 0."""
-    if settings.wait_for_completion and not result.followed:
-        reporter.fail(
-            f"the Event run of {settings.function_name} was not seen to end in its log within "
-            f"full-logs-timeout {settings.full_logs_timeout:g} s: its outcome is unknown"
-        )
-        return EXIT_AWS
-    if result.incomplete:
-        reporter.fail(
-            f"{result.incomplete}: the function may have run. Not retried: a second Invoke "
-            f"could run it twice. What arrived is in {payload_file} (outputs.payload-file)"
-            + ("; no assertion was checked" if checks else "")
-        )
-        return EXIT_AWS
-    exit_code = EXIT_OK
-    errors = (extra or {}).get("function-errors") or 0
-    if errors and not result.function_error:  # the first answered well, a later one did not
-        line = f"{errors} of {(extra or {})['invocations']} invocations returned a function error"
-        if settings.fail_on_function_error:
-            reporter.fail(line)
-            exit_code = EXIT_FAILED
-        else:
-            reporter.warn(f"{line} (fail-on-function-error is false)")
-    if result.function_error:
-        if settings.fail_on_function_error:
-            reporter.fail(function_error_line(result))
-            exit_code = EXIT_FAILED
-        else:
-            reporter.warn(f"{function_error_line(result)} (fail-on-function-error is false)")
-    failed = [check for check in checks if not check.passed]
-    for check in failed:
-        reporter.fail(f"assertion failed ({len(failed)} of {len(checks)}): {check.describe()}")
-    return EXIT_FAILED if failed else exit_code
 
 
 def _repeat(

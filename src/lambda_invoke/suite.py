@@ -22,11 +22,12 @@ from lambda_invoke.assertions import CheckResult
 from lambda_invoke.errors import InputError, LambdaInvokeError
 from lambda_invoke.interface import INPUT_NAMES, SUITE_INPUTS
 from lambda_invoke.outcome import InvokeResult
-from lambda_invoke.result import check_values, function_error_line, run_checks
+from lambda_invoke.result import check_values, run_checks
 from lambda_invoke.rows import LOGS_KEPT, MAX_SHARDS, Row
 from lambda_invoke.runner import RunnerLayout
 from lambda_invoke.settings import Settings, load_settings
 from lambda_invoke.stopping import InFlight, run_pooled
+from lambda_invoke.verdict import judge
 
 CASE_INPUTS = tuple(name for name in INPUT_NAMES if name not in SUITE_INPUTS)
 CASE_KEYS = ("name", "expect-function-error", *CASE_INPUTS)
@@ -481,34 +482,19 @@ def _execute(
             settings, result, since_ms=since_ms, say=say, warn=say,
             sleep=options.get("sleep"), flight=options["flight"],
         )  # fmt: skip
-        if settings.wait_for_completion and not result.followed:
-            slot.problems.append(
-                f"the Event run was not seen to end in its log within full-logs-timeout "
-                f"{settings.full_logs_timeout:g} s: its outcome is unknown"
-            )
     slot.result = result
     for warning in result.report.warnings():
         say(f"warning: {warning}")
     if settings.output_file:
         write_payload(settings.output_file, result.payload, settings.runner)
     slot.checks = run_checks(settings.checks, result, slot.aggregates)
-    if result.incomplete:
-        slot.problems.append(f"{result.incomplete}: the function may have run; not retried")
-        return
-    expected = slot.case.expect_function_error
-    if expected is False and result.function_error and settings.fail_on_function_error:
-        slot.problems.append(function_error_line(result))
-    elif expected is True and not result.function_error:
-        slot.problems.append("a function error was expected; the function succeeded")
-    elif isinstance(expected, str) and result.function_error != expected:
-        got = result.function_error or "none"
-        slot.problems.append(f"function error '{expected}' was expected; got {got}")
-    errors = slot.aggregates.get("function-errors") or 0
-    later_failed = errors and not result.function_error
-    if expected is False and later_failed and settings.fail_on_function_error:
-        slot.problems.append(
-            f"{errors} of {slot.aggregates['invocations']} invocations returned a function error"
-        )
-    for check in slot.checks:
-        if not check.passed:
-            slot.problems.append(f"assertion failed: {check.describe()}")
+    verdict = judge(
+        settings,
+        result,
+        slot.checks,
+        aggregates=slot.aggregates,
+        expected_error=slot.case.expect_function_error,
+    )
+    for warning in verdict.warnings:
+        say(f"warning: {warning}")
+    slot.problems += verdict.problems

@@ -39,7 +39,11 @@ def endpoint(tmp_path: Path) -> Iterator[LocalLambda]:
 #: kind -> (case fields, status expected, a problem the report must name)
 KINDS: list[tuple[dict[str, Any], str, str]] = [
     ({"function-name": "echo"}, "passed", ""),
-    ({"function-name": "echo", "wrong": True}, "failed", "assertion failed: $.event.i equals"),
+    (
+        {"function-name": "echo", "wrong": True},
+        "failed",
+        "assertion failed (1 of 3): $.event.i equals",
+    ),
     ({"function-name": "fail"}, "failed", "function error (Unhandled): RuntimeError: boom"),
     (
         {
