@@ -16,7 +16,8 @@ from support import (
     invoke_response,
 )
 
-from lambda_invoke.invoke import Report, backoff, build_request, parse_report
+from lambda_invoke.invoke import backoff, build_request
+from lambda_invoke.outcome import Report, parse_report
 from lambda_invoke.settings import load_settings
 
 
@@ -725,7 +726,7 @@ def test_botocores_own_errors_get_one_line(error: str, says: str) -> None:
     ],
 )  # fmt: skip
 def test_what_counts_as_a_lambda_error_document(body: bytes, found: object) -> None:
-    from lambda_invoke.invoke import lambda_error_document
+    from lambda_invoke.answers import lambda_error_document
 
     assert lambda_error_document(body) == found
 
@@ -838,7 +839,7 @@ def test_an_unknown_failure_is_not_swallowed() -> None:
 
 
 def test_only_an_error_answers_body_is_kept_and_only_its_start() -> None:
-    from lambda_invoke.invoke import ERROR_BODY_LIMIT, _keep_error_body
+    from lambda_invoke.answers import ERROR_BODY_LIMIT, _keep_error_body
 
     class Answer:
         def __init__(self, status: int, content: object) -> None:
@@ -996,7 +997,7 @@ def test_a_failed_state_without_a_reason_says_so(stubbed: Stubbed) -> None:
 
 
 def test_a_closed_connection_without_a_cause_is_a_closed_connection() -> None:
-    from lambda_invoke.invoke import _closed_why
+    from lambda_invoke.awserrors import closed_why as _closed_why
 
     assert _closed_why(Exception("no kwargs")) == (
         "the connection closed after the request was sent"
@@ -1083,7 +1084,7 @@ def test_an_error_answers_body_is_kept_through_botocores_events(stubbed: Stubbed
     least HTTP 300) is kept for the message, a success's body is never read."""
     from types import SimpleNamespace
 
-    from lambda_invoke.invoke import ERROR_BODY_LIMIT, keep_error_bodies
+    from lambda_invoke.answers import ERROR_BODY_LIMIT, keep_error_bodies
 
     class Answer:
         def __init__(self, status: int, content: bytes) -> None:
@@ -1122,7 +1123,7 @@ def test_an_error_answers_body_is_kept_through_botocores_events(stubbed: Stubbed
     ],
 )  # fmt: skip
 def test_an_error_document_at_its_edges(body: bytes, document: tuple[str, str] | None) -> None:
-    from lambda_invoke.invoke import lambda_error_document
+    from lambda_invoke.answers import lambda_error_document
 
     assert lambda_error_document(body) == document
 
@@ -1168,7 +1169,7 @@ def test_invoking_hooks_the_clients_events_to_keep_error_bodies(stubbed: Stubbed
 
 
 def test_an_error_answer_is_read_from_whatever_raised_it() -> None:
-    from lambda_invoke.invoke import ErrorAnswer
+    from lambda_invoke.awserrors import ErrorAnswer
 
     assert ErrorAnswer.of(Exception("no response")) == ErrorAnswer("", "", 0, None, b"")
     assert ErrorAnswer.of(answer_error()) == ErrorAnswer("", "", 0, None, b"")

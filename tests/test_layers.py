@@ -18,6 +18,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
             {
                 "__init__",
                 "errors",
+                "awserrors",
                 "interface",
                 "redaction",
                 "regions",
@@ -31,7 +32,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ),
     (
         "reading what users and runs hand us",
-        frozenset({"loading", "yamltext", "links", "payload_files", "rows"}),
+        frozenset({"loading", "yamltext", "links", "payload_files", "rows", "answers"}),
     ),
     (
         "checks and sources",

@@ -12,7 +12,7 @@ from support import REPORT_LOGS, Stubbed
 
 from lambda_invoke.assertions import parse_checks
 from lambda_invoke.errors import InputError
-from lambda_invoke.invoke import InvokeResult, parse_report
+from lambda_invoke.outcome import InvokeResult, parse_report
 from lambda_invoke.report import final_line, results_json
 from lambda_invoke.report import junit_xml as rows_junit_xml
 from lambda_invoke.report import summary_markdown as rows_summary
@@ -294,8 +294,7 @@ def test_load_suite_settings_reads_a_file_or_inline_yaml(tmp_path: Path) -> None
 
 
 def test_the_suite_summary_links_each_case_to_its_log() -> None:
-    from lambda_invoke.invoke import Report
-    from lambda_invoke.outcome import InvokeResult
+    from lambda_invoke.outcome import InvokeResult, Report
 
     (case,) = load_suite(
         "cases:\n  - {name: one, function-name: orders}\n", environ={"AWS_REGION": "eu-west-1"}

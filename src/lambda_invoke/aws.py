@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from lambda_invoke import __version__
+from lambda_invoke.awserrors import botocore_error
 from lambda_invoke.errors import AwsError
 from lambda_invoke.roles import assume_role, github_oidc_token
 from lambda_invoke.settings import Settings, parse_function_name
@@ -77,8 +78,6 @@ class Connections:
         from botocore.config import Config
         from botocore.exceptions import BotoCoreError
 
-        from lambda_invoke.invoke import botocore_error
-
         credentials = self.credentials(settings)
         try:
             return self._session(settings).create_client(
@@ -89,7 +88,7 @@ class Connections:
                 **(credentials or {}),
             )
         except BotoCoreError as error:
-            raise botocore_error(error, settings) from None
+            raise botocore_error(error, settings.profile) from None
 
     # -- role ---------------------------------------------------------------------------
 

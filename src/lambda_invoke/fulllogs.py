@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from lambda_invoke.awserrors import ErrorAnswer, client_error_text
 from lambda_invoke.deadline import Deadline
-from lambda_invoke.errors import AwsError, ErrorAnswer, client_error_text
+from lambda_invoke.errors import AwsError
 from lambda_invoke.outcome import Report, Say, report_of
 
 #: limits of one read: pages of events, events in all, and the text kept

@@ -1,4 +1,5 @@
-"""The boto3 call, with the reliability rules of the contract.
+"""The Invoke call and its attempts, with the reliability rules of the contract (reading
+the answer: answers.py; wording an error: awserrors.py).
 
 Invoke is sent again only when Lambda certainly did not run it: throttling, a function
 still being updated, a failure to connect. botocore's own retries are switched off,
@@ -8,11 +9,7 @@ twice.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -20,8 +17,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from lambda_invoke.errors import AwsError, ErrorAnswer
-from lambda_invoke.outcome import InvokeResult, Report, Say, parse_report
+from lambda_invoke.answers import (
+    function_failure,
+    keep_error_bodies,
+    lambda_error_document,
+    read_answer,
+    read_stream,
+)
+from lambda_invoke.awserrors import (
+    ErrorAnswer,
+    botocore_error,
+    closed_why,
+    invoke_error,
+    one_line,
+)
+from lambda_invoke.errors import AwsError
+from lambda_invoke.outcome import InvokeResult, Say
 from lambda_invoke.settings import Settings
 from lambda_invoke.stopping import InFlight
 
@@ -41,52 +52,10 @@ _NOT_READY_SAYS = {
     "ENINotReadyException": "is not ready (its VPC network interface is being created)",
 }
 NOT_READY = frozenset(_NOT_READY_SAYS)
-ACCESS = frozenset(
-    {
-        "AccessDeniedException",
-        "AccessDenied",
-        "UnrecognizedClientException",
-        "InvalidSignatureException",
-        "ExpiredTokenException",
-        "InvalidClientTokenId",
-        "KMSAccessDeniedException",
-    }
-)
 PROGRESS_INTERVAL = 30.0
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 20.0
 POLL_INTERVAL = 5.0
-
-#: the payload of a runtime that timed out, as the Runtime Interface Emulator sends it
-_TIMEOUT_TEXT = re.compile(r'"?(Task timed out after \d+(?:\.\d+)? seconds)"?')
-#: the most of a streamed answer that is read (Lambda's default limit for a streamed
-#: response is 20 MiB): past it the stream is closed and the answer is incomplete
-MAX_STREAM_BYTES = 20 * 1024 * 1024
-#: a Lambda error document larger than this is not looked at (real ones are a few KB)
-ERROR_DOCUMENT_LIMIT = 256 * 1024
-
-
-def lambda_error_document(body: bytes) -> tuple[str, str] | None:
-    """(errorType, errorMessage) when ``body`` is what a Lambda runtime sends for a failed
-    invocation: an ``errorType``/``errorMessage`` document, or a timeout's text."""
-    if not body or len(body) > ERROR_DOCUMENT_LIMIT:
-        return None
-    text = body.decode(errors="replace").strip()
-    timed_out = _TIMEOUT_TEXT.fullmatch(text)
-    if timed_out:
-        return "Sandbox.Timedout", timed_out[1]
-    if not text.startswith("{"):
-        return None
-    try:
-        document = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(document, dict):
-        return None
-    kind, message = document.get("errorType"), document.get("errorMessage")
-    if isinstance(kind, str) and isinstance(message, str):
-        return kind, message
-    return None
 
 
 class EndpointState:
@@ -106,7 +75,7 @@ class EndpointState:
         if self.warn is not None:
             self.warn(
                 f"the endpoint refused log-type Tail before running the function "
-                f"({_one_line(message, 200)}); invoking with log-type None: no log tail, "
+                f"({one_line(message, 200)}); invoking with log-type None: no log tail, "
                 "and checks on logs or REPORT timings fail"
             )
 
@@ -221,13 +190,13 @@ def _send(
     """One attempt; ``elapsed_ms`` is its round trip, the whole answer read."""
     started = time.perf_counter()
     if invoke_mode == "stream":
-        result = _streamed(
+        result = read_stream(
             client.invoke_with_response_stream(**request), on_chunk, attempt, request
         )
     else:
         response = client.invoke(**request)
         payload = response["Payload"].read() if "Payload" in response else b""
-        result = _result(response, payload, attempt, request)
+        result = read_answer(response, payload, attempt, request)
     return replace(result, elapsed_ms=round((time.perf_counter() - started) * 1000, 1))
 
 
@@ -268,38 +237,30 @@ def _after_failure(
                 final=f"throttled by Lambda ({code}) on all {attempt} attempts "
                 f"(max-attempts {settings.max_attempts}); the function did not run",
             )
-        failure = _function_failure(answer, attempt, request)
+        failure = function_failure(answer, attempt, request)
         if failure is not None:
             return failure
-        raise _client_error(answer, settings) from None
+        raise invoke_error(
+            answer, settings.function_name, lambda_error_document(answer.body)
+        ) from None
     if isinstance(error, ReadTimeoutError):
         raise AwsError(
             f"no answer from Lambda within read-timeout {settings.read_timeout:g} s; "
             f"the function may still be running. {not_retried}"
         ) from None
     if isinstance(error, ConnectionClosedError):
-        raise AwsError(f"{_closed_why(error)}; the function may have run. {not_retried}") from None
+        raise AwsError(f"{closed_why(error)}; the function may have run. {not_retried}") from None
     if isinstance(error, ResponseStreamingError):
         raise AwsError(
-            f"the response stream broke after the function started ({_one_line(error)}). "
+            f"the response stream broke after the function started ({one_line(error)}). "
             f"{not_retried}"
         ) from None
     if isinstance(error, (EndpointConnectionError, ConnectTimeoutError)):
         reason = f"cannot connect to {_endpoint(client)}"
-        return _Next(reason=reason, final=f"{reason} after {attempt} attempts: {_one_line(error)}")
+        return _Next(reason=reason, final=f"{reason} after {attempt} attempts: {one_line(error)}")
     if isinstance(error, BotoCoreError):
-        raise botocore_error(error, settings) from None
+        raise botocore_error(error, settings.profile) from None
     raise error
-
-
-def _closed_why(error: Any) -> str:
-    """What ended the answer: a header over http.client's limits, or a closed connection."""
-    cause = str((getattr(error, "kwargs", None) or {}).get("error"))
-    if "got more than" in cause and "header line" in cause:
-        return "the endpoint answered with a header line over 65536 bytes (the HTTP client's limit)"
-    if "got more than" in cause and "headers" in cause:
-        return "the endpoint answered with more than 100 headers (the HTTP client's limit)"
-    return "the connection closed after the request was sent"
 
 
 def _refuses_log_tail(answer: ErrorAnswer, request: Mapping[str, Any]) -> bool:
@@ -309,62 +270,6 @@ def _refuses_log_tail(answer: ErrorAnswer, request: Mapping[str, Any]) -> bool:
         return False
     refused = answer.status == 501 or answer.code == "NotImplemented"
     return refused and "log-type" in answer.message.lower()
-
-
-#: how much of an error answer's body is kept for the message (unmodelled error documents)
-ERROR_BODY_LIMIT = 64 * 1024
-
-
-def _keep_error_body(http_response: Any = None, parsed: Any = None, **_: Any) -> None:
-    """botocore parses an error answer into Code/Message only; an emulator's Lambda error
-    document (errorType/errorMessage) would be lost. Keep the start of the body."""
-    if not isinstance(parsed, dict):
-        return
-    try:
-        if http_response.status_code < 300:
-            return  # a success's body is the payload, read once by the caller
-        content = http_response.content
-    except Exception:  # a stubbed or broken answer: nothing to keep
-        return
-    if isinstance(content, bytes) and content:
-        parsed["LambdaInvokeErrorBody"] = content[:ERROR_BODY_LIMIT]
-
-
-def keep_error_bodies(client: Any) -> None:
-    """Register ``_keep_error_body`` on the client, once (idempotent)."""
-    events = getattr(getattr(client, "meta", None), "events", None)
-    if events is None:
-        return
-    for operation in ("Invoke", "InvokeWithResponseStream"):
-        events.register(
-            f"after-call.lambda.{operation}",
-            _keep_error_body,
-            unique_id=f"lambda-invoke-error-body-{operation}",
-        )
-
-
-def _function_failure(
-    answer: ErrorAnswer, attempts: int, request: Mapping[str, Any]
-) -> InvokeResult | None:
-    """A 5xx whose body is a Lambda error document of type ``Function.*`` (an emulator's
-    way of saying what real Lambda answers as a function error, e.g. a response over
-    the size limit): the function ran and failed. Reported as FunctionError Unhandled."""
-    found = lambda_error_document(answer.body) if answer.status >= 500 else None
-    if found is None or not found[0].startswith("Function."):
-        return None
-    return InvokeResult(
-        status_code=answer.status,
-        function_error="Unhandled",
-        payload=answer.body,
-        logs=None,
-        executed_version=None,
-        request_id=answer.request_id,
-        report=Report(),
-        attempts=attempts,
-        invocation_type=request["InvocationType"],
-        log_type=request.get("LogType", "None"),
-        error_inferred=True,
-    )
 
 
 def backoff(attempt: int) -> float:
@@ -414,7 +319,7 @@ def _wait_until_ready(
                 or config.get("LastUpdateStatusReason")
                 or "no reason given"
             )
-            raise AwsError(f"{settings.function_name} is in a failed state: {_one_line(reason)}")
+            raise AwsError(f"{settings.function_name} is in a failed state: {one_line(reason)}")
         if state == "Active" and update == "Successful":
             return
         if clock() - last_said >= PROGRESS_INTERVAL:
@@ -444,156 +349,5 @@ def _progress(say: Say, interval: float, what: str) -> Iterator[None]:
         thread.join()
 
 
-def _result(
-    response: dict[str, Any], payload: bytes, attempts: int, request: Mapping[str, Any]
-) -> InvokeResult:
-    logs = _decode_logs(response.get("LogResult"))
-    unreadable = logs is None and response.get("LogResult") is not None
-    function_error = response.get("FunctionError") or ""
-    executed_version = response.get("ExecutedVersion") or None
-    inferred = False
-    metadata = response.get("ResponseMetadata") or {}
-    # Real Lambda always sends X-Amz-Executed-Version; the emulators send neither it nor
-    # X-Amz-Function-Error, and answer a failed function with its error document.
-    if not function_error and executed_version is None and lambda_error_document(payload):
-        function_error, inferred = "Unhandled", True
-    return InvokeResult(
-        status_code=int(response.get("StatusCode", 0)),
-        function_error=function_error,
-        payload=payload,
-        logs=logs,
-        executed_version=executed_version,
-        request_id=metadata.get("RequestId") or None,
-        report=parse_report(logs) if logs else Report(),
-        attempts=attempts,
-        durable_execution_arn=response.get("DurableExecutionArn") or "",
-        invocation_type=request["InvocationType"],
-        log_type=request.get("LogType", "None"),
-        error_inferred=inferred,
-        logs_unreadable=unreadable,
-        trace_id=(metadata.get("HTTPHeaders") or {}).get("x-amzn-trace-id"),
-    )
-
-
-def _decode_logs(value: Any) -> str | None:
-    """The log tail (X-Amz-Log-Result, base64); None when none came back or it is not base64."""
-    if value is None:
-        return None
-    try:
-        return base64.b64decode(value, validate=True).decode(errors="replace")
-    except (binascii.Error, ValueError):
-        return None
-
-
-def _streamed(
-    response: dict[str, Any],
-    on_chunk: Callable[[bytes], None] | None,
-    attempts: int,
-    request: Mapping[str, Any],
-) -> InvokeResult:
-    """Read InvokeWithResponseStream's events: payload chunks, then InvokeComplete.
-
-    Lambda always ends a stream with InvokeComplete. A stream without it (cut short, a
-    partial frame, or ended cleanly too early) is incomplete, whatever arrived before.
-    """
-    from botocore.exceptions import ResponseStreamingError
-    from urllib3.exceptions import HTTPError
-
-    chunks: list[bytes] = []
-    complete: dict[str, Any] | None = None
-    broke = ""
-    size = 0
-    stream = response["EventStream"]
-    try:
-        for event in stream:
-            if "PayloadChunk" in event:
-                chunk = event["PayloadChunk"].get("Payload") or b""
-                size += len(chunk)
-                if size > MAX_STREAM_BYTES:  # memory stays bounded: the rest is not read
-                    broke = (
-                        f" (it passed {MAX_STREAM_BYTES} bytes, the most read of a streamed "
-                        "answer: the rest was not read)"
-                    )
-                    close = getattr(stream, "close", None)
-                    if close is not None:
-                        close()
-                    break
-                chunks.append(chunk)
-                if on_chunk is not None and chunk:
-                    on_chunk(chunk)
-            elif "InvokeComplete" in event:
-                complete = event["InvokeComplete"]
-    except (HTTPError, ResponseStreamingError) as error:  # urllib3's own errors come through
-        broke = f" (the connection broke: {_one_line(error, 200)})"
-    payload = b"".join(chunks)
-    ended = complete or {}
-    error_code = ended.get("ErrorCode") or ""
-    details = ended.get("ErrorDetails")
-    if error_code and not payload and details:
-        payload = str(details).encode()
-    result = _result(
-        {**response, "FunctionError": error_code, "LogResult": ended.get("LogResult")},
-        payload,
-        attempts,
-        request,
-    )
-    incomplete = ""
-    if complete is None:
-        incomplete = (
-            f"the response stream ended before Lambda said it was complete (no InvokeComplete "
-            f"event; {len(payload)} bytes arrived){broke}"
-        )
-    return replace(
-        result,
-        streamed=True,
-        error_details=str(details) if details else None,
-        incomplete=incomplete,
-    )
-
-
 def _endpoint(client: Any) -> str:
     return str(getattr(getattr(client, "meta", None), "endpoint_url", "the Lambda endpoint"))
-
-
-def _one_line(value: object, limit: int = 500) -> str:
-    text = " ".join(str(value).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _client_error(answer: ErrorAnswer, settings: Settings) -> AwsError:
-    code, status = answer.code or "Unknown", answer.status
-    message = _one_line(answer.message)
-    found = lambda_error_document(answer.body)
-    if found is not None:  # an emulator's error document: say what it says
-        message = _one_line(": ".join(part for part in found if part))
-    if code == "ResourceNotFoundException":
-        return AwsError(f"function {settings.function_name} not found: {message}")
-    if code in ACCESS or status == 403:
-        return AwsError(f"access denied ({code}) invoking {settings.function_name}: {message}")
-    if status == 501 or code == "NotImplemented":
-        return AwsError(
-            f"the endpoint does not implement this request ({code}, HTTP {status}): {message}. "
-            "It refused before running anything: the function did not run"
-        )
-    if status >= 500:
-        return AwsError(
-            f"Lambda answered {code} (HTTP {status}) after receiving the request: "
-            f"{message or 'no message'}. Not retried: the function may have run"
-        )
-    return AwsError(f"{code}: {message}")
-
-
-def botocore_error(error: Exception, settings: Settings) -> AwsError:
-    """One line for botocore's own errors (no credentials, no region, ...)."""
-    from botocore.exceptions import NoCredentialsError, NoRegionError, ProfileNotFound
-
-    if isinstance(error, NoCredentialsError):
-        return AwsError(
-            "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
-            "AWS_PROFILE, or use aws-actions/configure-aws-credentials before this step"
-        )
-    if isinstance(error, NoRegionError):
-        return AwsError("no AWS region: set the region input, AWS_REGION, or use a function ARN")
-    if isinstance(error, ProfileNotFound):
-        return AwsError(f"AWS profile '{settings.profile}' not found")
-    return AwsError(_one_line(error))

@@ -11,7 +11,8 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lambda_invoke.errors import AwsError, client_error_text
+from lambda_invoke.awserrors import botocore_error, client_error_text
+from lambda_invoke.errors import AwsError
 from lambda_invoke.settings import RoleSettings, Settings
 
 Say = Callable[[str], None]
@@ -28,8 +29,6 @@ def assume_role(
     from botocore import UNSIGNED
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
-
-    from lambda_invoke.invoke import botocore_error
 
     config: dict[str, Any] = {
         "retries": {"mode": "standard", "max_attempts": 3},  # STS calls are safe to repeat
@@ -65,7 +64,7 @@ def assume_role(
         )
         raise AwsError(f"cannot assume {role.arn}: {client_error_text(error)}{hint}") from None
     except BotoCoreError as error:
-        raise botocore_error(error, settings) from None
+        raise botocore_error(error, settings.profile) from None
     issued = answer["Credentials"]
     for secret in (issued["AccessKeyId"], issued["SecretAccessKey"], issued["SessionToken"]):
         mask(secret)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from lambda_invoke.awserrors import botocore_error, client_error_text
 from lambda_invoke.deadline import bounded_pages
-from lambda_invoke.errors import AwsError, client_error_text
+from lambda_invoke.errors import AwsError
 from lambda_invoke.settings import Settings
 
 FUNCTION_TYPES = ("AWS::Lambda::Function",)
@@ -15,8 +16,6 @@ def physical_id(cloudformation: Any, settings: Settings) -> str:
     """The function's physical name in the stack: by logical id, or the stack's only one
     (as sam remote invoke looks it up)."""
     from botocore.exceptions import BotoCoreError, ClientError
-
-    from lambda_invoke.invoke import botocore_error
 
     stack = settings.stack
     assert stack is not None
@@ -46,7 +45,7 @@ def physical_id(cloudformation: Any, settings: Settings) -> str:
     except ClientError as error:
         raise AwsError(f"cannot look up {stack.describe()}: {client_error_text(error)}") from None
     except BotoCoreError as error:
-        raise botocore_error(error, settings) from None
+        raise botocore_error(error, settings.profile) from None
     if len(functions) != 1:
         names = ", ".join(item["LogicalResourceId"] for item in functions) or "none"
         raise AwsError(

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lambda_invoke.awserrors import ErrorAnswer, client_error_text
 from lambda_invoke.deadline import ListingTooLong, bounded_pages
-from lambda_invoke.errors import AwsError, ErrorAnswer, client_error_text
+from lambda_invoke.errors import AwsError
 from lambda_invoke.loading import MAX_FILE_BYTES, parse_json
 
 REGISTRY = "lambda-testevent-schemas"
