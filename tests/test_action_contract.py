@@ -9,7 +9,7 @@ import pytest
 import yaml
 from support import ROOT
 
-from lambda_invoke.cli import build_parser
+from lambda_invoke.commandline import build_parser
 from lambda_invoke.interface import INPUTS, OUTPUT_NAMES, SUITE_INPUTS, SUITE_OUTPUT_NAMES
 from lambda_invoke.outcome import InvokeResult, Report
 from lambda_invoke.result import build_document, output_strings

@@ -13,7 +13,8 @@ from support import (
     sandbox_env,
 )
 
-from lambda_invoke.cli import _subcommand, build_parser
+from lambda_invoke.commandline import build_parser
+from lambda_invoke.commandline import subcommand as _subcommand
 
 
 @pytest.mark.parametrize(

@@ -275,7 +275,7 @@ class FakeClock:
 
 def invoke_directly(stubbed: Stubbed, clock: FakeClock, *argv: str) -> Any:
     """invoke.invoke in this process, with the fake clock; the settings from inputs."""
-    from lambda_invoke.cli import build_parser, collect_inputs
+    from lambda_invoke.commandline import build_parser, collect_inputs
     from lambda_invoke.invoke import invoke
 
     args = build_parser().parse_args(["-f", "fn", *argv])
@@ -520,7 +520,7 @@ class FakeClient:
 
 
 def fake_invoke(client: FakeClient, *argv: str) -> tuple[Any, list[str], list[bytes]]:
-    from lambda_invoke.cli import build_parser, collect_inputs
+    from lambda_invoke.commandline import build_parser, collect_inputs
     from lambda_invoke.invoke import invoke
 
     args = build_parser().parse_args(["-f", "fn", *argv])

@@ -47,7 +47,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ),
     ("showing", frozenset({"reporters"})),
     ("running", frozenset({"app"})),
-    ("the boundary", frozenset({"cli", "__main__"})),
+    ("the boundary", frozenset({"commandline", "cli", "__main__"})),
 )
 
 

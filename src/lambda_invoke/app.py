@@ -421,3 +421,40 @@ def show_rows(
     if passed != len(rows):
         return EXIT_FAILED
     return EXIT_AWS if junit_failed else EXIT_OK
+
+
+def run_merge(
+    patterns: list[str],
+    values: Mapping[str, str],
+    environ: Mapping[str, str],
+    reporter: Reporter,
+) -> int:
+    """The shards' results (merge: files or glob patterns) as one report, rendered as one
+    run of the suite renders; the inputs it reads (summary, junit-file) checked first."""
+    from lambda_invoke.interface import DEFAULTS
+    from lambda_invoke.merge import expand_patterns, load_shards
+    from lambda_invoke.report import final_line
+    from lambda_invoke.runner import detect
+    from lambda_invoke.settings import check_output_path, check_reachable, parse_bool
+
+    summary = parse_bool("summary", values.get("summary", DEFAULTS["summary"]).strip())
+    runner = detect(environ)
+    paths = expand_patterns(patterns)
+    for path in paths:
+        check_reachable("merge", path, runner)
+    junit = values.get("junit-file", "").strip() or None
+    if junit is not None:
+        check_reachable("junit-file", junit, runner)
+        check_output_path("junit-file", junit)
+    rows, seconds, payloads = load_shards(paths)
+    return show_rows(
+        rows,
+        seconds,
+        reporter,
+        junit_file=junit,
+        runner=runner,
+        summary=summary,
+        line=f"{final_line(rows)} in {seconds:.1f} s (merged {len(paths)} shards)",
+        invoked=False,
+        payloads=payloads,
+    )
