@@ -14,7 +14,7 @@ from lambda_invoke.interface import INPUTS, OUTPUT_NAMES, SUITE_INPUTS, SUITE_OU
 from lambda_invoke.outcome import InvokeResult, Report
 from lambda_invoke.result import build_document, output_strings
 from lambda_invoke.settings import Settings
-from lambda_invoke.suite import SuiteSettings
+from lambda_invoke.suitefile import SuiteSettings
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 
@@ -129,7 +129,7 @@ def test_suite_schema_accepts_the_example_and_knows_every_case_field() -> None:
 
     import jsonschema
 
-    from lambda_invoke.suite import CASE_KEYS
+    from lambda_invoke.suitefile import CASE_KEYS
 
     schema = json.loads((ROOT / "schema" / "suite.schema.json").read_text())
     case_fields = schema["properties"]["cases"]["items"]["properties"]

@@ -126,7 +126,7 @@ def test_every_numeric_input_is_a_yaml_number_in_a_suite_case() -> None:
     import yaml
 
     from lambda_invoke.interface import INPUTS, SUITE_INPUTS
-    from lambda_invoke.suite import load_suite
+    from lambda_invoke.suitefile import load_suite
 
     numeric = {
         spec.name: (int if spec.kind == "int" else float)(spec.default)

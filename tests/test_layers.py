@@ -40,7 +40,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
             {"schemas", "assertions", "serverless", "fulllogs", "testevents", "repeat", "merge"}
         ),
     ),
-    ("settings and results", frozenset({"settings", "result", "verdict", "github"})),
+    ("settings and results", frozenset({"settings", "suitefile", "result", "verdict", "github"})),
     (
         "calling functions and rendering reports",
         frozenset({"invoke", "local", "report", "dispatch", "roles", "stacks", "aws", "suite"}),

@@ -17,7 +17,8 @@ from lambda_invoke.report import final_line, results_json
 from lambda_invoke.report import junit_xml as rows_junit_xml
 from lambda_invoke.report import summary_markdown as rows_summary
 from lambda_invoke.rows import RESULTS_OUTPUT_LIMIT
-from lambda_invoke.suite import CaseResult, load_suite, load_suite_settings
+from lambda_invoke.suite import CaseResult
+from lambda_invoke.suitefile import load_suite, load_suite_settings
 
 
 def junit_xml(results: list[CaseResult], seconds: float) -> str:

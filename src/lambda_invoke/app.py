@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from lambda_invoke.aws import Connections
     from lambda_invoke.rows import Row
     from lambda_invoke.runner import RunnerLayout
-    from lambda_invoke.suite import SuiteSettings
+    from lambda_invoke.suitefile import SuiteSettings
 
 #: A payload larger than this does not go into step outputs (GitHub allows 1 MB per
 #: output and the ``result`` output repeats the payload); it goes to ``payload-file``.

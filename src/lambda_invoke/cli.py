@@ -269,7 +269,7 @@ def _run_suite(
     options: dict[str, Any],
 ) -> int:
     from lambda_invoke.app import run_suite
-    from lambda_invoke.suite import load_suite_settings
+    from lambda_invoke.suitefile import load_suite_settings
 
     suite = load_suite_settings(values, environ=environ, profile=profile)
     if client_factory is None:

@@ -19,7 +19,7 @@ from support import (
     sandbox_env,
 )
 
-from lambda_invoke.suite import in_shard
+from lambda_invoke.suitefile import in_shard
 
 pytestmark = pytest.mark.integration
 

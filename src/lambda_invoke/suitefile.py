@@ -1,0 +1,316 @@
+"""Suite files: what a suite is before anything runs. YAML with ``defaults`` (any invoke
+input) and ``cases`` (a list; each a ``name``, any invoke input, ``assert`` and
+``expect-function-error``), layered over the run's own inputs; paths relative to the
+file's folder; a shard's share of the cases. Every case is validated into ``Settings``
+before anything is invoked (running them: suite.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lambda_invoke.errors import InputError
+from lambda_invoke.interface import INPUT_NAMES, SUITE_INPUTS
+from lambda_invoke.rows import MAX_SHARDS
+from lambda_invoke.runner import RunnerLayout
+from lambda_invoke.settings import Settings, load_settings
+
+CASE_INPUTS = tuple(name for name in INPUT_NAMES if name not in SUITE_INPUTS)
+
+CASE_KEYS = ("name", "expect-function-error", *CASE_INPUTS)
+
+#: inputs of which a case gives one: a later layer's choice replaces the earlier's
+EXCLUSIVE = (
+    ("function-name", "function"),
+    ("payload", "payload-file"),
+    ("client-context", "context-path"),
+)
+
+INLINE_START = re.compile(r"(cases|defaults)\s*:")
+
+MAX_CONCURRENCY = 64
+
+
+@dataclass(frozen=True)
+class Case:
+    index: int
+    name: str
+    settings: Settings
+    expect_function_error: bool | str  # True: any; a string: that value; False: none
+
+
+@dataclass(frozen=True)
+class SuiteSettings:
+    source: str  # the file's path, or "inline"
+    cases: tuple[Case, ...]
+    max_concurrency: int
+    fail_fast: bool
+    junit_file: str | None
+    summary: bool
+    runner: RunnerLayout | None = None  # GitHub's runner started us as a Docker action
+    shard: tuple[int, int] | None = None  # (I, N): this run's share of the cases
+    results_file: str | None = None
+    digest: str = ""  # of the suite text: shards of one suite version merge
+    total_cases: int = 0  # in the whole suite file, every shard's included
+
+
+def load_suite_settings(
+    values: Mapping[str, str], *, environ: Mapping[str, str], profile: str | None = None
+) -> SuiteSettings:
+    """The suite input and the run's other inputs (defaults for every case), validated."""
+    from lambda_invoke.interface import DEFAULTS
+    from lambda_invoke.settings import (
+        check_output_path,
+        check_reachable,
+        parse_bool,
+        parse_number,
+    )
+
+    def get(name: str) -> str:
+        return values.get(name, DEFAULTS[name]).strip()
+
+    max_concurrency = int(
+        parse_number(
+            "max-concurrency",
+            get("max-concurrency"),
+            minimum=1,
+            maximum=MAX_CONCURRENCY,
+            integer=True,
+        )
+    )
+    fail_fast = parse_bool("fail-fast", get("fail-fast"))
+    summary = parse_bool("summary", get("summary"))
+    from lambda_invoke.runner import detect
+
+    runner = detect(environ)
+    junit_file = get("junit-file") or None
+    if junit_file is not None:
+        check_reachable("junit-file", junit_file, runner)
+        check_output_path("junit-file", junit_file)
+    results_file = get("results-file") or None
+    if results_file is not None:
+        check_reachable("results-file", results_file, runner)
+        check_output_path("results-file", results_file)
+    shard = parse_shard(get("shard"))
+    text, source = _suite_text(values["suite"])
+    base = {name: value for name, value in values.items() if name in CASE_INPUTS}
+    folder = os.path.dirname(source) if source not in ("inline", "standard input") else ""
+    cases = load_suite(text, base=base, environ=environ, profile=profile, folder=folder)
+    total_cases = len(cases)
+    if shard is not None:
+        cases = [case for case in cases if in_shard(case.name, *shard)]
+    import hashlib
+
+    return SuiteSettings(
+        source,
+        tuple(cases),
+        max_concurrency,
+        fail_fast,
+        junit_file,
+        summary,
+        runner,
+        shard=shard,
+        results_file=results_file,
+        digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        total_cases=total_cases,
+    )
+
+
+def parse_shard(text: str) -> tuple[int, int] | None:
+    """``I/N`` with 1 <= I <= N <= MAX_SHARDS; "" for none."""
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{1,4})/(\d{1,4})", text)
+    if not match or not 1 <= int(match[1]) <= int(match[2]) <= MAX_SHARDS:
+        raise InputError("shard", f"expected I/N with 1 <= I <= N <= {MAX_SHARDS}, got '{text}'")
+    return int(match[1]), int(match[2])
+
+
+def in_shard(name: str, index: int, count: int) -> bool:
+    """A case's shard by a hash of its name: stable when other cases come and go."""
+    import hashlib
+
+    return int(hashlib.sha256(name.encode("utf-8")).hexdigest(), 16) % count == index - 1
+
+
+def _suite_text(value: str) -> tuple[str, str]:
+    """The suite input is YAML when it has a line break or starts like a suite (``{``,
+    ``cases:``, ``defaults:``); else a path (``-``: standard input)."""
+    stripped = value.strip()
+    if "\n" in stripped or stripped.startswith("{") or INLINE_START.match(stripped):
+        return value, "inline"
+    from lambda_invoke.loading import read_file, read_stdin
+
+    if stripped == "-":
+        data, source = read_stdin("suite"), "standard input"
+    else:
+        data, source = read_file("suite", stripped), stripped
+    try:
+        return data.decode("utf-8"), source
+    except UnicodeDecodeError:
+        raise InputError("suite", f"{source} is not UTF-8 text") from None
+
+
+def load_suite(
+    text: str,
+    *,
+    base: Mapping[str, str] | None = None,
+    environ: Mapping[str, str],
+    profile: str | None = None,
+    folder: str = "",
+) -> list[Case]:
+    """Parse and validate a whole suite; any problem is an InputError naming the case.
+
+    Layers, each replacing the one before: ``base`` (the run's other inputs), the file's
+    ``defaults``, the case. ``assert`` mappings are merged instead. Relative paths in the
+    file are relative to its ``folder``, where its serverless.yml is looked for too (a
+    Docker action cannot change directory); the run's own inputs stay as given.
+    """
+    import yaml
+
+    from lambda_invoke.loading import Refused
+    from lambda_invoke.serverless import DEFAULT_CONFIGS
+    from lambda_invoke.yamltext import load_yaml
+
+    try:
+        document = load_yaml(text)
+    except yaml.YAMLError as error:
+        raise InputError("suite", f"is not valid YAML: {' '.join(str(error).split())}") from None
+    except Refused as error:
+        raise InputError("suite", str(error)) from None
+    if not isinstance(document, dict) or not isinstance(document.get("cases"), list):
+        raise InputError("suite", "must be a mapping with a list of cases (cases: [...])")
+    unknown = sorted(str(key) for key in set(document) - {"defaults", "cases"})
+    if unknown:
+        raise InputError("suite", f"unknown key '{unknown[0]}' (expected defaults, cases)")
+    defaults = document.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise InputError("suite", "defaults must be a mapping of inputs")
+    _check_fields("defaults", defaults)
+    if not document["cases"]:
+        raise InputError("suite", "has no cases")
+    layers: list[tuple[str | None, dict[str, Any]]] = [(None, dict(base or {}))]
+    layers.append(("defaults", _in_folder(folder, _without_name(defaults))))
+    cases = []
+    seen: set[str] = set()
+    for index, raw in enumerate(document["cases"]):
+        label = f"case {index + 1}"
+        if not isinstance(raw, dict):
+            raise InputError("suite", f"{label} is not a mapping")
+        name = " ".join(str(raw.get("name") or label).split())
+        label = f"case {index + 1} ({name})"
+        if name in seen:
+            raise InputError("suite", f"{label}: the name is used twice")
+        seen.add(name)
+        _check_fields(label, raw)
+        merged, origin = _merge([*layers, (label, _in_folder(folder, _without_name(raw)))])
+        if folder and "function" in merged and "config" not in merged:
+            found = [n for n in DEFAULT_CONFIGS if os.path.isfile(os.path.join(folder, n))]
+            if found:
+                merged["config"], origin["config"] = os.path.join(folder, found[0]), label
+        expect = merged.pop("expect-function-error", False)
+        if not isinstance(expect, (bool, str)):
+            raise InputError("suite", f"{label}: expect-function-error must be true, false or text")
+        try:
+            settings = load_settings(_as_text(merged), environ=environ, profile=profile)
+        except InputError as error:
+            where = origin.get(error.input_name, label)
+            if where is None:  # the run's own input: its message names it already
+                raise
+            problem = f"{where}: field '{error.input_name}': {error.problem}"
+            raise InputError("suite", problem) from None
+        cases.append(Case(index, name, settings, expect))
+    return cases
+
+
+#: case fields that name a file (payload may too: file://PATH)
+PATH_FIELDS = ("payload-file", "context-path", "config", "output-file")
+
+
+def _in_folder(folder: str, layer: dict[str, Any]) -> dict[str, Any]:
+    """A layer of the suite file with its relative paths made relative to ``folder``."""
+    if not folder:
+        return layer
+    moved = dict(layer)
+    for key in PATH_FIELDS:
+        value = moved.get(key)
+        if isinstance(value, str) and value not in ("", "-") and not os.path.isabs(value):
+            moved[key] = os.path.join(folder, value)
+    payload = moved.get("payload")
+    if isinstance(payload, str):
+        for scheme in ("file://", "fileb://"):
+            rest = payload.strip().removeprefix(scheme)
+            if payload.strip().startswith(scheme) and rest and not os.path.isabs(rest):
+                moved["payload"] = scheme + os.path.join(folder, rest)
+    return moved
+
+
+def _without_name(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in mapping.items() if key != "name"}
+
+
+def _check_fields(label: str, mapping: Mapping[Any, Any]) -> None:
+    for key in mapping:
+        if key not in CASE_KEYS or (label == "defaults" and key == "name"):
+            raise InputError("suite", f"{label}: unknown field '{key}'")
+
+
+def _merge(
+    layers: list[tuple[str | None, dict[str, Any]]],
+) -> tuple[dict[str, Any], dict[str, str | None]]:
+    """Apply the layers in order; also say which layer each value came from."""
+
+    merged: dict[str, Any] = {}
+    origin: dict[str, str | None] = {}
+    for where, layer in layers:
+        for group in EXCLUSIVE:
+            if any(key in layer for key in group):
+                for key in group:
+                    merged.pop(key, None)
+        for key, value in layer.items():
+            merged[key] = _merged_assert(merged.get(key), value) if key == "assert" else value
+            origin[key] = where
+    return merged, origin
+
+
+def _merged_assert(earlier: Any, value: Any) -> Any:
+    """A later ``assert`` mapping adds to an earlier one (YAML text is parsed first)."""
+    import yaml
+
+    if isinstance(value, str):
+        from lambda_invoke.loading import Refused
+        from lambda_invoke.yamltext import load_yaml
+
+        with contextlib.suppress(yaml.YAMLError, Refused):  # load_settings names the problem
+            value = load_yaml(value)
+    if isinstance(earlier, dict) and isinstance(value, dict):
+        return {**earlier, **value}
+    return value
+
+
+def _as_text(values: Mapping[str, Any]) -> dict[str, str]:
+    """Suite values as the strings inputs are: mappings and lists as JSON or YAML."""
+    import yaml
+
+    text = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if key == "assert" and isinstance(value, (dict, list)):
+            text[key] = yaml.safe_dump(value, sort_keys=False)
+        elif isinstance(value, bool):
+            text[key] = "true" if value else "false"
+        elif key == "env" and isinstance(value, dict):
+            text[key] = "\n".join(f"{name}={item}" for name, item in value.items())
+        elif key == "env" and isinstance(value, list):
+            text[key] = "\n".join(str(item) for item in value)
+        elif isinstance(value, (dict, list)):
+            text[key] = json.dumps(value)
+        else:
+            text[key] = str(value)
+    return text
