@@ -32,12 +32,24 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ),
     (
         "reading what users and runs hand us",
-        frozenset({"loading", "yamltext", "links", "payload_files", "rows", "answers"}),
+        frozenset(
+            {"loading", "yamltext", "links", "payload_files", "rows", "answers", "inputparse"}
+        ),
     ),
     (
         "checks and sources",
         frozenset(
-            {"schemas", "assertions", "serverless", "fulllogs", "testevents", "repeat", "merge"}
+            {
+                "schemas",
+                "assertions",
+                "serverless",
+                "fulllogs",
+                "testevents",
+                "repeat",
+                "merge",
+                "references",
+                "payloads",
+            }
         ),
     ),
     ("settings and results", frozenset({"settings", "suitefile", "result", "verdict", "github"})),

@@ -11,7 +11,8 @@ import pytest
 from support import Stubbed
 
 from lambda_invoke.errors import InputError
-from lambda_invoke.settings import Settings, load_settings, parse_function_name
+from lambda_invoke.references import parse_function_name
+from lambda_invoke.settings import Settings, load_settings
 
 BASE = {"function-name": "my-function"}
 

@@ -431,11 +431,11 @@ def run_merge(
 ) -> int:
     """The shards' results (merge: files or glob patterns) as one report, rendered as one
     run of the suite renders; the inputs it reads (summary, junit-file) checked first."""
+    from lambda_invoke.inputparse import check_output_path, check_reachable, parse_bool
     from lambda_invoke.interface import DEFAULTS
     from lambda_invoke.merge import expand_patterns, load_shards
     from lambda_invoke.report import final_line
     from lambda_invoke.runner import detect
-    from lambda_invoke.settings import check_output_path, check_reachable, parse_bool
 
     summary = parse_bool("summary", values.get("summary", DEFAULTS["summary"]).strip())
     runner = detect(environ)

@@ -284,7 +284,7 @@ def _invoke_options(environ: Mapping[str, str], options: dict[str, Any] | None) 
     options = dict(options or {})
     text = environ.get("LAMBDA_INVOKE_PROGRESS_SECONDS")
     if text is not None and "progress_interval" not in options:
-        from lambda_invoke.settings import parse_number
+        from lambda_invoke.inputparse import parse_number
 
         options["progress_interval"] = parse_number(
             "LAMBDA_INVOKE_PROGRESS_SECONDS", text, minimum=0, maximum=3600, exclusive=True

@@ -13,7 +13,8 @@ from typing import Any
 
 from lambda_invoke.awserrors import botocore_error, client_error_text
 from lambda_invoke.errors import AwsError
-from lambda_invoke.settings import RoleSettings, Settings
+from lambda_invoke.references import RoleSettings
+from lambda_invoke.settings import Settings
 
 Say = Callable[[str], None]
 OIDC_TIMEOUT = 10.0

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import math
-import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from lambda_invoke.errors import InputError
+from lambda_invoke.inputparse import (
+    Get,
+    check_output_path,
+    check_reachable,
+    choice,
+    environment_lines,
+    parse_bool,
+    parse_number,
+)
 from lambda_invoke.interface import DEFAULTS
-from lambda_invoke.loading import Refused, json_problem, parse_json, read_file, read_stdin
+from lambda_invoke.payloads import client_context_of, payload_of
+from lambda_invoke.references import (
+    FunctionRef,
+    RoleSettings,
+    StackRef,
+    check_qualifier,
+    check_region,
+    parse_function_name,
+    role_of,
+    stack_of,
+    stack_region,
+)
 
 if TYPE_CHECKING:
     from lambda_invoke.assertions import Check
@@ -25,70 +40,12 @@ if TYPE_CHECKING:
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
 INVOKE_MODES = ("buffered", "stream")
 LOG_TYPES = ("Tail", "None")
-#: Invoke request payload limits (bytes): synchronous, asynchronous.
-MAX_SYNC_PAYLOAD = 6 * 1024 * 1024
-MAX_EVENT_PAYLOAD = 1024 * 1024
-MAX_CLIENT_CONTEXT = 3583
-MAX_FUNCTION_NAME = 64
-MAX_FUNCTION_REFERENCE = 170  # FunctionName of Invoke: the ARN with a qualifier
-MAX_QUALIFIER = 128
 #: upper bounds of the number inputs: Lambda runs a function 900 s at most, so an hour is
 #: more than any wait needs; attempts are for throttling and connect failures only
 MAX_SECONDS = 3600.0
 MAX_CONNECT_SECONDS = 300.0
 MAX_ATTEMPTS = 20
 MAX_REPEAT = 10_000
-YAML_ERROR_SHOWN = 200  # characters of a YAML error in a message
-
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
-_NAME = re.compile(r"[A-Za-z0-9_-]+")
-_QUALIFIER = re.compile(r"\$LATEST|[A-Za-z0-9_-]+")
-_ARN = re.compile(
-    r"arn:(?P<partition>[a-z-]+):lambda:(?P<region>[^:]*):(?P<account>[^:]*):function:"
-    r"(?P<name>[^:]*)(?::(?P<qualifier>[^:]*))?"
-)
-_PARTIAL_ARN = re.compile(r"(?P<account>[^:]*):function:(?P<name>[^:]*)(?::(?P<qualifier>[^:]*))?")
-_ARN_FORM = "arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]"
-_ROLE_ARN = re.compile(r"arn:aws[a-zA-Z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
-_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
-_STACK_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,127}")
-_STACK_ARN = re.compile(
-    r"arn:aws[a-zA-Z-]*:cloudformation:(?P<region>[a-z0-9-]+):\d{12}:stack/"
-    r"(?P<name>[A-Za-z][A-Za-z0-9-]{0,127})/[\w-]+"
-)
-_LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")
-
-
-@dataclass(frozen=True)
-class FunctionRef:
-    """A parsed function-name: what to send, and what it says about itself."""
-
-    value: str  # sent as FunctionName, exactly as given
-    name: str
-    qualifier: str | None
-    region: str | None  # from a full ARN
-
-
-@dataclass(frozen=True)
-class RoleSettings:
-    """A role to assume before anything else (role-to-assume and its companions)."""
-
-    arn: str
-    session_name: str
-    duration_seconds: int
-    audience: str  # of the GitHub OIDC token
-
-
-@dataclass(frozen=True)
-class StackRef:
-    """A function named through CloudFormation: the stack and the function's logical id."""
-
-    stack_name: str
-    logical_id: str | None  # None: the stack's only function
-
-    def describe(self) -> str:
-        return f"{self.logical_id or 'the function'} of stack {self.stack_name}"
 
 
 @dataclass(frozen=True)
@@ -135,9 +92,6 @@ class Settings:
         return self.function.value or self.function.name
 
 
-Get = Callable[[str], str]
-
-
 @dataclass(frozen=True)
 class _Target:
     """What to invoke: the function (and where it came from) and its region."""
@@ -181,7 +135,7 @@ def load_settings(
     warnings: list[str] = []
     target = _target(get, environ, warnings)
     invocation = _invocation(get, target.local)
-    payload = _payload(values, get, runner, invocation.invocation_type)
+    payload = payload_of(values, get, runner, invocation.invocation_type)
     if target.region and target.function.region and target.region != target.function.region:
         raise InputError(
             "region",
@@ -194,7 +148,7 @@ def load_settings(
         from lambda_invoke.assertions import parse_checks  # YAML + JSONPath only when needed
 
         checks = parse_checks(get("assert"))
-    client_context, context = _client_context(get("client-context"), get("context-path"))
+    client_context, context = client_context_of(get("client-context"), get("context-path"))
     output_file = get("output-file") or None
     if output_file is not None:
         check_reachable("output-file", output_file, runner)
@@ -221,11 +175,11 @@ def load_settings(
         profile=profile,
         serverless=serverless,
         local=target.local,
-        env=_environment_lines(get("env")),
+        env=environment_lines(get("env")),
         context=context,
         warnings=tuple(warnings),
         stack=target.stack,
-        role=_role(get),
+        role=role_of(get),
         invoke_mode=invocation.invoke_mode,
         tenant_id=invocation.tenant_id,
         durable_execution_name=invocation.durable_execution_name,
@@ -308,12 +262,12 @@ def _target(get: Get, environ: Mapping[str, str], warnings: list[str]) -> _Targe
     serverless = _serverless_function(get, region, environ, warnings)
     if local and serverless is None:
         raise InputError("function", "invoke local needs function: a key of serverless.yml")
-    stack = _stack(get, serverless)
+    stack = stack_of(get, serverless)
     if stack is not None:
-        stack_region = _stack_region(stack.stack_name)
-        if region and stack_region and region != stack_region:
-            raise InputError("region", f"'{region}' differs from the stack ARN's ({stack_region})")
-        function = FunctionRef("", stack.describe(), None, stack_region)
+        from_arn = stack_region(stack.stack_name)
+        if region and from_arn and region != from_arn:
+            raise InputError("region", f"'{region}' differs from the stack ARN's ({from_arn})")
+        function = FunctionRef("", stack.describe(), None, from_arn)
     elif serverless is not None and not get("function-name"):
         function = parse_function_name(serverless.name)
     else:
@@ -324,7 +278,7 @@ def _target(get: Get, environ: Mapping[str, str], warnings: list[str]) -> _Targe
         check_runnable(serverless)
     qualifier = get("qualifier") or None
     if qualifier is not None:
-        _check_qualifier("qualifier", qualifier)
+        check_qualifier("qualifier", qualifier)
         if function.qualifier is not None and function.qualifier != qualifier:
             raise InputError(
                 "qualifier",
@@ -335,8 +289,8 @@ def _target(get: Get, environ: Mapping[str, str], warnings: list[str]) -> _Targe
 
 def _invocation(get: Get, local: bool) -> _Invocation:
     """How to invoke: type, buffered or streamed, log type, the newer Invoke parameters."""
-    invocation_type = _choice("invocation-type", get("invocation-type"), INVOCATION_TYPES)
-    invoke_mode = _choice("invoke-mode", get("invoke-mode"), INVOKE_MODES)
+    invocation_type = choice("invocation-type", get("invocation-type"), INVOCATION_TYPES)
+    invoke_mode = choice("invoke-mode", get("invoke-mode"), INVOKE_MODES)
     tenant_id = get("tenant-id") or None
     durable_name = get("durable-execution-name") or None
     _check_streaming(invoke_mode, invocation_type, local, durable_name)
@@ -347,28 +301,8 @@ def _invocation(get: Get, local: bool) -> _Invocation:
         check_invoke_parameter(
             "durable-execution-name", "DurableExecutionName", durable_name, operation
         )
-    log_type = _choice("log-type", get("log-type"), LOG_TYPES)
+    log_type = choice("log-type", get("log-type"), LOG_TYPES)
     return _Invocation(invocation_type, invoke_mode, log_type, tenant_id, durable_name)
-
-
-def _payload(
-    values: Mapping[str, str], get: Get, runner: RunnerLayout | None, invocation_type: str
-) -> bytes | None:
-    """The bytes to send, from payload or payload-file, within Lambda's size limit."""
-    raw = parse_bool("raw", get("raw"))
-    for name in ("payload-file", "context-path", "payload"):
-        check_reachable(name, _file_of(name, get(name)), runner)
-    loaded = _load_payload(values.get("payload", ""), values.get("payload-file", ""), raw)
-    if loaded is None:
-        return None
-    payload, source = loaded
-    limit = MAX_EVENT_PAYLOAD if invocation_type == "Event" else MAX_SYNC_PAYLOAD
-    if len(payload) > limit:
-        raise InputError(
-            source,
-            f"{len(payload)} bytes is over Lambda's {limit}-byte limit for {invocation_type}",
-        )
-    return payload
 
 
 def _endpoint_url(text: str) -> str | None:
@@ -402,67 +336,6 @@ def _connection(get: Get) -> dict[str, Any]:
             "wait-timeout", get("wait-timeout"), minimum=0, maximum=MAX_SECONDS
         ),
     }
-
-
-def _stack(get: Any, serverless: ServerlessFunction | None) -> StackRef | None:
-    """stack-name (a name or a stack ARN) and the logical id in function-name (local with
-    stack-name was refused before)."""
-    stack_name = get("stack-name")
-    if not stack_name:
-        return None
-    if serverless is not None:
-        raise InputError("stack-name", "give stack-name or function (serverless.yml), not both")
-    if not (_STACK_NAME.fullmatch(stack_name) or _STACK_ARN.fullmatch(stack_name)):
-        raise InputError(
-            "stack-name",
-            f"'{stack_name}' is not a stack name (a letter, then letters, digits, hyphens; "
-            "at most 128) or a stack ARN",
-        )
-    logical_id = get("function-name") or None
-    if logical_id is not None and not _LOGICAL_ID.fullmatch(logical_id):
-        raise InputError(
-            "function-name",
-            f"with stack-name, function-name is the function's logical id in the template "
-            f"(letters and digits), got '{logical_id}'",
-        )
-    return StackRef(stack_name, logical_id)
-
-
-def _stack_region(stack_name: str) -> str | None:
-    match = _STACK_ARN.fullmatch(stack_name)
-    if not match:
-        return None
-    check_region("stack-name", match["region"])
-    return match["region"]
-
-
-def _role(get: Any) -> RoleSettings | None:
-    arn = get("role-to-assume")
-    if not arn:
-        return None
-    if not _ROLE_ARN.fullmatch(arn):
-        raise InputError(
-            "role-to-assume", f"'{arn}' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"
-        )
-    session_name = get("role-session-name")
-    if not _SESSION_NAME.fullmatch(session_name):
-        raise InputError(
-            "role-session-name",
-            f"'{session_name}' must be 2 to 64 letters, digits or _+=,.@- characters",
-        )
-    duration = int(
-        parse_number(
-            "role-duration-seconds",
-            get("role-duration-seconds"),
-            minimum=900,
-            maximum=43200,  # 12 hours: STS's limit
-            integer=True,
-        )
-    )
-    audience = get("audience")
-    if not audience:
-        raise InputError("audience", "must not be empty")
-    return RoleSettings(arn, session_name, duration, audience)
 
 
 def _check_streaming(
@@ -531,282 +404,3 @@ def _serverless_function(
             f"function-name wins (serverless.yml would give '{resolved.name}')"
         )
     return resolved
-
-
-def _environment_lines(text: str) -> tuple[tuple[str, str], ...]:
-    pairs = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        key, _, value = line.strip().partition("=")  # KEY alone: "" (as serverless)
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-            raise InputError("env", f"'{line.strip()}' is not KEY=VALUE or KEY")
-        pairs.append((key, value))
-    return tuple(pairs)
-
-
-def parse_function_name(text: str) -> FunctionRef:
-    """Accept the forms ``aws lambda invoke`` accepts, with the same limits."""
-    if not text:
-        raise InputError(
-            "function-name",
-            "is required (a name, name:alias or ARN; or function, a serverless.yml key; "
-            "or stack-name)",
-        )
-    if len(text) > MAX_FUNCTION_REFERENCE:
-        raise InputError(
-            "function-name", f"is {len(text)} characters; at most {MAX_FUNCTION_REFERENCE}"
-        )
-    region = None
-    if text.startswith("arn:"):
-        match = _ARN.fullmatch(text)
-        if not match:
-            raise InputError(
-                "function-name", f"'{text}' is not a Lambda function ARN ({_ARN_FORM})"
-            )
-        region = match["region"]
-        _check_arn_partition(match["partition"], region)
-    elif ":function:" in text:
-        match = _PARTIAL_ARN.fullmatch(text)
-        if not match:
-            raise InputError(
-                "function-name",
-                f"'{text}' is not a partial ARN (ACCOUNT:function:NAME[:QUALIFIER])",
-            )
-    else:
-        name, _, qualifier = text.partition(":")
-        if ":" in qualifier:
-            raise InputError("function-name", f"'{text}' has more than one ':' qualifier")
-        return _function_ref(text, name, qualifier if _ else None, None)
-    if not re.fullmatch(r"\d{12}", match["account"]):
-        raise InputError("function-name", f"the account '{match['account']}' is not 12 digits")
-    return _function_ref(text, match["name"], match["qualifier"], region)
-
-
-def check_region(input_name: str, region: str) -> None:
-    """A region of a partition botocore knows (commercial, China, GovCloud, ISO, EUSC...)."""
-    from lambda_invoke.regions import partition_ids, partition_of
-
-    if partition_of(region) is None:
-        raise InputError(
-            input_name,
-            f"'{region}' is not a region of any AWS partition the installed botocore knows "
-            f"({', '.join(partition_ids())}); like us-east-1",
-        )
-
-
-def _check_arn_partition(partition_id: str, region: str) -> None:
-    from lambda_invoke.regions import find_partition, partition_ids
-
-    partition = find_partition(partition_id)
-    if partition is None:
-        raise InputError(
-            "function-name",
-            f"the ARN's partition '{partition_id}' is not one the installed botocore knows "
-            f"({', '.join(partition_ids())})",
-        )
-    if not partition.has_region(region):
-        raise InputError(
-            "function-name",
-            f"the ARN's region '{region}' is not a region of partition {partition_id}",
-        )
-
-
-def _function_ref(text: str, name: str, qualifier: str | None, region: str | None) -> FunctionRef:
-    if not name:
-        raise InputError("function-name", f"'{text}' has no function name")
-    if len(name) > MAX_FUNCTION_NAME:
-        raise InputError(
-            "function-name",
-            f"the name '{name[:20]}...' is {len(name)} characters; at most {MAX_FUNCTION_NAME}",
-        )
-    if not _NAME.fullmatch(name):
-        raise InputError(
-            "function-name", f"'{name}' may hold only letters, digits, hyphens and underscores"
-        )
-    if qualifier is not None:
-        _check_qualifier("function-name", qualifier)
-    return FunctionRef(value=text, name=name, qualifier=qualifier, region=region)
-
-
-def _check_qualifier(input_name: str, qualifier: str) -> None:
-    if len(qualifier) > MAX_QUALIFIER or not _QUALIFIER.fullmatch(qualifier):
-        raise InputError(
-            input_name, f"'{qualifier}' is not a version or alias (letters, digits, - and _)"
-        )
-
-
-def _file_of(name: str, value: str) -> str:
-    """The file a path input names ("" when it names none)."""
-    if name != "payload":
-        return "" if value == "-" else value
-    for prefix in ("fileb://", "file://"):
-        if value.startswith(prefix):
-            return value[len(prefix) :]
-    return ""
-
-
-def check_reachable(name: str, path: str, runner: RunnerLayout | None) -> None:
-    """In the runner's Docker layout, a path must be inside a folder mounted here."""
-    problem = runner.unreachable(path) if runner is not None and path else None
-    if problem:
-        raise InputError(name, problem)
-
-
-def check_output_path(name: str, path: str) -> None:
-    """A file we will write after invoking: its directory must exist now."""
-    parent = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise InputError(name, f"cannot write '{path}': it is a directory")
-    if not os.path.isdir(parent):
-        raise InputError(name, f"cannot write '{path}': no such directory ({parent})")
-
-
-def parse_bool(name: str, text: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise InputError(name, f"expected true or false, got '{text}'")
-
-
-def parse_number(
-    name: str,
-    text: str,
-    *,
-    minimum: float,
-    maximum: float,
-    exclusive: bool = False,
-    integer: bool = False,
-) -> float:
-    """A number within [minimum, maximum] (both named in the message)."""
-    if len(text) > 30:  # no number we take is that long; int() of a huge text is slow
-        raise InputError(name, f"expected a number, got {len(text)} characters")
-    try:
-        value = int(text) if integer else float(text)
-    except ValueError:
-        kind = "a whole number" if integer else "a number of seconds"
-        raise InputError(name, f"expected {kind}, got '{text}'") from None
-    if not math.isfinite(value):
-        raise InputError(name, f"expected a finite number, got '{text}'")
-    if value < minimum or (exclusive and value == minimum):
-        relation = "more than" if exclusive else "at least"
-        raise InputError(name, f"must be {relation} {minimum:g}, got '{text}'")
-    if value > maximum:
-        raise InputError(name, f"must be at most {maximum:g}, got '{text}'")
-    return value
-
-
-def _choice(name: str, text: str, choices: tuple[str, ...]) -> str:
-    for choice in choices:
-        if text.lower() == choice.lower():
-            return choice
-    raise InputError(name, f"expected one of {', '.join(choices)}, got '{text}'")
-
-
-def _load_payload(payload: str, payload_file: str, raw: bool) -> tuple[bytes, str] | None:
-    """The bytes to send and the input they came from (None: no payload)."""
-    if payload.strip() and payload_file.strip():
-        raise InputError("payload-file", "give payload or payload-file, not both")
-    if payload_file.strip():
-        path = payload_file.strip()
-        if path == "-":
-            return _encode_payload("payload-file", read_stdin("payload-file"), raw), "payload-file"
-        return _encode_payload(
-            "payload-file", _read_file("payload-file", path), raw
-        ), "payload-file"
-    if not payload.strip():
-        return None
-    if payload.startswith("fileb://"):  # as aws lambda invoke: the bytes, unchecked
-        return _read_file("payload", payload[len("fileb://") :]), "payload"
-    if payload.startswith("file://"):
-        data = _read_file("payload", payload[len("file://") :])
-        return _encode_payload("payload", data, raw), "payload"
-    return _encode_payload("payload", payload.encode(), raw), "payload"
-
-
-def _read_file(name: str, path: str) -> bytes:
-    return read_file(name, path)
-
-
-def _encode_payload(name: str, data: bytes, raw: bool) -> bytes:
-    try:
-        text = data.decode()
-    except UnicodeDecodeError:
-        raise InputError(
-            name, "is not UTF-8 text (use fileb:// to send bytes as they are)"
-        ) from None
-    if raw:
-        return json.dumps(text).encode()
-    try:
-        parse_json(text)
-        return data
-    except Refused as error:
-        raise InputError(name, str(error)) from None
-    except ValueError as error:
-        json_error = json_problem(error)
-    document, yaml_error = _yaml_collection(name, text)  # only when the payload is not JSON
-    if yaml_error:
-        raise InputError(name, f"is neither JSON ({json_error}) nor YAML ({yaml_error})")
-    if document is not None:
-        try:
-            return json.dumps(document, default=str, allow_nan=False).encode()
-        except ValueError:
-            raise InputError(name, "holds NaN or Infinity, which Lambda rejects") from None
-    raise InputError(name, f"is not valid JSON ({json_error}); set raw to send text as a string")
-
-
-def _yaml_collection(name: str, text: str) -> tuple[object | None, str]:
-    """The payload as YAML, when it is a mapping or a list; else why not (or "")."""
-    import yaml
-
-    from lambda_invoke.yamltext import load_yaml
-
-    try:
-        document = load_yaml(text)
-    except yaml.YAMLError as error:
-        return None, " ".join(str(error).split())[:YAML_ERROR_SHOWN]
-    except Refused as error:
-        raise InputError(name, str(error)) from None
-    return (document, "") if isinstance(document, (dict, list)) else (None, "")
-
-
-def _client_context(text: str, path: str) -> tuple[str | None, dict[str, Any] | None]:
-    """The base64 ClientContext to send and the context as a mapping (when it is one).
-
-    As with serverless, a context-path file replaces the client-context text.
-    """
-    name = "client-context"
-    mapping: dict[str, Any] | None
-    if path:
-        name, text = "context-path", _read_file("context-path", path).decode(errors="replace")
-        if not text.lstrip().startswith("{"):
-            raise InputError(name, f"file '{path}' does not hold a JSON object")
-    text = text.strip()
-    if not text:
-        return None, None
-    if text.startswith("{"):
-        try:
-            document = parse_json(text)
-        except ValueError as error:
-            raise InputError(name, f"is not valid JSON: {json_problem(error)}") from None
-        mapping = document  # text starting with "{" is an object when it is JSON
-        encoded = base64.b64encode(json.dumps(document, separators=(",", ":")).encode()).decode()
-    else:
-        try:
-            decoded = base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            raise InputError(name, "is neither a JSON object nor base64 text") from None
-        encoded = text
-        try:
-            document = parse_json(decoded)
-            mapping = document if isinstance(document, dict) else None
-        except ValueError:
-            mapping = None
-    if len(encoded) > MAX_CLIENT_CONTEXT:
-        raise InputError(
-            name,
-            f"is {len(encoded)} bytes base64-encoded; Lambda accepts at most {MAX_CLIENT_CONTEXT}",
-        )
-    return encoded, mapping

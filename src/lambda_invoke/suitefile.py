@@ -63,13 +63,13 @@ def load_suite_settings(
     values: Mapping[str, str], *, environ: Mapping[str, str], profile: str | None = None
 ) -> SuiteSettings:
     """The suite input and the run's other inputs (defaults for every case), validated."""
-    from lambda_invoke.interface import DEFAULTS
-    from lambda_invoke.settings import (
+    from lambda_invoke.inputparse import (
         check_output_path,
         check_reachable,
         parse_bool,
         parse_number,
     )
+    from lambda_invoke.interface import DEFAULTS
 
     def get(name: str) -> str:
         return values.get(name, DEFAULTS[name]).strip()
