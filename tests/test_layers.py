@@ -55,7 +55,19 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("settings and results", frozenset({"settings", "suitefile", "result", "verdict", "github"})),
     (
         "calling functions and rendering reports",
-        frozenset({"invoke", "local", "report", "dispatch", "roles", "stacks", "aws", "suite"}),
+        frozenset(
+            {
+                "invoke",
+                "local",
+                "report",
+                "dispatch",
+                "roles",
+                "stacks",
+                "aws",
+                "suite",
+                "following",
+            }
+        ),
     ),
     ("showing", frozenset({"reporters"})),
     ("running", frozenset({"app"})),

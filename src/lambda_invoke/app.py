@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.dispatch import ClientFactory, call_function
 from lambda_invoke.errors import EXIT_AWS, EXIT_FAILED, EXIT_OK, LambdaInvokeError
+from lambda_invoke.following import follow_log
 from lambda_invoke.links import console_links
 from lambda_invoke.outcome import InvokeResult
 from lambda_invoke.payload_files import (
@@ -215,62 +215,6 @@ def repeat_table(values: Mapping[str, Any]) -> str:
             f"{measure:20}" + "".join(f"{'-' if c is None else f'{c:g}':>10}" for c in cells)
         )
     return head + "\n" + "\n".join(rows)
-
-
-def follow_log(
-    settings: Settings,
-    result: InvokeResult,
-    client_factory: ClientFactory,
-    connections: Connections,
-    *,
-    since_ms: int,
-    say: Callable[[str], None],
-    warn: Callable[[str], None],
-    flight: InFlight,
-    sleep: Callable[[float], None] | None = None,
-) -> InvokeResult:
-    """The whole log from CloudWatch Logs (full-logs) and, for an Event run followed to its
-    end (wait-for-completion), its function error and timings as the log tells them. A stop
-    while reading names the request (an accepted Event run may still be running)."""
-    from lambda_invoke.fulllogs import LogsRefused, log_group, read_full_log
-    from lambda_invoke.result import ran_later
-
-    if result.request_id is None:
-        warn("the endpoint sent no request id: the invocation's log cannot be found")
-        return replace(result, logs_complete=False)
-    following = flight.following(
-        settings.function_name, result.request_id, accepted=ran_later(result)
-    )
-    try:
-        with following:
-            group, log_format = log_group(
-                client_factory(settings), settings.function_name, settings.qualifier
-            )
-            logs = connections.client("logs", settings, retries={"mode": "standard"})
-            full = read_full_log(
-                logs, group=group, log_format=log_format, request_id=result.request_id,
-                since_ms=since_ms, timeout=settings.full_logs_timeout, say=say,
-                sleep=sleep or flight.pause,
-            )  # fmt: skip
-    except LogsRefused as error:
-        warn(str(error))
-        return replace(result, logs_complete=False)
-    if not full.complete:
-        warn(
-            f"the log of request {result.request_id} did not reach its REPORT line in {group} "
-            f"within full-logs-timeout {settings.full_logs_timeout:g} s: logs-complete is false"
-        )
-    fields: dict[str, Any] = {"logs_complete": full.complete}
-    if full.text:
-        fields.update(logs=full.text, report=full.report)
-    if settings.wait_for_completion and full.complete:
-        failed = full.status in ("error", "timeout")
-        fields.update(
-            followed=True,
-            function_error="Unhandled" if failed else "",
-            error_details=full.error if failed else None,
-        )
-    return replace(result, **fields)
 
 
 def _write_logs(settings: Settings, result: InvokeResult) -> str:
