@@ -102,12 +102,7 @@ def resolve_function(
     resolver = _Resolver(document, str(config_file), stage, region, environ)
     stage_value = stage or _text(resolver.get("provider.stage"), "provider.stage") or DEFAULT_STAGE
     resolver.stage = stage_value
-    service = resolver.get("service")
-    if isinstance(service, dict):  # the old form: service: {name: ...}
-        service = resolver.get("service.name")
-    service_name = _text(service, "service")
-    if not service_name:
-        raise InputError("config", f"{config_file} has no service name")
+    service_name = _service_name(resolver, str(config_file))
     spec = functions[key] or {}
     if not isinstance(spec, dict):
         raise InputError("config", f"functions.{key} of {config_file} is not a mapping")
@@ -116,6 +111,13 @@ def resolve_function(
         **_environment(resolver, "provider.environment"),
         **_environment(resolver, f"functions.{key}.environment"),
     }
+
+    def setting(field: str, default: Any = None) -> Any:
+        """The function's own value, else the provider's, else ``default``."""
+        return (
+            resolver.get(f"functions.{key}.{field}") or resolver.get(f"provider.{field}") or default
+        )
+
     return ServerlessFunction(
         key=key,
         name=name or f"{service_name}-{stage_value}-{key}",
@@ -123,26 +125,21 @@ def resolve_function(
         stage=stage_value,
         service_dir=config_file.resolve().parent,
         handler=_text(resolver.get(f"functions.{key}.handler"), "handler") or None,
-        runtime=_text(
-            resolver.get(f"functions.{key}.runtime") or resolver.get("provider.runtime"), "runtime"
-        )
-        or None,
-        memory=int(
-            _number(
-                resolver.get(f"functions.{key}.memorySize")
-                or resolver.get("provider.memorySize")
-                or DEFAULT_MEMORY,
-                "memorySize",
-            )
-        ),
-        timeout=_number(
-            resolver.get(f"functions.{key}.timeout")
-            or resolver.get("provider.timeout")
-            or DEFAULT_TIMEOUT,
-            "timeout",
-        ),
+        runtime=_text(setting("runtime"), "runtime") or None,
+        memory=int(_number(setting("memorySize", DEFAULT_MEMORY), "memorySize")),
+        timeout=_number(setting("timeout", DEFAULT_TIMEOUT), "timeout"),
         environment=tuple((k, v) for k, v in environment.items() if v is not None),
     )
+
+
+def _service_name(resolver: _Resolver, config_file: str) -> str:
+    service = resolver.get("service")
+    if isinstance(service, dict):  # the old form: service: {name: ...}
+        service = resolver.get("service.name")
+    service_name = _text(service, "service")
+    if not service_name:
+        raise InputError("config", f"{config_file} has no service name")
+    return service_name
 
 
 def _text(value: Any, where: str) -> str:

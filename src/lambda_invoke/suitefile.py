@@ -171,10 +171,36 @@ def load_suite(
     file are relative to its ``folder``, where its serverless.yml is looked for too (a
     Docker action cannot change directory); the run's own inputs stay as given.
     """
+    defaults, raw_cases = _suite_document(text)
+    layers: list[tuple[str | None, dict[str, Any]]] = [(None, dict(base or {}))]
+    layers.append(("defaults", _in_folder(folder, _without_name(defaults))))
+    cases = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_cases):
+        label = f"case {index + 1}"
+        if not isinstance(raw, dict):
+            raise InputError("suite", f"{label} is not a mapping")
+        name = " ".join(str(raw.get("name") or label).split())
+        label = f"case {index + 1} ({name})"
+        if name in seen:
+            raise InputError("suite", f"{label}: the name is used twice")
+        seen.add(name)
+        _check_fields(label, raw)
+        merged, origin = _merge([*layers, (label, _in_folder(folder, _without_name(raw)))])
+        _find_config(merged, origin, folder, label)
+        expect = merged.pop("expect-function-error", False)
+        if not isinstance(expect, (bool, str)):
+            raise InputError("suite", f"{label}: expect-function-error must be true, false or text")
+        settings = _case_settings(merged, origin, label, environ=environ, profile=profile)
+        cases.append(Case(index, name, settings, expect))
+    return cases
+
+
+def _suite_document(text: str) -> tuple[dict[str, Any], list[Any]]:
+    """The suite's ``defaults`` and ``cases``, the document's shape checked."""
     import yaml
 
     from lambda_invoke.loading import Refused
-    from lambda_invoke.serverless import DEFAULT_CONFIGS
     from lambda_invoke.yamltext import load_yaml
 
     try:
@@ -194,38 +220,38 @@ def load_suite(
     _check_fields("defaults", defaults)
     if not document["cases"]:
         raise InputError("suite", "has no cases")
-    layers: list[tuple[str | None, dict[str, Any]]] = [(None, dict(base or {}))]
-    layers.append(("defaults", _in_folder(folder, _without_name(defaults))))
-    cases = []
-    seen: set[str] = set()
-    for index, raw in enumerate(document["cases"]):
-        label = f"case {index + 1}"
-        if not isinstance(raw, dict):
-            raise InputError("suite", f"{label} is not a mapping")
-        name = " ".join(str(raw.get("name") or label).split())
-        label = f"case {index + 1} ({name})"
-        if name in seen:
-            raise InputError("suite", f"{label}: the name is used twice")
-        seen.add(name)
-        _check_fields(label, raw)
-        merged, origin = _merge([*layers, (label, _in_folder(folder, _without_name(raw)))])
-        if folder and "function" in merged and "config" not in merged:
-            found = [n for n in DEFAULT_CONFIGS if os.path.isfile(os.path.join(folder, n))]
-            if found:
-                merged["config"], origin["config"] = os.path.join(folder, found[0]), label
-        expect = merged.pop("expect-function-error", False)
-        if not isinstance(expect, (bool, str)):
-            raise InputError("suite", f"{label}: expect-function-error must be true, false or text")
-        try:
-            settings = load_settings(_as_text(merged), environ=environ, profile=profile)
-        except InputError as error:
-            where = origin.get(error.input_name, label)
-            if where is None:  # the run's own input: its message names it already
-                raise
-            problem = f"{where}: field '{error.input_name}': {error.problem}"
-            raise InputError("suite", problem) from None
-        cases.append(Case(index, name, settings, expect))
-    return cases
+    return defaults, document["cases"]
+
+
+def _find_config(
+    merged: dict[str, Any], origin: dict[str, str | None], folder: str, label: str
+) -> None:
+    """A ``function:`` case of a suite file finds the serverless.yml beside the file."""
+    from lambda_invoke.serverless import DEFAULT_CONFIGS
+
+    if folder and "function" in merged and "config" not in merged:
+        found = [n for n in DEFAULT_CONFIGS if os.path.isfile(os.path.join(folder, n))]
+        if found:
+            merged["config"], origin["config"] = os.path.join(folder, found[0]), label
+
+
+def _case_settings(
+    merged: Mapping[str, Any],
+    origin: Mapping[str, str | None],
+    label: str,
+    *,
+    environ: Mapping[str, str],
+    profile: str | None,
+) -> Settings:
+    """The case's settings; a refusal names the layer its value came from."""
+    try:
+        return load_settings(_as_text(merged), environ=environ, profile=profile)
+    except InputError as error:
+        where = origin.get(error.input_name, label)
+        if where is None:  # the run's own input: its message names it already
+            raise
+        problem = f"{where}: field '{error.input_name}': {error.problem}"
+        raise InputError("suite", problem) from None
 
 
 #: case fields that name a file (payload may too: file://PATH)
