@@ -21,9 +21,7 @@ YAML_ERROR_SHOWN = 200  # characters of a YAML error in a message
 
 #: Invoke request payload limits (bytes): synchronous, asynchronous.
 MAX_SYNC_PAYLOAD = 6 * 1024 * 1024
-
 MAX_EVENT_PAYLOAD = 1024 * 1024
-
 MAX_CLIENT_CONTEXT = 3583
 
 

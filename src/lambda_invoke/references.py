@@ -15,35 +15,23 @@ if TYPE_CHECKING:
     from lambda_invoke.serverless import ServerlessFunction
 
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
-
 _QUALIFIER = re.compile(r"\$LATEST|[A-Za-z0-9_-]+")
-
 _ARN = re.compile(
     r"arn:(?P<partition>[a-z-]+):lambda:(?P<region>[^:]*):(?P<account>[^:]*):function:"
     r"(?P<name>[^:]*)(?::(?P<qualifier>[^:]*))?"
 )
-
 _PARTIAL_ARN = re.compile(r"(?P<account>[^:]*):function:(?P<name>[^:]*)(?::(?P<qualifier>[^:]*))?")
-
 _ARN_FORM = "arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]"
-
 _ROLE_ARN = re.compile(r"arn:aws[a-zA-Z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
-
 _SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
-
 _STACK_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,127}")
-
 _STACK_ARN = re.compile(
     r"arn:aws[a-zA-Z-]*:cloudformation:(?P<region>[a-z0-9-]+):\d{12}:stack/"
     r"(?P<name>[A-Za-z][A-Za-z0-9-]{0,127})/[\w-]+"
 )
-
 _LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")
-
 MAX_FUNCTION_NAME = 64
-
 MAX_FUNCTION_REFERENCE = 170  # FunctionName of Invoke: the ARN with a qualifier
-
 MAX_QUALIFIER = 128
 
 

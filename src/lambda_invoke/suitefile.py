@@ -30,9 +30,7 @@ EXCLUSIVE = (
     ("payload", "payload-file"),
     ("client-context", "context-path"),
 )
-
 INLINE_START = re.compile(r"(cases|defaults)\s*:")
-
 MAX_CONCURRENCY = 64
 
 
