@@ -49,6 +49,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "merge",
                 "references",
                 "payloads",
+                "invocation",
             }
         ),
     ),

@@ -254,7 +254,7 @@ def test_environment_inputs_hyphen_and_underscore_forms() -> None:
 def test_a_parameter_the_installed_botocore_lacks_is_named_with_its_version() -> None:
     import botocore
 
-    from lambda_invoke.settings import check_invoke_parameter
+    from lambda_invoke.invocation import check_invoke_parameter
 
     with pytest.raises(InputError) as caught:
         check_invoke_parameter("tenant-id", "TenantIdOfTheFuture", "t1", "Invoke")

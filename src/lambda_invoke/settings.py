@@ -13,12 +13,12 @@ from lambda_invoke.inputparse import (
     Get,
     check_output_path,
     check_reachable,
-    choice,
     environment_lines,
     parse_bool,
     parse_number,
 )
 from lambda_invoke.interface import DEFAULTS
+from lambda_invoke.invocation import invocation_of
 from lambda_invoke.payloads import client_context_of, payload_of
 from lambda_invoke.references import (
     FunctionRef,
@@ -37,9 +37,6 @@ if TYPE_CHECKING:
     from lambda_invoke.runner import RunnerLayout
     from lambda_invoke.serverless import ServerlessFunction
 
-INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
-INVOKE_MODES = ("buffered", "stream")
-LOG_TYPES = ("Tail", "None")
 #: upper bounds of the number inputs: Lambda runs a function 900 s at most, so an hour is
 #: more than any wait needs; attempts are for throttling and connect failures only
 MAX_SECONDS = 3600.0
@@ -104,15 +101,6 @@ class _Target:
     local: bool
 
 
-@dataclass(frozen=True)
-class _Invocation:
-    invocation_type: str
-    invoke_mode: str
-    log_type: str
-    tenant_id: str | None
-    durable_execution_name: str | None
-
-
 def load_settings(
     values: Mapping[str, str],
     *,
@@ -134,7 +122,7 @@ def load_settings(
     runner = detect(environ)
     warnings: list[str] = []
     target = _target(get, environ, warnings)
-    invocation = _invocation(get, target.local)
+    invocation = invocation_of(get, target.local)
     payload = payload_of(values, get, runner, invocation.invocation_type)
     if target.region and target.function.region and target.region != target.function.region:
         raise InputError(
@@ -287,24 +275,6 @@ def _target(get: Get, environ: Mapping[str, str], warnings: list[str]) -> _Targe
     return _Target(function, qualifier, serverless, stack, region, local)
 
 
-def _invocation(get: Get, local: bool) -> _Invocation:
-    """How to invoke: type, buffered or streamed, log type, the newer Invoke parameters."""
-    invocation_type = choice("invocation-type", get("invocation-type"), INVOCATION_TYPES)
-    invoke_mode = choice("invoke-mode", get("invoke-mode"), INVOKE_MODES)
-    tenant_id = get("tenant-id") or None
-    durable_name = get("durable-execution-name") or None
-    _check_streaming(invoke_mode, invocation_type, local, durable_name)
-    operation = "InvokeWithResponseStream" if invoke_mode == "stream" else "Invoke"
-    if tenant_id is not None:
-        check_invoke_parameter("tenant-id", "TenantId", tenant_id, operation)
-    if durable_name is not None:
-        check_invoke_parameter(
-            "durable-execution-name", "DurableExecutionName", durable_name, operation
-        )
-    log_type = choice("log-type", get("log-type"), LOG_TYPES)
-    return _Invocation(invocation_type, invoke_mode, log_type, tenant_id, durable_name)
-
-
 def _endpoint_url(text: str) -> str | None:
     if not text:
         return None
@@ -336,47 +306,6 @@ def _connection(get: Get) -> dict[str, Any]:
             "wait-timeout", get("wait-timeout"), minimum=0, maximum=MAX_SECONDS
         ),
     }
-
-
-def _check_streaming(
-    invoke_mode: str, invocation_type: str, local: bool, durable_name: str | None
-) -> None:
-    if invoke_mode != "stream":
-        return
-    if invocation_type == "Event":
-        raise InputError("invoke-mode", "stream needs invocation-type RequestResponse or DryRun")
-    if local:
-        raise InputError("invoke-mode", "invoke local does not stream; use invoke-mode buffered")
-    if durable_name is not None:
-        raise InputError(
-            "durable-execution-name",
-            "InvokeWithResponseStream (invoke-mode stream) has no such parameter",
-        )
-
-
-def check_invoke_parameter(input_name: str, member: str, value: str, operation: str) -> None:
-    """Check a newer Invoke parameter against the installed botocore's own model: that the
-    parameter exists there, and its length and pattern."""
-    import botocore.session
-
-    model = botocore.session.get_session().get_service_model("lambda")
-    members = model.operation_model(operation).input_shape.members
-    if member not in members:
-        import botocore
-
-        raise InputError(
-            input_name,
-            f"the installed botocore ({botocore.__version__}) does not know {operation}'s "
-            f"{member}; install a newer botocore (pip install -U botocore)",
-        )
-    rules = members[member].metadata
-    if not rules.get("min", 0) <= len(value) <= rules.get("max", len(value)):
-        raise InputError(
-            input_name, f"must be {rules.get('min', 0)} to {rules.get('max')} characters long"
-        )
-    pattern = rules.get("pattern")
-    if pattern and not re.fullmatch(pattern, value):
-        raise InputError(input_name, f"'{value}' does not match {pattern}")
 
 
 def _serverless_function(
