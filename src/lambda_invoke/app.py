@@ -14,9 +14,8 @@ from lambda_invoke.following import follow_log
 from lambda_invoke.links import console_links
 from lambda_invoke.outcome import InvokeResult
 from lambda_invoke.payload_files import (
-    SPILL_DIRECTORY,
     for_host,
-    make_spill_folder,
+    spill_path,
     write_file,
     write_payload,
 )
@@ -190,8 +189,7 @@ def _repeat(
         say=reporter.say,
     )
     extra = aggregate(rows)
-    make_spill_folder(settings.runner)
-    path = os.path.join(SPILL_DIRECTORY, f"repeat-{os.getpid()}.json")
+    path = spill_path(f"repeat-{os.getpid()}.json", settings.runner)
     write_payload(path, json.dumps(rows, indent=1).encode("utf-8"), settings.runner)
     extra["repeat-file"] = for_host(path, settings.runner)
     for line in repeat_table(extra).splitlines():
@@ -218,8 +216,7 @@ def repeat_table(values: Mapping[str, Any]) -> str:
 
 
 def _write_logs(settings: Settings, result: InvokeResult) -> str:
-    make_spill_folder(settings.runner)
-    path = os.path.join(SPILL_DIRECTORY, f"logs-{result.request_id or os.getpid()}.txt")
+    path = spill_path(f"logs-{result.request_id or os.getpid()}.txt", settings.runner)
     write_payload(path, (result.logs or "").encode("utf-8"), settings.runner)
     return path
 
@@ -228,9 +225,7 @@ def _write_payload(settings: Settings, result: InvokeResult, *, spill: bool) -> 
     """Write the payload to output-file, or to a spill file when it is too large for outputs."""
     path = settings.output_file
     if path is None and spill:
-        make_spill_folder(settings.runner)
-        name = result.request_id or str(os.getpid())
-        path = os.path.join(SPILL_DIRECTORY, f"payload-{name}.json")
+        path = spill_path(f"payload-{result.request_id or os.getpid()}.json", settings.runner)
     if path is None:
         return None
     write_payload(path, result.payload, settings.runner)

@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 
 from lambda_invoke.errors import InputError
-from lambda_invoke.loading import parse_json, read_file
+from lambda_invoke.loading import json_problem, parse_json, read_file
 from lambda_invoke.rows import MAX_SHARDS, Row, ShardDocument, merged_rows, parse_shard_document
 
 #: at most this many files are merged (a matrix has at most 256 jobs)
@@ -123,8 +123,6 @@ def load_shards(paths: Sequence[str]) -> tuple[list[Row], float, bool]:
         try:
             document = parse_json(data)
         except ValueError as error:
-            from lambda_invoke.loading import json_problem
-
             raise InputError(
                 "merge", f"'{path}' is not a results document: {json_problem(error)}"
             ) from None

@@ -33,6 +33,12 @@ def make_spill_folder(runner: RunnerLayout | None) -> None:
         runner.give_to_workspace_owner(ignore)
 
 
+def spill_path(filename: str, runner: RunnerLayout | None) -> str:
+    """A path in the spill folder (made when needed), for what does not fit into outputs."""
+    make_spill_folder(runner)
+    return os.path.join(SPILL_DIRECTORY, filename)
+
+
 def write_payload(path: str, payload: bytes, runner: RunnerLayout | None = None) -> None:
     write_file(path, payload, runner, what="the payload to", invoked=True)
 
@@ -62,8 +68,7 @@ def spill_output(name: str, value: str, runner: RunnerLayout | None) -> str | No
     """An output too large for GitHub's limit, in the spill folder: its path as the next
     step sees it, or None when it cannot be written (the warning then says so)."""
     try:
-        make_spill_folder(runner)
-        path = os.path.join(SPILL_DIRECTORY, f"output-{name}-{os.getpid()}.txt")
+        path = spill_path(f"output-{name}-{os.getpid()}.txt", runner)
         write_file(path, value.encode("utf-8"), runner, what=f"outputs.{name}", invoked=False)
     except LambdaInvokeError:
         return None
