@@ -71,7 +71,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
         ),
     ),
     ("showing", frozenset({"reporters"})),
-    ("running", frozenset({"app"})),
+    ("running", frozenset({"app", "suiterun"})),
     ("the boundary", frozenset({"commandline", "cli", "__main__"})),
 )
 
@@ -141,3 +141,29 @@ def test_a_planted_upward_import_and_cycle_are_caught() -> None:
         "errors (base: facts and mechanisms every module may use) imports cli (the boundary)"
     ]
     assert any(cycle[0] == "errors" for cycle in cycles(graph))
+
+
+def deferred_imports() -> list[str]:
+    """Imports of our own modules inside functions, as ``module:line -> imported``."""
+    found = []
+    for path in sorted(PACKAGE.glob("*.py")):
+        lines = path.read_text().splitlines()
+        for function in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                    "lambda_invoke"
+                ):
+                    found.append((path.stem, node.lineno, node.module, lines[node.lineno - 1]))
+    return [f"{stem}:{line} -> {module}: {text.strip()}" for stem, line, module, text in found]
+
+
+def test_imports_are_deferred_only_where_start_up_needs_it() -> None:
+    """An import of our own module inside a function is a start-up seam (a single invoke
+    does not load suites, merges, invoke local, assertions or serverless.yml reading): a
+    handful, each marked ``(start-up`` with what it keeps off the common path."""
+    deferred = deferred_imports()
+    assert len(deferred) < 10, "\n".join(deferred)
+    unmarked = [entry for entry in deferred if "(start-up" not in entry]
+    assert not unmarked, "\n".join(unmarked)

@@ -17,6 +17,9 @@ from typing import Any
 
 from lambda_invoke.errors import InputError
 from lambda_invoke.interface import NOT_CHECKABLE, OUTPUT_NAMES
+from lambda_invoke.loading import Refused
+from lambda_invoke.schemas import load_validator, violations
+from lambda_invoke.yamltext import load_yaml
 
 TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
 #: the time one ``matches`` search may take, and the longest pattern
@@ -138,9 +141,6 @@ def parse_checks(text: str) -> tuple[Check, ...]:
     """Parse the ``assert`` input; any problem is an ``InputError`` naming ``assert``."""
     import yaml
 
-    from lambda_invoke.loading import Refused
-    from lambda_invoke.yamltext import load_yaml
-
     try:
         document = load_yaml(text)
     except yaml.YAMLError as error:
@@ -207,13 +207,11 @@ def _schema_validator(target: str, expected: Any) -> Any:
         raise InputError(
             "assert", f"{target}: schema expects a file path or a mapping, got {_short(expected)}"
         )
-    from lambda_invoke.schemas import load_validator
 
     return load_validator(target, expected, regex_seconds=REGEX_SECONDS)
 
 
 def schema_violations(validator: Any, value: Any) -> list[str]:
-    from lambda_invoke.schemas import violations
 
     return violations(validator, value, shown=SCHEMA_ERRORS_SHOWN)
 

@@ -15,11 +15,14 @@ from typing import Any
 
 from lambda_invoke import __version__
 from lambda_invoke.awserrors import botocore_error
+from lambda_invoke.botodata import data_path
 from lambda_invoke.errors import AwsError
+from lambda_invoke.payloads import MAX_EVENT_PAYLOAD, MAX_SYNC_PAYLOAD
 from lambda_invoke.references import parse_function_name
 from lambda_invoke.roles import assume_role, github_oidc_token
 from lambda_invoke.settings import Settings
 from lambda_invoke.stacks import physical_id
+from lambda_invoke.testevents import load_test_event
 
 Say = Callable[[str], None]
 
@@ -61,8 +64,6 @@ class Connections:
 
     def _session(self, settings: Settings) -> Any:
         import botocore.session
-
-        from lambda_invoke.botodata import data_path
 
         session = botocore.session.Session(profile=settings.profile)
         small_data = data_path(self.environ)  # a small endpoints.json: about 30 ms less
@@ -121,8 +122,6 @@ class Connections:
         """The console's shareable test event as the payload (test-event)."""
         if settings.test_event is None or settings.payload is not None:
             return settings
-        from lambda_invoke.payloads import MAX_EVENT_PAYLOAD, MAX_SYNC_PAYLOAD
-        from lambda_invoke.testevents import load_test_event
 
         schemas = self.client("schemas", settings, retries={"mode": "standard"})
         payload = load_test_event(schemas, settings.function.name, settings.test_event)

@@ -16,9 +16,19 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TextIO
 
+from lambda_invoke.app import run
+from lambda_invoke.aws import Connections
 from lambda_invoke.commandline import build_parser, collect_inputs, help_text, subcommand
 from lambda_invoke.errors import EXIT_AWS, InputError, LambdaInvokeError
-from lambda_invoke.interface import env_inputs
+from lambda_invoke.github import GitHubActions
+from lambda_invoke.inputparse import parse_number
+from lambda_invoke.interface import OUTPUT_NAMES, env_inputs
+from lambda_invoke.invoke import EndpointState
+from lambda_invoke.payload_files import spill_output
+from lambda_invoke.redaction import secrets_of
+from lambda_invoke.reporters import ActionsReporter, ConsoleReporter
+from lambda_invoke.runner import detect
+from lambda_invoke.settings import load_settings
 from lambda_invoke.stopping import POOL_THREAD_PREFIX, InFlight, StopRequested
 
 if TYPE_CHECKING:
@@ -97,11 +107,9 @@ def main(
     in_actions = environ.get("GITHUB_ACTIONS") == "true"
     args_list = list(sys.argv[1:] if argv is None else argv)
     reporter = _reporter(environ, stdout, stderr, in_actions)
-    from lambda_invoke.redaction import secrets_of
 
     for secret in secrets_of(environ):  # before anything else is printed
         reporter.mask(secret)
-    from lambda_invoke.invoke import EndpointState
 
     options = dict(invoke_options or {})
     options.setdefault("endpoint", EndpointState(warn=reporter.warn))
@@ -180,11 +188,12 @@ def _dispatch(
     if values.get("merge", "").strip():
         return _merge_input(values, environ, reporter)
     options = _invoke_options(environ, options)
-    from lambda_invoke.aws import Connections
 
     connections = Connections(environ, say=reporter.say, mask=reporter.mask)
     if values.get("suite", "").strip():
-        return _run_suite(
+        from lambda_invoke.suiterun import run_suite_inputs  # (start-up: suites only)
+
+        return run_suite_inputs(
             values,
             environ=environ,
             profile=args.profile,
@@ -193,9 +202,6 @@ def _dispatch(
             connections=connections,
             options=options,
         )
-
-    from lambda_invoke.app import run
-    from lambda_invoke.settings import load_settings
 
     settings = load_settings(values, environ=environ, profile=args.profile)
     return run(
@@ -215,8 +221,6 @@ def _interrupted(flight: InFlight, reporter: ActionsReporter | ConsoleReporter) 
     reporter.fail(flight.stop_line(name))
     github = getattr(reporter, "github", None)
     if github is not None:  # outputs a later `if: always()` step can read: nothing known
-        from lambda_invoke.interface import OUTPUT_NAMES
-
         unknown: dict[str, Any] = {output: None for output in OUTPUT_NAMES if output != "result"}
         outputs = {output: "" for output in unknown}
         outputs["result"] = json.dumps({**unknown, "stopped": name})
@@ -239,9 +243,7 @@ def _merge_input(
     others = [name for name in ("suite", "function-name", "function") if values.get(name)]
     if others:
         raise InputError("merge", f"merge replaces invoking: give it without {', '.join(others)}")
-    from lambda_invoke.app import run_merge
-
-    return run_merge(values["merge"].splitlines(), values, environ, reporter)
+    return _run_merge(values["merge"].splitlines(), values, environ, reporter)
 
 
 def _merge_command(
@@ -253,30 +255,18 @@ def _merge_command(
     values = {name: value for name, value in env_inputs(environ).items() if name != "merge"}
     if args[:1] == ["--junit-file"] and len(args) > 1:
         values["junit-file"], args = args[1], args[2:]
-    from lambda_invoke.app import run_merge
-
-    return run_merge(args, values, environ, reporter)
+    return _run_merge(args, values, environ, reporter)
 
 
-def _run_suite(
-    values: dict[str, str],
-    *,
+def _run_merge(
+    patterns: list[str],
+    values: Mapping[str, str],
     environ: Mapping[str, str],
-    profile: str | None,
     reporter: ActionsReporter | ConsoleReporter,
-    client_factory: Any,
-    connections: Connections,
-    options: dict[str, Any],
 ) -> int:
-    from lambda_invoke.app import run_suite
-    from lambda_invoke.suitefile import load_suite_settings
+    from lambda_invoke.suiterun import run_merge  # (start-up: merges only)
 
-    suite = load_suite_settings(values, environ=environ, profile=profile)
-    if client_factory is None:
-        client_factory = partial(connections.lambda_client, pool_size=suite.max_concurrency)
-    return run_suite(
-        suite, reporter, client_factory, connections=connections, invoke_options=options
-    )
+    return run_merge(patterns, values, environ, reporter)
 
 
 def _invoke_options(environ: Mapping[str, str], options: dict[str, Any] | None) -> dict[str, Any]:
@@ -284,8 +274,6 @@ def _invoke_options(environ: Mapping[str, str], options: dict[str, Any] | None) 
     options = dict(options or {})
     text = environ.get("LAMBDA_INVOKE_PROGRESS_SECONDS")
     if text is not None and "progress_interval" not in options:
-        from lambda_invoke.inputparse import parse_number
-
         options["progress_interval"] = parse_number(
             "LAMBDA_INVOKE_PROGRESS_SECONDS", text, minimum=0, maximum=3600, exclusive=True
         )
@@ -296,11 +284,6 @@ def _reporter(
     environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, in_actions: bool
 ) -> ActionsReporter | ConsoleReporter:
     if in_actions:
-        from lambda_invoke.github import GitHubActions
-        from lambda_invoke.payload_files import spill_output
-        from lambda_invoke.reporters import ActionsReporter
-        from lambda_invoke.runner import detect
-
         github = GitHubActions(
             environ.get("GITHUB_OUTPUT"),
             environ.get("GITHUB_STEP_SUMMARY"),
@@ -308,7 +291,6 @@ def _reporter(
             spill=partial(spill_output, runner=detect(environ)),
         )
         return ActionsReporter(github)
-    from lambda_invoke.reporters import ConsoleReporter
 
     return ConsoleReporter(stdout, stderr)
 

@@ -216,7 +216,7 @@ def _is_function_key(name: str, values: Mapping[str, str]) -> bool:
     config = values.get("config", "")
     if not config and not any(os.path.isfile(n) for n in ("serverless.yml", "serverless.yaml")):
         return False  # the usual case in CI: no YAML to read, nothing to import
-    from lambda_invoke.serverless import function_keys
+    from lambda_invoke.serverless import function_keys  # (start-up)
 
     return name in function_keys(config)
 

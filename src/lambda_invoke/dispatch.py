@@ -24,7 +24,7 @@ def call_function(
 ) -> InvokeResult:
     """Run the handler here (invoke local) or invoke it through Lambda, as settings say."""
     if settings.local:
-        from lambda_invoke.local import invoke_local
+        from lambda_invoke.local import invoke_local  # (start-up: only invoke local needs it)
 
         return invoke_local(settings, say)
     return invoke(settings, client_factory(settings), say=say, **options)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.dispatch import ClientFactory
 from lambda_invoke.outcome import InvokeResult
+from lambda_invoke.result import ran_later
 from lambda_invoke.settings import Settings
 from lambda_invoke.stopping import InFlight
 
@@ -32,8 +33,8 @@ def follow_log(
     """The whole log from CloudWatch Logs (full-logs) and, for an Event run followed to its
     end (wait-for-completion), its function error and timings as the log tells them. A stop
     while reading names the request (an accepted Event run may still be running)."""
-    from lambda_invoke.fulllogs import LogsRefused, log_group, read_full_log
-    from lambda_invoke.result import ran_later
+
+    from lambda_invoke.fulllogs import LogsRefused, log_group, read_full_log  # (start-up)
 
     if result.request_id is None:
         warn("the endpoint sent no request id: the invocation's log cannot be found")

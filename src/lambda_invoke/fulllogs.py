@@ -19,7 +19,7 @@ from typing import Any
 from lambda_invoke.awserrors import ErrorAnswer, client_error_text
 from lambda_invoke.deadline import Deadline
 from lambda_invoke.errors import AwsError
-from lambda_invoke.outcome import Report, Say, report_of
+from lambda_invoke.outcome import Report, Say, parse_report, report_of
 
 #: limits of one read: pages of events, events in all, and the text kept
 PAGE_LIMIT = 1000
@@ -232,7 +232,6 @@ def _marks(message: str, record: dict[str, Any] | None, request_id: str) -> tupl
 def _full_log(
     group: str, stream: str | None, lines: list[str], log_format: str, *, complete: bool
 ) -> FullLog:
-    from lambda_invoke.outcome import parse_report
 
     text = "\n".join(lines) + ("\n" if lines else "")
     status = _status(lines) if complete else None

@@ -7,16 +7,14 @@ outputs use a random heredoc delimiter they cannot contain.
 
 from __future__ import annotations
 
-import html
-import re
 import secrets
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, TextIO
 
 from lambda_invoke.redaction import Secrets
 
 if TYPE_CHECKING:
-    from lambda_invoke.assertions import CheckResult
+    pass
 
 
 def inert(text: str) -> str:
@@ -191,122 +189,3 @@ def within_summary_limit(markdown: str, limit: int = SUMMARY_LIMIT) -> str:
         f"of {limit} bytes for a step's summary. Everything is in the job log and the "
         "step's files.\n\n"
     )
-
-
-#: what GitHub turns into a link by itself (GFM's extended autolinks): a scheme's "://" and
-#: "www."; a word joiner after the scheme or the "www" keeps untrusted text from linking
-_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp)(?=://)|\bwww(?=\.))")
-
-
-def markdown_cell(value: Any) -> str:
-    """Text safe inside a Markdown table cell (no HTML, no pipes, one line, no link GitHub
-    would make by itself from a bare URL in a payload)."""
-    text = "" if value is None else str(value)
-    text = html.escape(" ".join(text.split()), quote=False).replace("|", "&#124;")
-    text = text.replace("`", "&#96;").replace("[", "&#91;").replace("*", "&#42;")
-    return _AUTOLINK.sub("\\1\u2060", text)
-
-
-def _with_unit(value: Any, unit: str) -> str:
-    return "n/a" if value is None else f"{value} {unit}"
-
-
-def repeat_markdown(
-    document: Mapping[str, Any], series: Mapping[str, Any] | None = None
-) -> list[str]:
-    """repeat: the percentile table, Mermaid charts of it (GitHub renders Mermaid) and of
-    the round trips by invocation (``series``, repeat.latency_series)."""
-    quantiles = ("p50", "p90", "p95", "p99", "max")
-    measures = ("duration-ms", "billed-duration-ms", "elapsed-ms")
-    lines = [
-        "",
-        f"{document['invocations']} invocations: {document['function-errors']} function "
-        f"errors, {document['cold-starts']} cold starts, {document['throttles']} throttles",
-        "",
-        "| ms | " + " | ".join(quantiles) + " |",
-        "|---|" + "---|" * len(quantiles),
-    ]
-    for measure in measures:
-        cells = [document.get(f"{measure}-{q}") for q in quantiles]
-        lines.append(
-            f"| {measure} | " + " | ".join("" if c is None else f"{c:g}" for c in cells) + " |"
-        )
-    for measure in ("elapsed-ms", "duration-ms"):
-        values = [document.get(f"{measure}-{q}") for q in quantiles]
-        if any(value is None for value in values):
-            continue
-        lines += [
-            "",
-            "```mermaid",
-            "xychart-beta",
-            f'    title "{measure} percentiles"',
-            f"    x-axis [{', '.join(quantiles)}]",
-            '    y-axis "ms"',
-            f"    bar [{', '.join(f'{value:g}' for value in values)}]",
-            "```",
-        ]
-    if series and series["values"]:
-        size = series["size"]
-        each = "each invocation" if size == 1 else f"the slowest of each {size}"
-        lines += [
-            "",
-            "```mermaid",
-            "xychart-beta",
-            f'    title "elapsed-ms by invocation ({each})"',
-            f'    x-axis "invocation" 1 --> {max(2, series["count"])}',
-            '    y-axis "ms"',
-            f"    line [{', '.join(f'{value:g}' for value in series['values'])}]",
-            "```",
-        ]
-    return lines
-
-
-def summary_markdown(
-    function_name: str,
-    document: Mapping[str, Any],
-    checks: Sequence[CheckResult],
-    links: Mapping[str, str] | None = None,
-    series: Mapping[str, Any] | None = None,
-) -> str:
-    error = document["function-error"]
-    outcome = f"function error: {error}" if error else "ok"
-    rows = [
-        ("Function", function_name),
-        ("Executed version", document["executed-version"]),
-        ("Status", f"{document['status-code']} ({outcome})"),
-        ("Duration", _with_unit(document["duration-ms"], "ms")),
-        ("Round trip (measured here)", _with_unit(document.get("elapsed-ms"), "ms")),
-        ("Billed duration", _with_unit(document["billed-duration-ms"], "ms")),
-        ("Max memory used", _with_unit(document["max-memory-used-mb"], "MB")),
-        ("Request id", document["request-id"]),
-    ]
-    if document.get("error-details"):
-        rows.append(("Error details", document["error-details"]))
-    if document.get("stream-complete") is False:
-        rows.append(("Stream", "incomplete: ended before Lambda's InvokeComplete"))
-    if checks:
-        passed = sum(1 for check in checks if check.passed)
-        rows.append(("Assertions", f"{passed}/{len(checks)} passed"))
-    lines = ["### Lambda invoke", "", "| | |", "|---|---|"]
-    lines += [f"| {markdown_cell(name)} | {markdown_cell(value)} |" for name, value in rows]
-    if links:  # our URLs, built from checked parts (links.console_links)
-        shown = " · ".join(f"[{name}]({url})" for name, url in links.items())
-        lines.append(f"| Console | {shown} |")
-    if document.get("invocations"):
-        lines += repeat_markdown(document, series)
-    if checks:
-        lines += ["", "| Check | Result |", "|---|---|"]
-        for check in checks:
-            mark = "✅ pass" if check.passed else "❌ fail"
-            lines.append(f"| {markdown_cell(check.describe())} | {mark} |")
-    logs = document.get("logs") or ""
-    if logs:
-        lines += [
-            "",
-            "<details><summary>Logs</summary>",
-            "",
-            f"<pre>{html.escape(logs)}</pre>",
-            "",
-            "</details>",
-        ]
-    return "\n".join(lines) + "\n\n"

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from lambda_invoke.errors import InputError
+
 #: the help's option groups, in order
 GROUPS: tuple[str, ...] = (
     "function",
@@ -426,7 +428,6 @@ def env_inputs(environ: Mapping[str, str]) -> dict[str, str]:
     ``docker run -e`` write ``INPUT_FUNCTION_NAME``. Both count; the hyphen
     form wins. Empty values count as not set (GitHub passes unset inputs as "").
     """
-    from lambda_invoke.errors import InputError
 
     found: dict[str, str] = {}
     for name in INPUT_NAMES:

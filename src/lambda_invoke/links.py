@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from lambda_invoke.regions import partition_of
+
 _REQUEST_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 _TRACE_ROOT = re.compile(r"Root=(1-[0-9a-f]{8}-[0-9a-f]{24})")
 _CONSOLES = {
@@ -20,7 +22,6 @@ _CONSOLES = {
 
 
 def _console(region: str | None) -> str | None:
-    from lambda_invoke.regions import partition_of
 
     partition = partition_of(region) if region else None
     template = _CONSOLES.get(partition.id) if partition else None

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from lambda_invoke.errors import InputError
 from lambda_invoke.inputparse import Get, check_reachable, file_of, parse_bool
 from lambda_invoke.loading import Refused, json_problem, parse_json, read_file, read_stdin
+from lambda_invoke.yamltext import load_yaml
 
 if TYPE_CHECKING:
     from lambda_invoke.runner import RunnerLayout
@@ -100,8 +101,6 @@ def _encode_payload(name: str, data: bytes, raw: bool) -> bytes:
 def _yaml_collection(name: str, text: str) -> tuple[object | None, str]:
     """The payload as YAML, when it is a mapping or a list; else why not (or "")."""
     import yaml
-
-    from lambda_invoke.yamltext import load_yaml
 
     try:
         document = load_yaml(text)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.errors import InputError
 from lambda_invoke.inputparse import parse_number
+from lambda_invoke.regions import find_partition, partition_ids, partition_of
 
 if TYPE_CHECKING:
     from lambda_invoke.serverless import ServerlessFunction
@@ -106,7 +107,6 @@ def parse_function_name(text: str) -> FunctionRef:
 
 def check_region(input_name: str, region: str) -> None:
     """A region of a partition botocore knows (commercial, China, GovCloud, ISO, EUSC...)."""
-    from lambda_invoke.regions import partition_ids, partition_of
 
     if partition_of(region) is None:
         raise InputError(
@@ -117,7 +117,6 @@ def check_region(input_name: str, region: str) -> None:
 
 
 def _check_arn_partition(partition_id: str, region: str) -> None:
-    from lambda_invoke.regions import find_partition, partition_ids
 
     partition = find_partition(partition_id)
     if partition is None:

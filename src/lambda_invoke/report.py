@@ -1,14 +1,22 @@
-"""How a suite's rows are rendered: the final line, the ``results`` output, the job
-summary and the JUnit file. A run of the whole suite and a merge of its shards both render
-through here, from the same rows (rows.Row), so they render the same.
+"""How results are rendered: a suite's rows (the final line, the ``results`` output, the
+job summary and the JUnit file) and a single invocation's job summary. A run of the whole
+suite and a merge of its shards both render through here, from the same rows (rows.Row), so
+they render the same.
 """
 
 from __future__ import annotations
 
+import html
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
+from lambda_invoke.links import console_links
 from lambda_invoke.rows import JUNIT_PAYLOAD, RESULTS_OUTPUT_LIMIT, Row
+
+if TYPE_CHECKING:
+    from lambda_invoke.assertions import CheckResult
 
 
 def counts(rows: Sequence[Row]) -> tuple[int, int, int]:
@@ -84,9 +92,8 @@ def xml_text(text: str) -> str:
     return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
 
 
-def _console_cell(row: Row) -> str:
+def _console_markdown_cell(row: Row) -> str:
     """The case's log (and trace) in the console: our links, from checked parts."""
-    from lambda_invoke.links import console_links
 
     if row.region is None:
         return ""
@@ -104,8 +111,6 @@ def _ms(value: float | None) -> str:
 
 
 def summary_markdown(rows: Sequence[Row]) -> str:
-    from lambda_invoke.github import markdown_cell as cell
-
     lines = [
         f"### Lambda smoke suite: {final_line(rows)}",
         "",
@@ -119,14 +124,133 @@ def summary_markdown(rows: Sequence[Row]) -> str:
             status += f" ({row.function_error})"
         passed = sum(1 for check in row.assertions if check.get("passed") is True)
         cells = [
-            cell(row.name),
-            cell(row.function),
-            cell(status),
-            cell(_ms(row.duration_ms)),
-            cell(_ms(row.billed_duration_ms)),
+            markdown_cell(row.name),
+            markdown_cell(row.function),
+            markdown_cell(status),
+            markdown_cell(_ms(row.duration_ms)),
+            markdown_cell(_ms(row.billed_duration_ms)),
             f"{passed}/{len(row.assertions)}",
-            marks[row.status] + (f": {cell(row.problems[0])}" if row.problems else ""),
-            _console_cell(row),
+            marks[row.status] + (f": {markdown_cell(row.problems[0])}" if row.problems else ""),
+            _console_markdown_cell(row),
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n\n"
+
+
+#: what GitHub turns into a link by itself (GFM's extended autolinks): a scheme's "://" and
+#: "www."; a word joiner after the scheme or the "www" keeps untrusted text from linking
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp)(?=://)|\bwww(?=\.))")
+
+
+def markdown_cell(value: Any) -> str:
+    """Text safe inside a Markdown table cell (no HTML, no pipes, one line, no link GitHub
+    would make by itself from a bare URL in a payload)."""
+    text = "" if value is None else str(value)
+    text = html.escape(" ".join(text.split()), quote=False).replace("|", "&#124;")
+    text = text.replace("`", "&#96;").replace("[", "&#91;").replace("*", "&#42;")
+    return _AUTOLINK.sub("\\1\u2060", text)
+
+
+def _with_unit(value: Any, unit: str) -> str:
+    return "n/a" if value is None else f"{value} {unit}"
+
+
+def repeat_markdown(
+    document: Mapping[str, Any], series: Mapping[str, Any] | None = None
+) -> list[str]:
+    """repeat: the percentile table, Mermaid charts of it (GitHub renders Mermaid) and of
+    the round trips by invocation (``series``, repeat.latency_series)."""
+    quantiles = ("p50", "p90", "p95", "p99", "max")
+    measures = ("duration-ms", "billed-duration-ms", "elapsed-ms")
+    lines = [
+        "",
+        f"{document['invocations']} invocations: {document['function-errors']} function "
+        f"errors, {document['cold-starts']} cold starts, {document['throttles']} throttles",
+        "",
+        "| ms | " + " | ".join(quantiles) + " |",
+        "|---|" + "---|" * len(quantiles),
+    ]
+    for measure in measures:
+        cells = [document.get(f"{measure}-{q}") for q in quantiles]
+        lines.append(
+            f"| {measure} | " + " | ".join("" if c is None else f"{c:g}" for c in cells) + " |"
+        )
+    for measure in ("elapsed-ms", "duration-ms"):
+        values = [document.get(f"{measure}-{q}") for q in quantiles]
+        if any(value is None for value in values):
+            continue
+        lines += [
+            "",
+            "```mermaid",
+            "xychart-beta",
+            f'    title "{measure} percentiles"',
+            f"    x-axis [{', '.join(quantiles)}]",
+            '    y-axis "ms"',
+            f"    bar [{', '.join(f'{value:g}' for value in values)}]",
+            "```",
+        ]
+    if series and series["values"]:
+        size = series["size"]
+        each = "each invocation" if size == 1 else f"the slowest of each {size}"
+        lines += [
+            "",
+            "```mermaid",
+            "xychart-beta",
+            f'    title "elapsed-ms by invocation ({each})"',
+            f'    x-axis "invocation" 1 --> {max(2, series["count"])}',
+            '    y-axis "ms"',
+            f"    line [{', '.join(f'{value:g}' for value in series['values'])}]",
+            "```",
+        ]
+    return lines
+
+
+def invocation_markdown(
+    function_name: str,
+    document: Mapping[str, Any],
+    checks: Sequence[CheckResult],
+    links: Mapping[str, str] | None = None,
+    series: Mapping[str, Any] | None = None,
+) -> str:
+    error = document["function-error"]
+    outcome = f"function error: {error}" if error else "ok"
+    rows = [
+        ("Function", function_name),
+        ("Executed version", document["executed-version"]),
+        ("Status", f"{document['status-code']} ({outcome})"),
+        ("Duration", _with_unit(document["duration-ms"], "ms")),
+        ("Round trip (measured here)", _with_unit(document.get("elapsed-ms"), "ms")),
+        ("Billed duration", _with_unit(document["billed-duration-ms"], "ms")),
+        ("Max memory used", _with_unit(document["max-memory-used-mb"], "MB")),
+        ("Request id", document["request-id"]),
+    ]
+    if document.get("error-details"):
+        rows.append(("Error details", document["error-details"]))
+    if document.get("stream-complete") is False:
+        rows.append(("Stream", "incomplete: ended before Lambda's InvokeComplete"))
+    if checks:
+        passed = sum(1 for check in checks if check.passed)
+        rows.append(("Assertions", f"{passed}/{len(checks)} passed"))
+    lines = ["### Lambda invoke", "", "| | |", "|---|---|"]
+    lines += [f"| {markdown_cell(name)} | {markdown_cell(value)} |" for name, value in rows]
+    if links:  # our URLs, built from checked parts (links.console_links)
+        shown = " · ".join(f"[{name}]({url})" for name, url in links.items())
+        lines.append(f"| Console | {shown} |")
+    if document.get("invocations"):
+        lines += repeat_markdown(document, series)
+    if checks:
+        lines += ["", "| Check | Result |", "|---|---|"]
+        for check in checks:
+            mark = "✅ pass" if check.passed else "❌ fail"
+            lines.append(f"| {markdown_cell(check.describe())} | {mark} |")
+    logs = document.get("logs") or ""
+    if logs:
+        lines += [
+            "",
+            "<details><summary>Logs</summary>",
+            "",
+            f"<pre>{html.escape(logs)}</pre>",
+            "",
+            "</details>",
+        ]
     return "\n".join(lines) + "\n\n"

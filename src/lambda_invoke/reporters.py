@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
+from lambda_invoke.redaction import Secrets
+
 if TYPE_CHECKING:  # imported where used: a terminal run needs neither GitHub nor checks
     from lambda_invoke.assertions import CheckResult
     from lambda_invoke.github import GitHubActions
@@ -158,10 +160,10 @@ class ActionsReporter:
             self.github.line(f"{mark} {check.describe()}")
         self.github.set_outputs(outcome.outputs)
         if outcome.summary:
-            from lambda_invoke.github import summary_markdown
+            from lambda_invoke.report import invocation_markdown  # (start-up: summary only)
 
             self.github.append_summary(
-                summary_markdown(
+                invocation_markdown(
                     outcome.function_name,
                     outcome.document,
                     checks,
@@ -198,7 +200,6 @@ class ConsoleReporter:
         print_json: bool = False,
         secrets: Secrets | None = None,
     ) -> None:
-        from lambda_invoke.redaction import Secrets
 
         self.stdout = stdout
         self.stderr = stderr

@@ -100,9 +100,9 @@ def run_checks(
 ) -> list[CheckResult]:
     """Evaluate the checks on a result (``extra``: the repeat aggregates). An incomplete
     result passes none of them."""
-    if not checks:  # no assertions: no JSONPath or YAML to import
+    if not checks:
         return []
-    from lambda_invoke.assertions import CheckResult, evaluate
+    from lambda_invoke.assertions import CheckResult, evaluate  # (start-up: JSONPath, YAML)
 
     if result.incomplete:
         reason = f"not checked: {result.incomplete}"

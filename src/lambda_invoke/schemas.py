@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from lambda_invoke.errors import InputError
+from lambda_invoke.loading import parse_json, read_file
+from lambda_invoke.yamltext import load_yaml
 
 REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
 
@@ -56,15 +58,12 @@ def load_validator(target: str, expected: str | dict[str, Any], *, regex_seconds
 
 
 def _schema_document(target: str, expected: str | dict[str, Any]) -> Any:
-    from lambda_invoke.loading import parse_json, read_file
 
     if isinstance(expected, dict):
         return expected
     data = read_file("assert", expected)
     try:
         if expected.endswith((".yml", ".yaml")):
-            from lambda_invoke.yamltext import load_yaml
-
             schema = load_yaml(data.decode())
         else:
             schema = parse_json(data)

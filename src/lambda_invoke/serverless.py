@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from lambda_invoke.errors import InputError
+from lambda_invoke.loading import Refused, read_file
+from lambda_invoke.yamltext import load_yaml
 
 DEFAULT_CONFIGS = ("serverless.yml", "serverless.yaml")
 DEFAULT_STAGE = "dev"
@@ -58,9 +60,6 @@ def find_config(path: str) -> Path:
 
 def load_config(config: Path) -> dict[str, Any]:
     import yaml
-
-    from lambda_invoke.loading import Refused, read_file
-    from lambda_invoke.yamltext import load_yaml
 
     try:
         document = load_yaml(read_file("config", str(config)).decode("utf-8"), strict=False)

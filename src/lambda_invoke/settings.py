@@ -31,6 +31,7 @@ from lambda_invoke.references import (
     stack_of,
     stack_region,
 )
+from lambda_invoke.runner import detect
 
 if TYPE_CHECKING:
     from lambda_invoke.assertions import Check
@@ -117,7 +118,6 @@ def load_settings(
         return values.get(name, DEFAULTS[name]).strip()
 
     environ = environ or {}
-    from lambda_invoke.runner import detect
 
     runner = detect(environ)
     warnings: list[str] = []
@@ -133,7 +133,7 @@ def load_settings(
     endpoint_url = _endpoint_url(get("endpoint-url"))
     checks: tuple[Check, ...] = ()
     if get("assert"):
-        from lambda_invoke.assertions import parse_checks  # YAML + JSONPath only when needed
+        from lambda_invoke.assertions import parse_checks  # (start-up: JSONPath, YAML)
 
         checks = parse_checks(get("assert"))
     client_context, context = client_context_of(get("client-context"), get("context-path"))
@@ -247,9 +247,7 @@ def _target(get: Get, environ: Mapping[str, str], warnings: list[str]) -> _Targe
             "local runs a serverless.yml function's handler here: give function (a "
             "serverless.yml key) instead of stack-name, or leave out local",
         )
-    serverless = _serverless_function(get, region, environ, warnings)
-    if local and serverless is None:
-        raise InputError("function", "invoke local needs function: a key of serverless.yml")
+    serverless = _serverless_function(get, region, environ, warnings, local=local)
     stack = stack_of(get, serverless)
     if stack is not None:
         from_arn = stack_region(stack.stack_name)
@@ -260,10 +258,6 @@ def _target(get: Get, environ: Mapping[str, str], warnings: list[str]) -> _Targe
         function = parse_function_name(serverless.name)
     else:
         function = parse_function_name(get("function-name"))
-    if local and serverless is not None:
-        from lambda_invoke.serverless import check_runnable
-
-        check_runnable(serverless)
     qualifier = get("qualifier") or None
     if qualifier is not None:
         check_qualifier("qualifier", qualifier)
@@ -309,16 +303,20 @@ def _connection(get: Get) -> dict[str, Any]:
 
 
 def _serverless_function(
-    get: Any, region: str | None, environ: Mapping[str, str], warnings: list[str]
+    get: Any, region: str | None, environ: Mapping[str, str], warnings: list[str], *, local: bool
 ) -> ServerlessFunction | None:
-    """The serverless.yml function named by ``function``; None when none is named."""
+    """The serverless.yml function named by ``function``; None when none is named. For
+    ``local``, one must be named and its handler runnable here."""
     key = get("function")
     if not key:
+        if local:
+            raise InputError("function", "invoke local needs function: a key of serverless.yml")
         for name in ("stage", "config"):
             if get(name):
                 warnings.append(f"{name} is used only with function (a serverless.yml key)")
         return None
-    from lambda_invoke.serverless import resolve_function
+
+    from lambda_invoke.serverless import check_runnable, resolve_function  # (start-up)
 
     resolved = resolve_function(
         key,
@@ -332,4 +330,6 @@ def _serverless_function(
             f"function-name '{get('function-name')}' and function '{key}' are both given: "
             f"function-name wins (serverless.yml would give '{resolved.name}')"
         )
+    if local:
+        check_runnable(resolved)
     return resolved

@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_invoke.assertions import CheckResult
+from lambda_invoke.dispatch import call_function
 from lambda_invoke.errors import LambdaInvokeError
 from lambda_invoke.outcome import InvokeResult
+from lambda_invoke.payload_files import write_payload
+from lambda_invoke.repeat import aggregate, run_repeat
 from lambda_invoke.result import check_values, run_checks
 from lambda_invoke.rows import LOGS_KEPT, Row
 from lambda_invoke.settings import Settings
@@ -158,15 +161,11 @@ def _execute(
     *,
     follow: Callable[..., InvokeResult] | None = None,
 ) -> None:
-    from lambda_invoke.dispatch import call_function
-    from lambda_invoke.payload_files import write_payload
 
     settings = resolve(slot.case.settings)  # stack-name -> the function's name
     slot.resolved_name = settings.function_name
     since_ms = int(time.time() * 1000)
     if settings.repeat > 1:
-        from lambda_invoke.repeat import aggregate, run_repeat
-
         result, rows = run_repeat(
             settings.repeat,
             settings.repeat_concurrency,

@@ -15,10 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from lambda_invoke.errors import InputError
-from lambda_invoke.interface import INPUT_NAMES, SUITE_INPUTS
+from lambda_invoke.inputparse import check_output_path, check_reachable, parse_bool, parse_number
+from lambda_invoke.interface import DEFAULTS, INPUT_NAMES, SUITE_INPUTS
+from lambda_invoke.loading import Refused, read_file, read_stdin
 from lambda_invoke.rows import MAX_SHARDS
-from lambda_invoke.runner import RunnerLayout
+from lambda_invoke.runner import RunnerLayout, detect
+from lambda_invoke.serverless import DEFAULT_CONFIGS
 from lambda_invoke.settings import Settings, load_settings
+from lambda_invoke.yamltext import load_yaml
 
 CASE_INPUTS = tuple(name for name in INPUT_NAMES if name not in SUITE_INPUTS)
 
@@ -61,13 +65,6 @@ def load_suite_settings(
     values: Mapping[str, str], *, environ: Mapping[str, str], profile: str | None = None
 ) -> SuiteSettings:
     """The suite input and the run's other inputs (defaults for every case), validated."""
-    from lambda_invoke.inputparse import (
-        check_output_path,
-        check_reachable,
-        parse_bool,
-        parse_number,
-    )
-    from lambda_invoke.interface import DEFAULTS
 
     def get(name: str) -> str:
         return values.get(name, DEFAULTS[name]).strip()
@@ -83,7 +80,6 @@ def load_suite_settings(
     )
     fail_fast = parse_bool("fail-fast", get("fail-fast"))
     summary = parse_bool("summary", get("summary"))
-    from lambda_invoke.runner import detect
 
     runner = detect(environ)
     junit_file = get("junit-file") or None
@@ -142,7 +138,6 @@ def _suite_text(value: str) -> tuple[str, str]:
     stripped = value.strip()
     if "\n" in stripped or stripped.startswith("{") or INLINE_START.match(stripped):
         return value, "inline"
-    from lambda_invoke.loading import read_file, read_stdin
 
     if stripped == "-":
         data, source = read_stdin("suite"), "standard input"
@@ -198,9 +193,6 @@ def _suite_document(text: str) -> tuple[dict[str, Any], list[Any]]:
     """The suite's ``defaults`` and ``cases``, the document's shape checked."""
     import yaml
 
-    from lambda_invoke.loading import Refused
-    from lambda_invoke.yamltext import load_yaml
-
     try:
         document = load_yaml(text)
     except yaml.YAMLError as error:
@@ -225,7 +217,6 @@ def _find_config(
     merged: dict[str, Any], origin: dict[str, str | None], folder: str, label: str
 ) -> None:
     """A ``function:`` case of a suite file finds the serverless.yml beside the file."""
-    from lambda_invoke.serverless import DEFAULT_CONFIGS
 
     if folder and "function" in merged and "config" not in merged:
         found = [n for n in DEFAULT_CONFIGS if os.path.isfile(os.path.join(folder, n))]
@@ -307,9 +298,6 @@ def _merged_assert(earlier: Any, value: Any) -> Any:
     import yaml
 
     if isinstance(value, str):
-        from lambda_invoke.loading import Refused
-        from lambda_invoke.yamltext import load_yaml
-
         with contextlib.suppress(yaml.YAMLError, Refused):  # load_settings names the problem
             value = load_yaml(value)
     if isinstance(earlier, dict) and isinstance(value, dict):

@@ -6,15 +6,13 @@ Aliases make a small document stand for a huge one ("billion laughs": 342 bytes 
 expand to gigabytes once anything walks or serialises it); before anything is built the
 composed document is measured as if every alias were expanded, and refused over the
 budget, as is nesting deeper than ``loading.MAX_DEPTH``.
-Imported only by the paths that read YAML (it imports PyYAML).
+PyYAML (~20 ms to import) is imported on the first document read, not with this module.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-import yaml
-from yaml.constructor import ConstructorError
+import functools
+from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.loading import MAX_DEPTH, Refused
 
@@ -22,41 +20,53 @@ from lambda_invoke.loading import MAX_DEPTH, Refused
 MAX_NODES = 200_000
 MAX_EXPANDED_BYTES = 16 * 1024 * 1024
 
-
-class BudgetLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that measures the composed document before building it."""
-
-    def get_single_node(self) -> Any:
-        node = super().get_single_node()
-        if node is not None:
-            check_budget(node)
-        return node
+if TYPE_CHECKING:
+    import yaml
 
 
-class StrictLoader(BudgetLoader):
-    """``BudgetLoader`` that also refuses a key given twice in one mapping."""
+@functools.cache
+def _loaders() -> tuple[type[Any], type[Any]]:
+    """The budget loader and the strict one, built on first use (they subclass PyYAML's)."""
+    import yaml
+    from yaml.constructor import ConstructorError
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        self.flatten_mapping(node)  # merge keys (<<) may repeat a key on purpose
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                repeated = key in seen
-            except TypeError:  # an unhashable key: SafeLoader names that itself
-                continue
-            if repeated:
-                raise ConstructorError(
-                    "while reading a mapping",
-                    node.start_mark,
-                    f"found the key {key!r} twice",
-                    key_node.start_mark,
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep)
+    class BudgetLoader(yaml.SafeLoader):
+        """``yaml.SafeLoader`` that measures the composed document before building it."""
+
+        def get_single_node(self) -> Any:
+            node = super().get_single_node()
+            if node is not None:
+                check_budget(node)
+            return node
+
+    class StrictLoader(BudgetLoader):
+        """``BudgetLoader`` that also refuses a key given twice in one mapping."""
+
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            self.flatten_mapping(node)  # merge keys (<<) may repeat a key on purpose
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    repeated = key in seen
+                except TypeError:  # an unhashable key: SafeLoader names that itself
+                    continue
+                if repeated:
+                    raise ConstructorError(
+                        "while reading a mapping",
+                        node.start_mark,
+                        f"found the key {key!r} twice",
+                        key_node.start_mark,
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep)
+
+    return BudgetLoader, StrictLoader
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         return [child for pair in node.value for child in pair]
     if isinstance(node, yaml.SequenceNode):
@@ -67,6 +77,8 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 def check_budget(root: yaml.Node) -> None:
     """Nodes, scalar bytes and depth of the document with every alias expanded (each
     shared node measured once: linear in the document's own size)."""
+    import yaml
+
     measured: dict[int, tuple[int, int, int]] = {}  # node -> (nodes, bytes, depth)
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -105,7 +117,10 @@ def load_yaml(text: str, *, strict: bool = True) -> Any:
 
     Raises ``yaml.YAMLError`` for bad YAML and ``loading.Refused`` over the budget.
     """
-    loader = StrictLoader if strict else BudgetLoader
+    import yaml
+
+    budget, strict_loader = _loaders()
+    loader = strict_loader if strict else budget
     try:
         return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except RecursionError:
