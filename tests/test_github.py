@@ -196,7 +196,7 @@ def test_hostile_payload_and_logs_cannot_run_commands(stubbed: Stubbed, tmp_path
 
 
 def test_a_repeat_summary_has_the_percentile_table_and_a_mermaid_chart() -> None:
-    from lambda_invoke.github import summary_markdown
+    from lambda_invoke.report import invocation_markdown as summary_markdown
 
     document: dict[str, object] = {
         "function-error": "", "executed-version": "1", "status-code": 200, "duration-ms": 5,
@@ -215,7 +215,7 @@ def test_a_repeat_summary_has_the_percentile_table_and_a_mermaid_chart() -> None
 
 
 def test_a_repeat_summary_draws_the_round_trips_by_invocation() -> None:
-    from lambda_invoke.github import repeat_markdown
+    from lambda_invoke.report import repeat_markdown
 
     document = {"invocations": 2, "function-errors": 0, "cold-starts": 0, "throttles": 0}
     lines = repeat_markdown(document, {"values": [3.0, 1.5], "size": 1, "count": 2})
@@ -265,14 +265,14 @@ def test_outputs_are_heredocs_whose_value_cannot_end_the_block(tmp_path: Path) -
     ],
 )
 def test_a_markdown_cell_cannot_link_format_or_break_the_table(text: object, cell: str) -> None:
-    from lambda_invoke.github import markdown_cell
+    from lambda_invoke.report import markdown_cell
 
     assert markdown_cell(text) == cell
 
 
 def test_the_summary_of_one_invocation_row_by_row() -> None:
     from lambda_invoke.assertions import evaluate, parse_checks
-    from lambda_invoke.github import summary_markdown
+    from lambda_invoke.report import invocation_markdown as summary_markdown
 
     document: dict[str, object] = {
         "function-error": "Unhandled", "executed-version": "3", "status-code": 200,
@@ -363,7 +363,7 @@ def test_a_command_without_properties_has_none() -> None:
 
 
 def test_the_repeat_table_leaves_missing_figures_empty_and_charts_only_whole_rows() -> None:
-    from lambda_invoke.github import repeat_markdown
+    from lambda_invoke.report import repeat_markdown
 
     document: dict[str, object] = {"invocations": 3, "function-errors": 1, "cold-starts": 0,
                                    "throttles": 2}  # fmt: skip
@@ -381,7 +381,7 @@ def test_the_repeat_table_leaves_missing_figures_empty_and_charts_only_whole_row
 
 def test_the_whole_repeat_section_as_github_renders_it() -> None:
     """Every line of it: the charts' syntax is checked by the Mermaid CLI (tests/e2e)."""
-    from lambda_invoke.github import repeat_markdown
+    from lambda_invoke.report import repeat_markdown
 
     document: dict[str, object] = {"invocations": 8, "function-errors": 0, "cold-starts": 1,
                                    "throttles": 0}  # fmt: skip
@@ -429,7 +429,8 @@ def test_the_whole_repeat_section_as_github_renders_it() -> None:
 
 
 def test_the_round_trip_row_and_properties_joined_by_commas() -> None:
-    from lambda_invoke.github import GitHubActions, summary_markdown
+    from lambda_invoke.github import GitHubActions
+    from lambda_invoke.report import invocation_markdown as summary_markdown
 
     document = {"function-error": "", "executed-version": "1", "status-code": 200,
                 "duration-ms": 1, "elapsed-ms": 12.5, "billed-duration-ms": 1,
@@ -442,7 +443,8 @@ def test_the_round_trip_row_and_properties_joined_by_commas() -> None:
 
 def test_the_whole_summary_of_a_repeat_with_checks_links_and_logs() -> None:
     from lambda_invoke.assertions import evaluate, parse_checks
-    from lambda_invoke.github import repeat_markdown, summary_markdown
+    from lambda_invoke.report import invocation_markdown as summary_markdown
+    from lambda_invoke.report import repeat_markdown
 
     document: dict[str, object] = {
         "function-error": "", "executed-version": "1", "status-code": 200, "duration-ms": 1,
@@ -496,7 +498,8 @@ def test_bare_urls_in_untrusted_text_are_not_links_on_github() -> None:
     console links stay links."""
     import cmarkgfm
 
-    from lambda_invoke.github import markdown_cell, summary_markdown
+    from lambda_invoke.report import invocation_markdown as summary_markdown
+    from lambda_invoke.report import markdown_cell
 
     hostile = "click https://evil.example/login or www.evil.example or HTTP://EVIL.EXAMPLE"
     bare = f"| x |\n|---|\n| {hostile} |\n"

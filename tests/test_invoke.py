@@ -241,7 +241,7 @@ def test_every_invoke_error_botocore_says_to_wait_for_is_waited_for() -> None:
     documentation says to wait (and try again) means nothing ran yet."""
     import botocore.session
 
-    from lambda_invoke.invoke import NOT_READY
+    from lambda_invoke.readiness import NOT_READY
 
     model = botocore.session.get_session().get_service_model("lambda")
     errors = {

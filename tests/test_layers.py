@@ -33,7 +33,15 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "reading what users and runs hand us",
         frozenset(
-            {"loading", "yamltext", "links", "payload_files", "rows", "answers", "inputparse"}
+            {
+                "loading",
+                "yamltext",
+                "links",
+                "payload_files",
+                "rows",
+                "answers",
+                "inputparse",
+            }
         ),
     ),
     (
@@ -53,7 +61,10 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
             }
         ),
     ),
-    ("settings and results", frozenset({"settings", "suitefile", "result", "verdict", "github"})),
+    (
+        "settings and results",
+        frozenset({"settings", "suitefile", "result", "verdict", "github", "readiness"}),
+    ),
     (
         "calling functions and rendering reports",
         frozenset(
@@ -167,3 +178,38 @@ def test_imports_are_deferred_only_where_start_up_needs_it() -> None:
     assert len(deferred) < 10, "\n".join(deferred)
     unmarked = [entry for entry in deferred if "(start-up" not in entry]
     assert not unmarked, "\n".join(unmarked)
+
+
+#: the modules that only orchestrate (one run, a suite's cases, a suite's run and a merge)
+ORCHESTRATORS = ("app", "suite", "suiterun")
+
+
+def complexity(function: ast.FunctionDef) -> int:
+    """McCabe's count as radon and ruff's C901 make it: 1 + each decision point."""
+    count = 1
+    for node in ast.walk(function):
+        if isinstance(node, (ast.If, ast.For, ast.While, ast.IfExp, ast.ExceptHandler)):
+            count += 1
+        elif isinstance(node, ast.BoolOp):
+            count += len(node.values) - 1
+        elif isinstance(node, ast.comprehension):
+            count += 1 + len(node.ifs)
+    return count
+
+
+def test_the_orchestrators_entry_functions_stay_small() -> None:
+    """app, suite and suiterun only orchestrate: each public function's body (signature and
+    docstring aside) is at most 30 lines, its complexity at most 10."""
+    large = []
+    for name in ORCHESTRATORS:
+        tree = ast.parse((PACKAGE / f"{name}.py").read_text())
+        for function in tree.body:
+            if not isinstance(function, ast.FunctionDef) or function.name.startswith("_"):
+                continue
+            body = function.body
+            if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]
+            lines = (function.end_lineno or 0) - body[0].lineno + 1
+            if lines > 30 or complexity(function) > 10:
+                large.append(f"{name}.{function.name}: {lines} lines, {complexity(function)}")
+    assert not large, large

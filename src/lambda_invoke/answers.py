@@ -110,14 +110,9 @@ def read_answer(
 ) -> InvokeResult:
     logs = decode_logs(response.get("LogResult"))
     unreadable = logs is None and response.get("LogResult") is not None
-    function_error = response.get("FunctionError") or ""
     executed_version = response.get("ExecutedVersion") or None
-    inferred = False
+    function_error, inferred = _function_error(response, payload, executed_version)
     metadata = response.get("ResponseMetadata") or {}
-    # Real Lambda always sends X-Amz-Executed-Version; the emulators send neither it nor
-    # X-Amz-Function-Error, and answer a failed function with its error document.
-    if not function_error and executed_version is None and lambda_error_document(payload):
-        function_error, inferred = "Unhandled", True
     return InvokeResult(
         status_code=int(response.get("StatusCode", 0)),
         function_error=function_error,
@@ -134,6 +129,18 @@ def read_answer(
         logs_unreadable=unreadable,
         trace_id=(metadata.get("HTTPHeaders") or {}).get("x-amzn-trace-id"),
     )
+
+
+def _function_error(
+    response: Mapping[str, Any], payload: bytes, executed_version: str | None
+) -> tuple[str, bool]:
+    """The function error, and whether it was inferred: real Lambda always sends
+    X-Amz-Executed-Version; the emulators send neither it nor X-Amz-Function-Error, and
+    answer a failed function with its error document."""
+    function_error = response.get("FunctionError") or ""
+    if not function_error and executed_version is None and lambda_error_document(payload):
+        return "Unhandled", True
+    return function_error, False
 
 
 def decode_logs(value: Any) -> str | None:
@@ -157,35 +164,8 @@ def read_stream(
     Lambda always ends a stream with InvokeComplete. A stream without it (cut short, a
     partial frame, or ended cleanly too early) is incomplete, whatever arrived before.
     """
-    from botocore.exceptions import ResponseStreamingError
-    from urllib3.exceptions import HTTPError
 
-    chunks: list[bytes] = []
-    complete: dict[str, Any] | None = None
-    broke = ""
-    size = 0
-    stream = response["EventStream"]
-    try:
-        for event in stream:
-            if "PayloadChunk" in event:
-                chunk = event["PayloadChunk"].get("Payload") or b""
-                size += len(chunk)
-                if size > MAX_STREAM_BYTES:  # memory stays bounded: the rest is not read
-                    broke = (
-                        f" (it passed {MAX_STREAM_BYTES} bytes, the most read of a streamed "
-                        "answer: the rest was not read)"
-                    )
-                    close = getattr(stream, "close", None)
-                    if close is not None:
-                        close()
-                    break
-                chunks.append(chunk)
-                if on_chunk is not None and chunk:
-                    on_chunk(chunk)
-            elif "InvokeComplete" in event:
-                complete = event["InvokeComplete"]
-    except (HTTPError, ResponseStreamingError) as error:  # urllib3's own errors come through
-        broke = f" (the connection broke: {one_line(error, 200)})"
+    chunks, complete, broke = _events(response["EventStream"], on_chunk)
     payload = b"".join(chunks)
     ended = complete or {}
     error_code = ended.get("ErrorCode") or ""
@@ -210,3 +190,42 @@ def read_stream(
         error_details=str(details) if details else None,
         incomplete=incomplete,
     )
+
+
+def _events(
+    stream: Any, on_chunk: Callable[[bytes], None] | None
+) -> tuple[list[bytes], dict[str, Any] | None, str]:
+    """The payload chunks, the InvokeComplete event (None: none came) and why the stream
+    broke off ("" when it did not), reading at most MAX_STREAM_BYTES."""
+    from botocore.exceptions import ResponseStreamingError
+    from urllib3.exceptions import HTTPError
+
+    chunks: list[bytes] = []
+    complete: dict[str, Any] | None = None
+    size = 0
+    try:
+        for event in stream:
+            if "InvokeComplete" in event:
+                complete = event["InvokeComplete"]
+            if "PayloadChunk" not in event:
+                continue
+            chunk = event["PayloadChunk"].get("Payload") or b""
+            size += len(chunk)
+            if size > MAX_STREAM_BYTES:  # memory stays bounded: the rest is not read
+                close = getattr(stream, "close", None)
+                if close is not None:
+                    close()
+                return (
+                    chunks,
+                    complete,
+                    (
+                        f" (it passed {MAX_STREAM_BYTES} bytes, the most read of a streamed "
+                        "answer: the rest was not read)"
+                    ),
+                )
+            chunks.append(chunk)
+            if on_chunk is not None and chunk:
+                on_chunk(chunk)
+    except (HTTPError, ResponseStreamingError) as error:  # urllib3's own errors come through
+        return chunks, complete, f" (the connection broke: {one_line(error, 200)})"
+    return chunks, complete, ""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
-import time
 from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from lambda_invoke.dispatch import ClientFactory, call_function
+from lambda_invoke.dispatch import ClientFactory, run_invocation
 from lambda_invoke.following import follow_log
 from lambda_invoke.links import console_links
 from lambda_invoke.outcome import InvokeResult
@@ -16,7 +17,7 @@ from lambda_invoke.payload_files import (
     spill_path,
     write_payload,
 )
-from lambda_invoke.repeat import MEASURES, QUANTILES, SERIES, aggregate, latency_series, run_repeat
+from lambda_invoke.repeat import MEASURES, QUANTILES, SERIES, aggregate, latency_series
 from lambda_invoke.reporters import Outcome, Reporter
 from lambda_invoke.result import build_document, output_strings, run_checks
 from lambda_invoke.settings import Settings
@@ -48,49 +49,56 @@ def run(
         reporter.warn(warning)
     settings = connections.resolve(settings)
     options = {"on_chunk": reporter.chunk, **(invoke_options or {})}
-    flight = options.setdefault("flight", InFlight())
-    since_ms = int(time.time() * 1000)
-    extra: dict[str, Any] = {}
+    options.setdefault("flight", InFlight())
     if settings.repeat > 1:
-        result, extra = _repeat(settings, client_factory, reporter, options)
-    else:
-        result = call_function(settings, client_factory, say=reporter.say, options=options)
-    if settings.full_logs or settings.wait_for_completion:
-        result = follow_log(
-            settings, result, client_factory, connections, since_ms=since_ms,
-            say=reporter.say, warn=reporter.warn, sleep=options.get("sleep"), flight=flight,
-        )  # fmt: skip
+        reporter.say(_repeat_line(settings))
+    follow = partial(follow_log, client_factory=client_factory, connections=connections)
+    result, rows = run_invocation(
+        settings, client_factory, say=reporter.say, warn=reporter.warn, options=options,
+        follow=follow,
+    )  # fmt: skip
+    extra = {} if rows is None else _repeat_outputs(settings, rows, reporter)
     for warning in answer_warnings(result):
         reporter.warn(warning)
     checks = run_checks(settings.checks, result, extra)
     document, payload_file = _files_and_document(
         settings, result, checks, extra=extra, in_actions=in_actions, reporter=reporter
     )
-    reporter.show(
-        Outcome(
-            function_name=settings.function_name,
-            result=result,
-            document=document,
-            outputs=output_strings(document),
-            checks=checks,
-            summary=settings.summary,
-            series=extra.get("elapsed-ms-series"),
-            links={}
-            if settings.local
-            else console_links(
-                region=settings.region,
-                function=settings.function.name,
-                request_id=result.request_id,
-                trace_id=result.trace_id,
-            ),
-        )
-    )
+    reporter.show(_outcome(settings, result, document, checks, extra))
     verdict = judge(settings, result, checks, aggregates=extra, payload_file=payload_file)
     for warning in verdict.warnings:
         reporter.warn(warning)
     for problem in verdict.problems:
         reporter.fail(problem)
     return verdict.exit_code
+
+
+def _outcome(
+    settings: Settings,
+    result: InvokeResult,
+    document: dict[str, Any],
+    checks: list[CheckResult],
+    extra: Mapping[str, Any],
+) -> Outcome:
+    """What the reporter shows of a run."""
+    links = {}
+    if not settings.local:
+        links = console_links(
+            region=settings.region,
+            function=settings.function.name,
+            request_id=result.request_id,
+            trace_id=result.trace_id,
+        )
+    return Outcome(
+        function_name=settings.function_name,
+        result=result,
+        document=document,
+        outputs=output_strings(document),
+        checks=checks,
+        summary=settings.summary,
+        series=extra.get(SERIES),
+        links=links,
+    )
 
 
 def _files_and_document(
@@ -154,33 +162,18 @@ def answer_warnings(result: InvokeResult) -> list[str]:
     return warnings
 
 
-def _repeat(
-    settings: Settings,
-    client_factory: ClientFactory,
-    reporter: Reporter,
-    options: Mapping[str, Any],
-) -> tuple[InvokeResult, dict[str, Any]]:
-    """repeat: N invocations, their aggregates, and every one's figures in a file."""
-    import json
-
-    reporter.say(
+def _repeat_line(settings: Settings) -> str:
+    rate = f", at most {settings.max_rate:g} a second" if settings.max_rate else ""
+    return (
         f"invoking {settings.function_name} {settings.repeat} times, "
-        f"{settings.repeat_concurrency} at once"
-        + (f", at most {settings.max_rate:g} a second" if settings.max_rate else "")
+        f"{settings.repeat_concurrency} at once{rate}"
     )
-    client = None if settings.local else client_factory(settings)  # one client for all
 
-    def shared(_: Settings) -> Any:
-        return client
 
-    first, rows = run_repeat(
-        settings.repeat,
-        settings.repeat_concurrency,
-        settings.max_rate,
-        lambda: call_function(settings, shared, say=reporter.say, options=options),
-        flight=options["flight"],
-        say=reporter.say,
-    )
+def _repeat_outputs(
+    settings: Settings, rows: list[dict[str, Any]], reporter: Reporter
+) -> dict[str, Any]:
+    """repeat: the aggregates, every invocation's figures in a file, the latency series."""
     extra = aggregate(rows)
     path = spill_path(f"repeat-{os.getpid()}.json", settings.runner)
     write_payload(path, json.dumps(rows, indent=1).encode("utf-8"), settings.runner)
@@ -188,7 +181,7 @@ def _repeat(
     for line in repeat_table(extra).splitlines():
         reporter.say(line)
     extra[SERIES] = latency_series(rows)
-    return first, extra
+    return extra
 
 
 def repeat_table(values: Mapping[str, Any]) -> str:

@@ -91,6 +91,10 @@ def invoke_error(
             f"the endpoint does not implement this request ({code}, HTTP {status}): {message}. "
             "It refused before running anything: the function did not run"
         )
+    return _other_error(code, status, message)
+
+
+def _other_error(code: str, status: int, message: str) -> AwsError:
     if status >= 500:
         return AwsError(
             f"Lambda answered {code} (HTTP {status}) after receiving the request: "

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Mapping, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from lambda_invoke import __version__
 from lambda_invoke.errors import InputError
@@ -166,23 +166,27 @@ def help_text(args: Sequence[str]) -> str | None:
     parser = build_parser()
     index = _first_positional(words, parser)
     word = words[index] if index is not None else None
-    if word == "help":
-        topics = words[index + 1 :] if index is not None else []
-        if not topics:
-            return parser.format_help()
-        topic = topics[0]
-        if topic not in HELP_TOPICS:
-            raise InputError(
-                "command line",
-                f"no help topic '{topic}' (topics: {', '.join(HELP_TOPICS)})",
-            )
-        if topic in ("suite", "local"):
-            return build_parser(topic).format_help()
-        return HELP_TOPICS[topic]
+    if index is not None and word == "help":
+        return _topic_help(words[index + 1 : index + 2], parser)
     if "-h" in words or "--help" in words:
         kind = word if word in SUBCOMMANDS else "main"
         return build_parser(kind).format_help()
     return None
+
+
+def _topic_help(topics: Sequence[str], parser: argparse.ArgumentParser) -> str:
+    """``help`` (the main help) or ``help TOPIC``."""
+    if not topics:
+        return parser.format_help()
+    topic = topics[0]
+    if topic not in HELP_TOPICS:
+        raise InputError(
+            "command line",
+            f"no help topic '{topic}' (topics: {', '.join(HELP_TOPICS)})",
+        )
+    if topic in ("suite", "local"):
+        return build_parser(topic).format_help()
+    return HELP_TOPICS[topic]
 
 
 def collect_inputs(environ: Mapping[str, str], args: argparse.Namespace) -> dict[str, str]:
@@ -194,14 +198,8 @@ def collect_inputs(environ: Mapping[str, str], args: argparse.Namespace) -> dict
             value = "\n".join(value)
         if value is not None:
             values[spec.name] = value
-    if args.f:  # the command line wins over INPUT_FUNCTION / INPUT_FUNCTION-NAME
-        key = "function" if _is_function_key(args.f, values) else "function-name"
-        other = "function-name" if key == "function" else "function"
-        given_here = getattr(args, key, None) is not None
-        if not given_here:
-            values[key] = args.f
-            if getattr(args, other, None) is None:
-                values.pop(other, None)
+    if args.f:
+        _apply_f(args, values)
     if args.outfile:
         if values.get("output-file", args.outfile) != args.outfile:
             raise InputError(
@@ -209,6 +207,18 @@ def collect_inputs(environ: Mapping[str, str], args: argparse.Namespace) -> dict
             )
         values["output-file"] = args.outfile
     return values
+
+
+def _apply_f(args: argparse.Namespace, values: dict[str, str]) -> None:
+    """``-f``: a serverless.yml key or a function name; the command line wins over
+    INPUT_FUNCTION / INPUT_FUNCTION-NAME, an explicit --function(-name) over ``-f``."""
+    key = "function" if _is_function_key(args.f, values) else "function-name"
+    other = "function-name" if key == "function" else "function"
+    if getattr(args, key, None) is not None:
+        return
+    values[key] = args.f
+    if getattr(args, other, None) is None:
+        values.pop(other, None)
 
 
 def _is_function_key(name: str, values: Mapping[str, str]) -> bool:
@@ -254,10 +264,13 @@ def _first_positional(args: list[str], parser: argparse.ArgumentParser) -> int |
             return None
         if not word.startswith("-") or word == "-":
             return index
-        nargs = takes_value.get(word, 0)
         following = args[index + 1] if index + 1 < len(args) else ""
-        if nargs is None or (nargs == "?" and following.lower() in _BOOLEAN_WORDS):
-            index += 2  # the option and its value
-        else:
-            index += 1  # a flag, --name=value, or an unknown option (argparse will say)
+        index += 2 if _takes_next(takes_value.get(word, 0), following) else 1
     return None
+
+
+def _takes_next(nargs: Any, following: str) -> bool:
+    """Whether an option with this ``nargs`` takes the next word as its value: one that
+    needs a value always, an optional boolean only a boolean word (``--summary false``);
+    flags, ``--name=value`` and unknown options (argparse will say) do not."""
+    return nargs is None or (nargs == "?" and following.lower() in _BOOLEAN_WORDS)

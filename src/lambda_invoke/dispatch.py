@@ -1,18 +1,23 @@
-"""Where a function runs: here (invoke local) or through Lambda, as the settings say.
-
-Below both a single run (app) and a suite's cases (suite), which call it alike.
+"""How an invocation runs: where (here for invoke local, or through Lambda), how often
+(repeat), and followed in its log when asked. A single run (app) and a suite's cases (suite)
+run through here alike.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from lambda_invoke.invoke import invoke
 from lambda_invoke.outcome import InvokeResult
+from lambda_invoke.repeat import run_repeat
 from lambda_invoke.settings import Settings
 
 ClientFactory = Callable[[Settings], Any]
+#: following.follow_log with its clients given: (settings, result, *, since_ms, say, warn,
+#: sleep, flight) -> the result as its log tells it
+Follow = Callable[..., InvokeResult]
 
 
 def call_function(
@@ -28,3 +33,37 @@ def call_function(
 
         return invoke_local(settings, say)
     return invoke(settings, client_factory(settings), say=say, **options)
+
+
+def run_invocation(
+    settings: Settings,
+    client_factory: ClientFactory,
+    *,
+    say: Callable[[str], None],
+    warn: Callable[[str], None],
+    options: Mapping[str, Any],
+    follow: Follow | None = None,
+) -> tuple[InvokeResult, list[dict[str, Any]] | None]:
+    """An invocation as a step or a suite case asks for it: ``repeat`` times on one client
+    (the first result, and every invocation's figures) or once (figures None); then
+    followed in its log (full-logs, wait-for-completion) when asked."""
+    since_ms = int(time.time() * 1000)
+    rows = None
+    if settings.repeat > 1:
+        client = None if settings.local else client_factory(settings)  # one client for all
+        result, rows = run_repeat(
+            settings.repeat,
+            settings.repeat_concurrency,
+            settings.max_rate,
+            lambda: call_function(settings, lambda _: client, say=say, options=options),
+            flight=options["flight"],
+            say=say,
+        )
+    else:
+        result = call_function(settings, client_factory, say=say, options=options)
+    if follow is not None and (settings.full_logs or settings.wait_for_completion):
+        result = follow(
+            settings, result, since_ms=since_ms, say=say, warn=warn,
+            sleep=options.get("sleep"), flight=options["flight"],
+        )  # fmt: skip
+    return result, rows

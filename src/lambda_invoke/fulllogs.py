@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,23 +115,16 @@ def _filter(
     try:
         while True:
             page = logs_client.filter_log_events(limit=PAGE_LIMIT, **request)
-            found = page.get("events")
-            events += [e for e in found if isinstance(e, dict)] if isinstance(found, list) else []
+            events += _events_of(page)
             token = page.get("nextToken")
             if not token or len(events) >= MAX_EVENTS or deadline.expired():
                 return events
             progress()
             request["nextToken"] = token
     except ClientError as error:
-        code = ErrorAnswer.of(error).code
-        if code in ("AccessDeniedException", "AccessDenied") or "not authorized" in str(error):
-            raise LogsRefused(
-                f"cannot read the whole log: logs:FilterLogEvents on {request['logGroupName']} "
-                f"is not allowed ({client_error_text(error)}); the invoke result is kept"
-            ) from None
-        if code == "ResourceNotFoundException":
+        if ErrorAnswer.of(error).code == "ResourceNotFoundException":
             return []  # the group appears with the function's first log line
-        raise LogsRefused(f"cannot read the whole log: {client_error_text(error)}") from None
+        raise _refused(error, request["logGroupName"]) from None
     except BotoCoreError as error:
         problem = " ".join(str(error).split())[:300]
         raise LogsRefused(
@@ -250,15 +243,28 @@ def _is_error_line(line: str) -> bool:
     )
 
 
+def _events_of(page: Mapping[str, Any]) -> list[dict[str, Any]]:
+    found = page.get("events")
+    return [e for e in found if isinstance(e, dict)] if isinstance(found, list) else []
+
+
+def _refused(error: Any, group: str) -> LogsRefused:
+    """Why the log cannot be read (an error answer of FilterLogEvents)."""
+    code = ErrorAnswer.of(error).code
+    if code in ("AccessDeniedException", "AccessDenied") or "not authorized" in str(error):
+        return LogsRefused(
+            f"cannot read the whole log: logs:FilterLogEvents on {group} "
+            f"is not allowed ({client_error_text(error)}); the invoke result is kept"
+        )
+    return LogsRefused(f"cannot read the whole log: {client_error_text(error)}")
+
+
 def _status(lines: list[str]) -> str:
     """error, timeout or success, as the log tells: a REPORT ``Status:``, a
     ``platform.report`` status, the timeout line, a runtime's error line."""
-    for line in lines:
-        record = _record(line)
-        if record is not None and record.get("type") == "platform.report":
-            status = (record.get("record") or {}).get("status")
-            if isinstance(status, str) and status != "success":
-                return "timeout" if status == "timeout" else "error"
+    for status in filter(None, map(_platform_status, lines)):
+        if status != "success":
+            return "timeout" if status == "timeout" else "error"
     text = "\n".join(lines)
     if "Task timed out after" in text or "Status: timeout" in text:
         return "timeout"
@@ -266,6 +272,15 @@ def _status(lines: list[str]) -> str:
     if any(mark in "\n" + text for mark in error_marks):
         return "error"
     return "success"
+
+
+def _platform_status(line: str) -> str | None:
+    """The status of a ``platform.report`` record (JSON log format); None for other lines."""
+    record = _record(line)
+    if record is None or record.get("type") != "platform.report":
+        return None
+    status = (record.get("record") or {}).get("status")
+    return status if isinstance(status, str) else None
 
 
 def _json_report(lines: list[str]) -> Report | None:

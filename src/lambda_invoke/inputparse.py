@@ -51,12 +51,18 @@ def parse_number(
         raise InputError(name, f"expected {kind}, got '{text}'") from None
     if not math.isfinite(value):
         raise InputError(name, f"expected a finite number, got '{text}'")
+    _check_range(name, text, value, minimum=minimum, maximum=maximum, exclusive=exclusive)
+    return value
+
+
+def _check_range(
+    name: str, text: str, value: float, *, minimum: float, maximum: float, exclusive: bool
+) -> None:
     if value < minimum or (exclusive and value == minimum):
         relation = "more than" if exclusive else "at least"
         raise InputError(name, f"must be {relation} {minimum:g}, got '{text}'")
     if value > maximum:
         raise InputError(name, f"must be at most {maximum:g}, got '{text}'")
-    return value
 
 
 def choice(name: str, text: str, choices: tuple[str, ...]) -> str:
@@ -81,6 +87,16 @@ def check_reachable(name: str, path: str, runner: RunnerLayout | None) -> None:
     problem = runner.unreachable(path) if runner is not None and path else None
     if problem:
         raise InputError(name, problem)
+
+
+def output_path(name: str, value: str, runner: RunnerLayout | None) -> str | None:
+    """A file we will write after invoking (None when not given): reachable from the
+    runner's host, and its directory exists now."""
+    if not value:
+        return None
+    check_reachable(name, value, runner)
+    check_output_path(name, value)
+    return value
 
 
 def check_output_path(name: str, path: str) -> None:

@@ -31,31 +31,19 @@ from lambda_invoke.awserrors import (
     invoke_error,
     one_line,
 )
+from lambda_invoke.deadline import PROGRESS_SECONDS
 from lambda_invoke.errors import AwsError
 from lambda_invoke.outcome import InvokeResult, Say
+from lambda_invoke.readiness import NOT_READY, not_ready_says, wait_until_ready
 from lambda_invoke.settings import Settings
 from lambda_invoke.stopping import InFlight
 
 THROTTLING = frozenset(
     {"TooManyRequestsException", "ThrottlingException", "Throttling", "EC2ThrottledException"}
 )
-#: "Not yet; nothing ran": the Invoke errors whose documentation in botocore's Lambda model
-#: says to wait and try again (an update in progress, an idle function being re-provisioned,
-#: a SnapStart snapshot or VPC interface being prepared). Waited for within wait-timeout.
-_NOT_READY_SAYS = {
-    "ResourceConflictException": "is being updated",
-    "ResourceNotReadyException": "is inactive (its VPC connection is being re-established)",
-    "CodeArtifactUserPendingException": "is being initialised (its code is being provisioned)",
-    "CodeArtifactUserDeletedException": "is being initialised (its code is being provisioned)",
-    "SnapStartNotReadyException": "is being initialised (SnapStart)",
-    "SnapStartRegenerationFailureException": "is regenerating its SnapStart snapshot",
-    "ENINotReadyException": "is not ready (its VPC network interface is being created)",
-}
-NOT_READY = frozenset(_NOT_READY_SAYS)
-PROGRESS_INTERVAL = 30.0
+PROGRESS_INTERVAL = PROGRESS_SECONDS
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 20.0
-POLL_INTERVAL = 5.0
 
 
 class EndpointState:
@@ -160,9 +148,8 @@ def invoke(
             attempt -= 1
             continue
         if after.action == "wait":
-            state = _NOT_READY_SAYS[after.code]
-            say(f"{target} {state} ({after.code}); waiting before invoking")
-            _wait_until_ready(
+            say(f"{target} {not_ready_says(after.code)} ({after.code}); waiting before invoking")
+            wait_until_ready(
                 settings,
                 code=after.code,
                 client=client,
@@ -223,26 +210,7 @@ def _after_failure(
 
     not_retried = "Not retried: a second Invoke could run it twice"
     if isinstance(error, ClientError):
-        answer = ErrorAnswer.of(error)
-        code = answer.code
-        if _refuses_log_tail(answer, request):
-            # refused before running: the same request without the log tail, once
-            endpoint.refused_log_tail(answer.message)
-            return _Next("again")
-        if code in NOT_READY:
-            return _Next("wait", code=code)
-        if code in THROTTLING:
-            return _Next(
-                reason=f"throttled ({code})",
-                final=f"throttled by Lambda ({code}) on all {attempt} attempts "
-                f"(max-attempts {settings.max_attempts}); the function did not run",
-            )
-        failure = function_failure(answer, attempt, request)
-        if failure is not None:
-            return failure
-        raise invoke_error(
-            answer, settings.function_name, lambda_error_document(answer.body)
-        ) from None
+        return _after_error_answer(ErrorAnswer.of(error), settings, request, endpoint, attempt)
     if isinstance(error, ReadTimeoutError):
         raise AwsError(
             f"no answer from Lambda within read-timeout {settings.read_timeout:g} s; "
@@ -263,6 +231,34 @@ def _after_failure(
     raise error
 
 
+def _after_error_answer(
+    answer: ErrorAnswer,
+    settings: Settings,
+    request: Mapping[str, Any],
+    endpoint: EndpointState,
+    attempt: int,
+) -> InvokeResult | _Next:
+    """An error answer: a log tail refused (again without), not ready (wait), throttled
+    (next attempt), a function error an emulator reported; anything else raises."""
+    code = answer.code
+    if _refuses_log_tail(answer, request):
+        # refused before running: the same request without the log tail, once
+        endpoint.refused_log_tail(answer.message)
+        return _Next("again")
+    if code in NOT_READY:
+        return _Next("wait", code=code)
+    if code in THROTTLING:
+        return _Next(
+            reason=f"throttled ({code})",
+            final=f"throttled by Lambda ({code}) on all {attempt} attempts "
+            f"(max-attempts {settings.max_attempts}); the function did not run",
+        )
+    failure = function_failure(answer, attempt, request)
+    if failure is not None:
+        return failure
+    raise invoke_error(answer, settings.function_name, lambda_error_document(answer.body)) from None
+
+
 def _refuses_log_tail(answer: ErrorAnswer, request: Mapping[str, Any]) -> bool:
     """An endpoint that does not do log tails and says so before running anything, as
     SAM's local Lambda service does (501 NotImplemented "log-type: Tail is not supported")."""
@@ -276,55 +272,6 @@ def backoff(attempt: int) -> float:
     """Capped exponential backoff with jitter (half to full of the capped delay)."""
     delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
     return float(delay * random.uniform(0.5, 1.0))  # noqa: S311 (jitter, not secrecy)
-
-
-def _wait_until_ready(
-    settings: Settings,
-    *,
-    code: str,
-    client: Any,
-    deadline: float,
-    say: Say,
-    sleep: Callable[[float], None],
-    clock: Callable[[], float],
-) -> None:
-    """Wait at least one poll interval, then poll GetFunctionConfiguration until the
-    function is Active and its update done (at most until ``deadline``).
-
-    Without permission to read the configuration, wait one poll interval only.
-    """
-    from botocore.exceptions import ClientError
-
-    poll = min(POLL_INTERVAL, max(0.2, settings.wait_timeout / 20))  # ~20 polls at most
-    last_said = clock()
-    request = {"FunctionName": settings.function_name}
-    if settings.qualifier:
-        request["Qualifier"] = settings.qualifier
-    while True:
-        if clock() >= deadline:
-            raise AwsError(
-                f"{settings.function_name} was still not ready ({code}) after wait-timeout "
-                f"{settings.wait_timeout:g} s; the function did not run"
-            )
-        sleep(min(poll, max(0.0, deadline - clock())))
-        try:
-            config = client.get_function_configuration(**request)
-        except ClientError:
-            return
-        state = config.get("State") or "Active"
-        update = config.get("LastUpdateStatus") or "Successful"
-        if state == "Failed" or update == "Failed":
-            reason = (
-                config.get("StateReason")
-                or config.get("LastUpdateStatusReason")
-                or "no reason given"
-            )
-            raise AwsError(f"{settings.function_name} is in a failed state: {one_line(reason)}")
-        if state == "Active" and update == "Successful":
-            return
-        if clock() - last_said >= PROGRESS_INTERVAL:
-            last_said = clock()
-            say(f"still waiting for {settings.function_name} ({state}, update {update})")
 
 
 @contextmanager

@@ -40,16 +40,7 @@ def read_file(name: str, path: str, limit: int = MAX_FILE_BYTES) -> bytes:
     read; a pipe or a character device that has a writer or data (``<(jq . event.json)``,
     /dev/stdin) is read up to the limit within PIPE_SECONDS; a FIFO with no writer, a
     directory, a socket or a block device is refused at once, unread."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except FileNotFoundError:
-        raise InputError(name, f"file '{path}' does not exist") from None
-    except IsADirectoryError:
-        raise InputError(name, f"'{path}' is a directory, not a file") from None
-    except OSError as error:
-        if error.errno == errno.ENXIO and stat.S_ISSOCK(os.stat(path).st_mode):
-            raise InputError(name, f"'{path}' is a socket, not a file") from None
-        raise InputError(name, f"cannot read '{path}': {error.strerror}") from None
+    fd = _open(name, path)
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -70,6 +61,20 @@ def read_file(name: str, path: str, limit: int = MAX_FILE_BYTES) -> bytes:
         os.close(fd)
 
 
+def _open(name: str, path: str) -> int:
+    """The file opened without blocking (a FIFO with no writer opens at once)."""
+    try:
+        return os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise InputError(name, f"file '{path}' does not exist") from None
+    except IsADirectoryError:
+        raise InputError(name, f"'{path}' is a directory, not a file") from None
+    except OSError as error:
+        if error.errno == errno.ENXIO and stat.S_ISSOCK(os.stat(path).st_mode):
+            raise InputError(name, f"'{path}' is a socket, not a file") from None
+        raise InputError(name, f"cannot read '{path}': {error.strerror}") from None
+
+
 def _read_stream(name: str, fd: int, path: str, limit: int, *, pipe: bool) -> bytes:
     """A pipe's or a device's bytes until its end, within ``limit`` and PIPE_SECONDS. A pipe
     that ends before giving anything had no writer (or nothing to say): refused."""
@@ -86,11 +91,7 @@ def _read_stream(name: str, fd: int, path: str, limit: int, *, pipe: bool) -> by
             ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
             if ready:
                 continue
-            if not pipe and not chunks:
-                raise InputError(name, f"'{path}' is a device with no data to read") from None
-            raise InputError(
-                name, f"the {kind} '{path}' did not end within {PIPE_SECONDS:g} s"
-            ) from None
+            raise _silent(name, path, pipe=pipe, gave_some=bool(chunks)) from None
         if not chunk:
             break
         chunks.append(chunk)
@@ -102,6 +103,14 @@ def _read_stream(name: str, fd: int, path: str, limit: int, *, pipe: bool) -> by
             name, f"'{path}' is a pipe with nothing to read (no writer, or it wrote nothing)"
         )
     return b"".join(chunks)
+
+
+def _silent(name: str, path: str, *, pipe: bool, gave_some: bool) -> InputError:
+    """A pipe or device that gave no more data within PIPE_SECONDS."""
+    if not pipe and not gave_some:
+        return InputError(name, f"'{path}' is a device with no data to read")
+    kind = "pipe" if pipe else "device"
+    return InputError(name, f"the {kind} '{path}' did not end within {PIPE_SECONDS:g} s")
 
 
 def read_stdin(name: str, limit: int = MAX_FILE_BYTES) -> bytes:

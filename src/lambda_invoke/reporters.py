@@ -248,6 +248,11 @@ class ConsoleReporter:
             self._err("----------------")
         for check in outcome.checks:
             self._err(f"{'PASS' if check.passed else 'FAIL'} {check.describe()}")
+        self._print_payload(outcome)
+
+    def _print_payload(self, outcome: Outcome) -> None:
+        """stdout: the result document with --json, else the payload (streamed: ended)."""
+        result = outcome.result
         if self.print_json:
             self.stdout.write(
                 json.dumps(outcome.document, indent=2, ensure_ascii=False, default=str) + "\n"

@@ -102,23 +102,30 @@ def github_oidc_token(environ: Mapping[str, str], audience: str, mask: Say) -> s
     )
     problem = ""
     for _ in range(OIDC_ATTEMPTS):
-        try:
-            with urllib.request.urlopen(request, timeout=OIDC_TIMEOUT) as answer:  # noqa: S310
-                token = json.load(answer).get("value")
-        except urllib.error.HTTPError as error:
-            problem = f"HTTP {error.code}"
-            if error.code < 500:
-                break  # a refusal stays a refusal
-            continue
-        except (urllib.error.URLError, OSError, ValueError) as error:
-            problem = type(error).__name__
-            continue
-        if isinstance(token, str) and token:
+        token, problem, final = _ask_token(request)
+        if token:
             mask(token)
             return token
-        problem = "the answer has no token"
-        break
+        if final:
+            break
     raise AwsError(
         f"could not get the GitHub OIDC token for audience {audience} ({problem}); the "
         "job needs 'permissions: id-token: write'"
     )
+
+
+def _ask_token(request: Any) -> tuple[str | None, str, bool]:
+    """One request for the token: (token, problem, whether asking again is useless)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(request, timeout=OIDC_TIMEOUT) as answer:  # noqa: S310
+            token = json.load(answer).get("value")
+    except urllib.error.HTTPError as error:
+        return None, f"HTTP {error.code}", error.code < 500  # a refusal stays a refusal
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return None, type(error).__name__, False
+    if isinstance(token, str) and token:
+        return token, "", True
+    return None, "the answer has no token", True

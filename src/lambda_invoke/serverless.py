@@ -94,17 +94,11 @@ def resolve_function(
 ) -> ServerlessFunction:
     config_file = find_config(config_path)
     document = load_config(config_file)
-    functions = document.get("functions")
-    if not isinstance(functions, dict) or key not in functions:
-        known = ", ".join(str(k) for k in functions) if isinstance(functions, dict) else "none"
-        raise InputError("function", f"'{key}' is not a function of {config_file} (has: {known})")
+    _check_key(document, key, str(config_file))
     resolver = _Resolver(document, str(config_file), stage, region, environ)
-    stage_value = stage or _text(resolver.get("provider.stage"), "provider.stage") or DEFAULT_STAGE
+    stage_value = stage or _stage_of(resolver)
     resolver.stage = stage_value
     service_name = _service_name(resolver, str(config_file))
-    spec = functions[key] or {}
-    if not isinstance(spec, dict):
-        raise InputError("config", f"functions.{key} of {config_file} is not a mapping")
     name = _text(resolver.get(f"functions.{key}.name"), f"functions.{key}.name")
     environment = {
         **_environment(resolver, "provider.environment"),
@@ -120,7 +114,7 @@ def resolve_function(
     return ServerlessFunction(
         key=key,
         name=name or f"{service_name}-{stage_value}-{key}",
-        region=region or _text(resolver.get("provider.region"), "provider.region") or None,
+        region=region or _region_of(resolver),
         stage=stage_value,
         service_dir=config_file.resolve().parent,
         handler=_text(resolver.get(f"functions.{key}.handler"), "handler") or None,
@@ -129,6 +123,24 @@ def resolve_function(
         timeout=_number(setting("timeout", DEFAULT_TIMEOUT), "timeout"),
         environment=tuple((k, v) for k, v in environment.items() if v is not None),
     )
+
+
+def _stage_of(resolver: _Resolver) -> str:
+    return _text(resolver.get("provider.stage"), "provider.stage") or DEFAULT_STAGE
+
+
+def _region_of(resolver: _Resolver) -> str | None:
+    return _text(resolver.get("provider.region"), "provider.region") or None
+
+
+def _check_key(document: Mapping[str, Any], key: str, config_file: str) -> None:
+    """``key`` names a function of the file, given as a mapping (or empty)."""
+    functions = document.get("functions")
+    if not isinstance(functions, dict) or key not in functions:
+        known = ", ".join(str(k) for k in functions) if isinstance(functions, dict) else "none"
+        raise InputError("function", f"'{key}' is not a function of {config_file} (has: {known})")
+    if not isinstance(functions[key] or {}, dict):
+        raise InputError("config", f"functions.{key} of {config_file} is not a mapping")
 
 
 def _service_name(resolver: _Resolver, config_file: str) -> str:
@@ -213,18 +225,19 @@ class _Resolver:
         try:
             if self.depth > 20:
                 raise InputError("config", f"variables in {self.config_file} refer to themselves")
-            whole = _VARIABLE.fullmatch(value)
-            if whole:  # a value that is one variable keeps its type (numbers, mappings)
-                return self.resolve(self._variable(whole.group(1)))
-            previous = None
-            while previous != value and "${" in value:
-                previous = value
-                value = _VARIABLE.sub(
-                    lambda m: _text(self._variable(m.group(1)), m.group(0)), value
-                )
-            return value
+            return self._resolve_text(value)
         finally:
             self.depth -= 1
+
+    def _resolve_text(self, value: str) -> Any:
+        whole = _VARIABLE.fullmatch(value)
+        if whole:  # a value that is one variable keeps its type (numbers, mappings)
+            return self.resolve(self._variable(whole.group(1)))
+        previous = None
+        while previous != value and "${" in value:
+            previous = value
+            value = _VARIABLE.sub(lambda m: _text(self._variable(m.group(1)), m.group(0)), value)
+        return value
 
     def _variable(self, body: str) -> Any:
         candidates = [part.strip() for part in _split_top_level(body)]
@@ -237,29 +250,38 @@ class _Resolver:
         )
 
     def _candidate(self, text: str, variable: str) -> Any:
-        if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-            return text[1:-1]
-        if re.fullmatch(r"-?\d+(\.\d+)?", text):
-            return float(text) if "." in text else int(text)
-        source, _, address = text.partition(":")
+        literal = _literal(text)
+        if literal is not None:
+            return literal
+        source, colon, address = text.partition(":")
         address = address.strip()
-        if source == "sls" and address == "stage":
-            return self.stage
-        if source == "opt" and address == "stage":
-            return self.stage_option
-        if source == "opt" and address == "region":
-            return self.region_option
+        options = {
+            ("sls", "stage"): self.stage,
+            ("opt", "stage"): self.stage_option,
+            ("opt", "region"): self.region_option,
+        }
+        if (source, address) in options:
+            return options[source, address]
         if source == "self":
             return self.get(address) if address else self.document
         if source == "env" and _ENV_NAME.fullmatch(address):
             return self.environ.get(address)
-        if not _ and re.fullmatch(r"[A-Za-z0-9_.-]+", text):
+        if not colon and re.fullmatch(r"[A-Za-z0-9_.-]+", text):
             return text  # a bare word default: ${opt:stage, dev}
         raise InputError(
             "config",
             f"{self.config_file}: variable '{variable}' is not supported here "
             f"(supported: {SUPPORTED}); give function-name instead",
         )
+
+
+def _literal(text: str) -> str | float | None:
+    """A quoted string or a number written in a variable (``${opt:stage, 'dev'}``)."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    if re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return float(text) if "." in text else int(text)
+    return None
 
 
 def _split_top_level(body: str) -> list[str]:

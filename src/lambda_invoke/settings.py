@@ -11,9 +11,8 @@ from urllib.parse import urlparse
 from lambda_invoke.errors import InputError
 from lambda_invoke.inputparse import (
     Get,
-    check_output_path,
-    check_reachable,
     environment_lines,
+    output_path,
     parse_bool,
     parse_number,
 )
@@ -137,10 +136,7 @@ def load_settings(
 
         checks = parse_checks(get("assert"))
     client_context, context = client_context_of(get("client-context"), get("context-path"))
-    output_file = get("output-file") or None
-    if output_file is not None:
-        check_reachable("output-file", output_file, runner)
-        check_output_path("output-file", output_file)
+    output_file = output_path("output-file", get("output-file"), runner)
     serverless = target.serverless
     return Settings(
         function=target.function,

@@ -21,27 +21,8 @@ def physical_id(cloudformation: Any, settings: Settings) -> str:
     assert stack is not None
     try:
         if stack.logical_id:
-            resource = cloudformation.describe_stack_resource(
-                StackName=stack.stack_name, LogicalResourceId=stack.logical_id
-            )["StackResourceDetail"]
-            if resource["ResourceType"] not in FUNCTION_TYPES:
-                raise AwsError(
-                    f"{stack.logical_id} in stack {stack.stack_name} is a "
-                    f"{resource['ResourceType']}, not a Lambda function"
-                )
-            return str(resource["PhysicalResourceId"])
-        functions = []
-        for page in bounded_pages(
-            cloudformation.get_paginator("list_stack_resources").paginate(
-                StackName=stack.stack_name
-            ),
-            what=f"ListStackResources of {stack.stack_name}",
-        ):
-            functions += [
-                item
-                for item in page["StackResourceSummaries"]
-                if item["ResourceType"] in FUNCTION_TYPES
-            ]
+            return _by_logical_id(cloudformation, stack.stack_name, stack.logical_id)
+        functions = _functions(cloudformation, stack.stack_name)
     except ClientError as error:
         raise AwsError(f"cannot look up {stack.describe()}: {client_error_text(error)}") from None
     except BotoCoreError as error:
@@ -53,3 +34,29 @@ def physical_id(cloudformation: Any, settings: Settings) -> str:
             "give the logical id of one as function-name"
         )
     return str(functions[0]["PhysicalResourceId"])
+
+
+def _by_logical_id(cloudformation: Any, stack_name: str, logical_id: str) -> str:
+    resource = cloudformation.describe_stack_resource(
+        StackName=stack_name, LogicalResourceId=logical_id
+    )["StackResourceDetail"]
+    if resource["ResourceType"] not in FUNCTION_TYPES:
+        raise AwsError(
+            f"{logical_id} in stack {stack_name} is a "
+            f"{resource['ResourceType']}, not a Lambda function"
+        )
+    return str(resource["PhysicalResourceId"])
+
+
+def _functions(cloudformation: Any, stack_name: str) -> list[dict[str, Any]]:
+    """The stack's Lambda functions (resource summaries)."""
+    pages = bounded_pages(
+        cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack_name),
+        what=f"ListStackResources of {stack_name}",
+    )
+    return [
+        item
+        for page in pages
+        for item in page["StackResourceSummaries"]
+        if item["ResourceType"] in FUNCTION_TYPES
+    ]

@@ -9,14 +9,15 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from lambda_invoke.assertions import CheckResult
-from lambda_invoke.dispatch import call_function
+from lambda_invoke.dispatch import run_invocation
 from lambda_invoke.errors import LambdaInvokeError
 from lambda_invoke.outcome import InvokeResult
 from lambda_invoke.payload_files import write_payload
-from lambda_invoke.repeat import aggregate, run_repeat
+from lambda_invoke.repeat import aggregate
 from lambda_invoke.result import check_values, run_checks
 from lambda_invoke.rows import LOGS_KEPT, Row
 from lambda_invoke.settings import Settings
@@ -115,41 +116,65 @@ def execute_cases(
     ``say`` and ``on_done`` are called from worker threads, one at a time. A case's
     failure (AWS error included) fails that case only.
     """
-    pool = ClientPool(client_factory)
     options = dict(invoke_options or {})
     flight = options.setdefault("flight", InFlight())  # a stop: nothing more is sent
     results = [CaseResult(case) for case in cases]
-    stop = threading.Event()
-    lock = threading.Lock()
+    runner = _CaseRunner(
+        pool=ClientPool(client_factory),
+        say=say,
+        on_done=on_done,
+        fail_fast=fail_fast,
+        execute=partial(_execute, resolve=resolve, options=options, follow=follow),
+    )
+    workers = max(1, min(max_concurrency, len(results)))
+    run_pooled(
+        len(results), lambda index: runner.run(results[index]), workers=workers, flight=flight
+    )
+    return results
 
-    def run_one(slot: CaseResult) -> None:
-        if stop.is_set():
+
+class _CaseRunner:
+    """One case at a time on a pool thread: run it (unless fail-fast stopped the suite),
+    judge it, and report it; its lines and reports are serialised by one lock."""
+
+    def __init__(
+        self,
+        *,
+        pool: ClientPool,
+        say: Callable[[str], None],
+        on_done: Callable[[CaseResult], None],
+        fail_fast: bool,
+        execute: Callable[..., None],
+    ) -> None:
+        self.pool, self.say, self.on_done = pool, say, on_done
+        self.fail_fast, self.execute = fail_fast, execute
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+
+    def run(self, slot: CaseResult) -> None:
+        if self.stop.is_set():
             slot.problems.append("not run: an earlier case failed (fail-fast)")
-            with lock:
-                on_done(slot)
-            return
+        else:
+            self._run(slot)
+        with self.lock:
+            self.on_done(slot)
 
+    def _run(self, slot: CaseResult) -> None:
         def case_say(text: str) -> None:
-            with lock:
-                say(f"{slot.case.name}: {text}")
+            with self.lock:
+                self.say(f"{slot.case.name}: {text}")
 
         started = time.monotonic()
         try:
-            _execute(slot, pool, case_say, resolve, options, follow=follow)
+            self.execute(slot, self.pool, case_say)
         except LambdaInvokeError as error:
             slot.problems.append(str(error))
         except Exception as error:  # one case's surprise must not end the suite
             slot.problems.append(f"unexpected {type(error).__name__}: {error}")
         slot.seconds = time.monotonic() - started
         slot.status = "failed" if slot.problems else "passed"
-        if slot.status == "failed" and fail_fast:
-            stop.set()
-        with lock:
-            on_done(slot)
-
-    workers = max(1, min(max_concurrency, len(results)))
-    run_pooled(len(results), lambda index: run_one(results[index]), workers=workers, flight=flight)
-    return results
+        if slot.status == "failed" and self.fail_fast:
+            self.stop.set()
 
 
 def _execute(
@@ -164,24 +189,11 @@ def _execute(
 
     settings = resolve(slot.case.settings)  # stack-name -> the function's name
     slot.resolved_name = settings.function_name
-    since_ms = int(time.time() * 1000)
-    if settings.repeat > 1:
-        result, rows = run_repeat(
-            settings.repeat,
-            settings.repeat_concurrency,
-            settings.max_rate,
-            lambda: call_function(settings, pool.get, say=say, options=options),
-            flight=options["flight"],
-            say=say,
-        )
+    result, rows = run_invocation(
+        settings, pool.get, say=say, warn=say, options=options, follow=follow
+    )
+    if rows is not None:
         slot.aggregates = aggregate(rows)
-    else:
-        result = call_function(settings, pool.get, say=say, options=options)
-    if follow is not None and (settings.full_logs or settings.wait_for_completion):
-        result = follow(
-            settings, result, since_ms=since_ms, say=say, warn=say,
-            sleep=options.get("sleep"), flight=options["flight"],
-        )  # fmt: skip
     slot.result = result
     for warning in result.report.warnings():
         say(f"warning: {warning}")

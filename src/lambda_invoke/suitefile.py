@@ -7,6 +7,7 @@ before anything is invoked (running them: suite.py)."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lambda_invoke.errors import InputError
-from lambda_invoke.inputparse import check_output_path, check_reachable, parse_bool, parse_number
+from lambda_invoke.inputparse import output_path, parse_bool, parse_number
 from lambda_invoke.interface import DEFAULTS, INPUT_NAMES, SUITE_INPUTS
 from lambda_invoke.loading import Refused, read_file, read_stdin
 from lambda_invoke.rows import MAX_SHARDS
@@ -82,14 +83,8 @@ def load_suite_settings(
     summary = parse_bool("summary", get("summary"))
 
     runner = detect(environ)
-    junit_file = get("junit-file") or None
-    if junit_file is not None:
-        check_reachable("junit-file", junit_file, runner)
-        check_output_path("junit-file", junit_file)
-    results_file = get("results-file") or None
-    if results_file is not None:
-        check_reachable("results-file", results_file, runner)
-        check_output_path("results-file", results_file)
+    junit_file = output_path("junit-file", get("junit-file"), runner)
+    results_file = output_path("results-file", get("results-file"), runner)
     shard = parse_shard(get("shard"))
     text, source = _suite_text(values["suite"])
     base = {name: value for name, value in values.items() if name in CASE_INPUTS}
@@ -98,7 +93,6 @@ def load_suite_settings(
     total_cases = len(cases)
     if shard is not None:
         cases = [case for case in cases if in_shard(case.name, *shard)]
-    import hashlib
 
     return SuiteSettings(
         source,
@@ -127,8 +121,6 @@ def parse_shard(text: str) -> tuple[int, int] | None:
 
 def in_shard(name: str, index: int, count: int) -> bool:
     """A case's shard by a hash of its name: stable when other cases come and go."""
-    import hashlib
-
     return int(hashlib.sha256(name.encode("utf-8")).hexdigest(), 16) % count == index - 1
 
 
@@ -258,11 +250,18 @@ def _in_folder(folder: str, layer: dict[str, Any]) -> dict[str, Any]:
             moved[key] = os.path.join(folder, value)
     payload = moved.get("payload")
     if isinstance(payload, str):
-        for scheme in ("file://", "fileb://"):
-            rest = payload.strip().removeprefix(scheme)
-            if payload.strip().startswith(scheme) and rest and not os.path.isabs(rest):
-                moved["payload"] = scheme + os.path.join(folder, rest)
+        moved["payload"] = _payload_in_folder(folder, payload)
     return moved
+
+
+def _payload_in_folder(folder: str, payload: str) -> str:
+    """``payload: file://PATH`` (or fileb://) with a relative PATH made relative to
+    ``folder``; any other payload as it is."""
+    for scheme in ("file://", "fileb://"):
+        rest = payload.strip().removeprefix(scheme)
+        if payload.strip().startswith(scheme) and rest and not os.path.isabs(rest):
+            return scheme + os.path.join(folder, rest)
+    return payload
 
 
 def _without_name(mapping: Mapping[str, Any]) -> dict[str, Any]:
@@ -307,22 +306,25 @@ def _merged_assert(earlier: Any, value: Any) -> Any:
 
 def _as_text(values: Mapping[str, Any]) -> dict[str, str]:
     """Suite values as the strings inputs are: mappings and lists as JSON or YAML."""
+    return {key: _value_text(key, value) for key, value in values.items() if value is not None}
+
+
+def _value_text(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return _structure_text(key, value)
+    return str(value)
+
+
+def _structure_text(key: str, value: dict[str, Any] | list[Any]) -> str:
+    """A mapping or list as the input's text: assert as YAML, env as its lines, else JSON."""
     import yaml
 
-    text = {}
-    for key, value in values.items():
-        if value is None:
-            continue
-        if key == "assert" and isinstance(value, (dict, list)):
-            text[key] = yaml.safe_dump(value, sort_keys=False)
-        elif isinstance(value, bool):
-            text[key] = "true" if value else "false"
-        elif key == "env" and isinstance(value, dict):
-            text[key] = "\n".join(f"{name}={item}" for name, item in value.items())
-        elif key == "env" and isinstance(value, list):
-            text[key] = "\n".join(str(item) for item in value)
-        elif isinstance(value, (dict, list)):
-            text[key] = json.dumps(value)
-        else:
-            text[key] = str(value)
-    return text
+    if key == "assert":
+        return yaml.safe_dump(value, sort_keys=False)
+    if key == "env" and isinstance(value, dict):
+        return "\n".join(f"{name}={item}" for name, item in value.items())
+    if key == "env":
+        return "\n".join(str(item) for item in value)
+    return json.dumps(value)

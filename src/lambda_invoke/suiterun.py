@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,7 @@ from lambda_invoke import suite as suites
 from lambda_invoke.dispatch import ClientFactory
 from lambda_invoke.errors import EXIT_AWS, EXIT_FAILED, EXIT_OK, LambdaInvokeError
 from lambda_invoke.following import follow_log
-from lambda_invoke.inputparse import check_output_path, check_reachable, parse_bool
+from lambda_invoke.inputparse import check_reachable, output_path, parse_bool
 from lambda_invoke.interface import DEFAULTS
 from lambda_invoke.merge import expand_patterns, load_shards
 from lambda_invoke.payload_files import write_file
@@ -59,19 +59,7 @@ def run_suite(
     invoke_options: dict[str, Any] | None = None,
 ) -> int:
     """Run a smoke suite: every case, one report; exit 1 when any case did not pass."""
-    for warning in dict.fromkeys(w for case in suite.cases for w in case.settings.warnings):
-        reporter.warn(warning)
-    total = len(suite.cases)
-    reporter.say(
-        f"running {total} cases from {suite.source}, up to {suite.max_concurrency} at a time"
-    )
-    done = 0
-
-    def on_done(slot: suites.CaseResult) -> None:
-        nonlocal done
-        done += 1
-        reporter.case_done(slot, done, total)
-
+    _announce(suite, reporter)
     started = time.monotonic()
     results = suites.execute_cases(
         suite.cases,
@@ -79,7 +67,7 @@ def run_suite(
         max_concurrency=suite.max_concurrency,
         fail_fast=suite.fail_fast,
         say=reporter.say,
-        on_done=on_done,
+        on_done=_counted(reporter, len(suite.cases)),
         resolve=connections.resolve,
         invoke_options=invoke_options,
         follow=partial(follow_log, client_factory=client_factory, connections=connections),
@@ -96,26 +84,58 @@ def run_suite(
         line=f"{final_line(rows)} in {seconds:.1f} s",
         invoked=True,
     )
-    if suite.results_file:
-        document = shard_document(
-            rows,
-            suite=suite.digest,
-            shard=suite.shard or (1, 1),
-            cases=suite.total_cases,
-            seconds=seconds,
+    written = _write_results(suite, rows, seconds, reporter)
+    return code or written  # a case's failure (1) says more than an unwritten file (3)
+
+
+def _announce(suite: SuiteSettings, reporter: Reporter) -> None:
+    """The cases' warnings (each once) and what is about to run."""
+    for warning in dict.fromkeys(w for case in suite.cases for w in case.settings.warnings):
+        reporter.warn(warning)
+    reporter.say(
+        f"running {len(suite.cases)} cases from {suite.source}, "
+        f"up to {suite.max_concurrency} at a time"
+    )
+
+
+def _counted(reporter: Reporter, total: int) -> Callable[[suites.CaseResult], None]:
+    """Each finished case shown with its count (called one at a time)."""
+    done = 0
+
+    def on_done(slot: suites.CaseResult) -> None:
+        nonlocal done
+        done += 1
+        reporter.case_done(slot, done, total)
+
+    return on_done
+
+
+def _write_results(
+    suite: SuiteSettings, rows: Sequence[Row], seconds: float, reporter: Reporter
+) -> int:
+    """The results-file (a shard's rows, for merge); 3 when it cannot be written (the report
+    stands), else 0."""
+    if not suite.results_file:
+        return EXIT_OK
+    document = shard_document(
+        rows,
+        suite=suite.digest,
+        shard=suite.shard or (1, 1),
+        cases=suite.total_cases,
+        seconds=seconds,
+    )
+    try:
+        write_file(
+            suite.results_file,
+            json.dumps(document, ensure_ascii=False).encode("utf-8"),
+            suite.runner,
+            what="results-file",
+            invoked=True,
         )
-        try:
-            write_file(
-                suite.results_file,
-                json.dumps(document, ensure_ascii=False).encode("utf-8"),
-                suite.runner,
-                what="results-file",
-                invoked=True,
-            )
-        except LambdaInvokeError as error:  # the report above stands; the exit code says it
-            reporter.fail(str(error))
-            return code or EXIT_AWS
-    return code
+    except LambdaInvokeError as error:
+        reporter.fail(str(error))
+        return EXIT_AWS
+    return EXIT_OK
 
 
 def show_rows(
@@ -135,19 +155,9 @@ def show_rows(
     a case did not pass or no case passed or failed, 3 when the JUnit file could not be
     written, else 0."""
 
-    junit_failed = False
-    if junit_file:
-        try:
-            write_file(
-                junit_file,
-                junit_xml(rows, seconds).encode("utf-8"),
-                runner,
-                what="junit-file",
-                invoked=invoked,
-            )
-        except LambdaInvokeError as error:
-            reporter.fail(str(error))
-            junit_failed = True
+    junit_failed = bool(junit_file) and not _write_junit(
+        junit_file or "", rows, seconds, reporter, runner=runner, invoked=invoked
+    )
     results_text, with_payloads = results_json(rows, payloads=payloads)
     if not with_payloads:
         reporter.warn(
@@ -165,10 +175,30 @@ def show_rows(
     )
     if rows and passed + failed == 0:  # (a shard may hold no case: that one is a pass)
         reporter.fail(f"no case passed or failed ({len(rows)} not run): not a pass")
-        return EXIT_FAILED
     if passed != len(rows):
         return EXIT_FAILED
     return EXIT_AWS if junit_failed else EXIT_OK
+
+
+def _write_junit(
+    path: str,
+    rows: Sequence[Row],
+    seconds: float,
+    reporter: Reporter,
+    *,
+    runner: RunnerLayout | None,
+    invoked: bool,
+) -> bool:
+    """The JUnit file; False (and a line) when it cannot be written."""
+    try:
+        write_file(
+            path, junit_xml(rows, seconds).encode("utf-8"), runner, what="junit-file",
+            invoked=invoked,
+        )  # fmt: skip
+    except LambdaInvokeError as error:
+        reporter.fail(str(error))
+        return False
+    return True
 
 
 def run_merge(
@@ -185,10 +215,7 @@ def run_merge(
     paths = expand_patterns(patterns)
     for path in paths:
         check_reachable("merge", path, runner)
-    junit = values.get("junit-file", "").strip() or None
-    if junit is not None:
-        check_reachable("junit-file", junit, runner)
-        check_output_path("junit-file", junit)
+    junit = output_path("junit-file", values.get("junit-file", "").strip(), runner)
     rows, seconds, payloads = load_shards(paths)
     return show_rows(
         rows,

@@ -32,6 +32,16 @@ def load_test_event(schemas: Any, function: str, event: str) -> bytes:
         raise AwsError(_missing_schema(schemas, function)) from None
     except BotoCoreError as error:
         raise AwsError(f"cannot read test event {event}: {error}") from None
+    examples = _examples(content, function, schema)
+    if event not in examples:
+        saved = ", ".join(sorted(examples))
+        raise AwsError(f"no test event '{event}' for {function}; saved: {saved or 'none'}")
+    value = examples[event].get("value") if isinstance(examples[event], dict) else None
+    return json.dumps(value).encode("utf-8")
+
+
+def _examples(content: str, function: str, schema: str) -> dict[str, Any]:
+    """The saved events of a test-event schema (its OpenAPI examples), by name."""
     if len(content) > MAX_FILE_BYTES:
         raise AwsError(f"the test events of {function} are over {MAX_FILE_BYTES} bytes")
     try:
@@ -40,27 +50,14 @@ def load_test_event(schemas: Any, function: str, event: str) -> bytes:
         raise AwsError(
             f"the test events of {function} ({REGISTRY}/{schema}) are not JSON"
         ) from None
-    if not isinstance(examples, dict) or event not in examples:
-        saved = ", ".join(sorted(examples)) if isinstance(examples, dict) else ""
-        raise AwsError(f"no test event '{event}' for {function}; saved: {saved or 'none'}")
-    value = examples[event].get("value") if isinstance(examples[event], dict) else None
-    return json.dumps(value).encode("utf-8")
+    return examples if isinstance(examples, dict) else {}
 
 
 def _missing_schema(schemas: Any, function: str) -> str:
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        pages = bounded_pages(
-            schemas.get_paginator("list_schemas").paginate(RegistryName=REGISTRY),
-            what=f"ListSchemas of {REGISTRY}",
-        )
-        names = [
-            item["SchemaName"]
-            for page in pages
-            for item in page.get("Schemas") or []
-            if isinstance(item, dict) and isinstance(item.get("SchemaName"), str)
-        ]
+        names = _schema_names(schemas)
     except ClientError as error:
         if ErrorAnswer.of(error).code == "NotFoundException":
             return (
@@ -77,3 +74,16 @@ def _missing_schema(schemas: Any, function: str) -> str:
         f"no test events saved for {function}; functions with test events: "
         f"{', '.join(functions) or 'none'}"
     )
+
+
+def _schema_names(schemas: Any) -> list[str]:
+    pages = bounded_pages(
+        schemas.get_paginator("list_schemas").paginate(RegistryName=REGISTRY),
+        what=f"ListSchemas of {REGISTRY}",
+    )
+    return [
+        item["SchemaName"]
+        for page in pages
+        for item in page.get("Schemas") or []
+        if isinstance(item, dict) and isinstance(item.get("SchemaName"), str)
+    ]
