@@ -79,27 +79,38 @@ def _glob(pattern: str, budget: _GlobBudget) -> list[str]:
         last = number == len(parts) - 1
         next_found: list[str] = []
         for base in found:
-            if not glob.has_magic(part):
-                path = os.path.join(base, part)
-                if os.path.isfile(path) if last else os.path.isdir(path):
-                    next_found.append(path)
-                continue
-            try:
-                with os.scandir(base or ".") as entries:
-                    for entry in entries:
-                        budget.spend(pattern)
-                        if entry.name.startswith(".") and not part.startswith("."):
-                            continue
-                        if not fnmatch.fnmatchcase(entry.name, part):
-                            continue
-                        if entry.is_file() if last else entry.is_dir():
-                            next_found.append(os.path.join(base, entry.name))
-            except OSError:
-                continue
+            next_found += _matches(base, part, last=last, budget=budget, pattern=pattern)
         found = next_found
         if len(found) > MAX_GLOB_ENTRIES:
             raise InputError(budget.name, f"'{pattern}' matches too many folders")
     return found
+
+
+def _matches(base: str, part: str, *, last: bool, budget: _GlobBudget, pattern: str) -> list[str]:
+    """The files (``last`` part) or folders in ``base`` that one part of the pattern names."""
+    if not glob.has_magic(part):
+        path = os.path.join(base, part)
+        return [path] if _is_kind(path, last=last) else []
+    found = []
+    try:
+        with os.scandir(base or ".") as entries:
+            for entry in entries:
+                budget.spend(pattern)
+                hidden = entry.name.startswith(".") and not part.startswith(".")
+                if hidden or not fnmatch.fnmatchcase(entry.name, part):
+                    continue
+                if _is_kind(entry, last=last):
+                    found.append(os.path.join(base, entry.name))
+    except OSError:
+        return found
+    return found
+
+
+def _is_kind(path: str | os.DirEntry[str], *, last: bool) -> bool:
+    """A file for the pattern's last part, a folder for the others."""
+    if isinstance(path, str):
+        return os.path.isfile(path) if last else os.path.isdir(path)
+    return path.is_file() if last else path.is_dir()
 
 
 def load_shards(paths: Sequence[str]) -> tuple[list[Row], float, bool]:

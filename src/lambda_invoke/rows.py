@@ -169,12 +169,8 @@ def _row(item: Any, number: int, cases: int) -> Row:
         status = _text(row, "status", limit=16)
         if status not in STATUSES:
             raise _Bad(f"field 'status' must be one of {', '.join(STATUSES)}, got {status!r}")
-        assertions = row.get("assertions")
-        if not isinstance(assertions, list) or not all(isinstance(a, dict) for a in assertions):
-            raise _Bad("field 'assertions' must be a list of objects")
-        problems = row.get("problems")
-        if not isinstance(problems, list) or not all(isinstance(p, str) for p in problems):
-            raise _Bad("field 'problems' must be a list of texts")
+        assertions = _list_of(row, "assertions", dict, "objects")
+        problems = _list_of(row, "problems", str, "texts")
         if status != "passed" and not problems:
             raise _Bad(f"a {status} case without problems")
         repeat = row.get("repeat")
@@ -202,6 +198,13 @@ def _row(item: Any, number: int, cases: int) -> Row:
         )
     except _Bad as error:
         raise _Bad(f"{where}: {error}") from None
+
+
+def _list_of(row: Mapping[str, Any], key: str, kind: type, what: str) -> list[Any]:
+    value = row.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, kind) for item in value):
+        raise _Bad(f"field '{key}' must be a list of {what}")
+    return value
 
 
 def _repeat(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -274,6 +277,20 @@ def merged_rows(documents: Sequence[ShardDocument]) -> tuple[list[Row], bool]:
                 f"({document.suite}, {document.cases} cases and {first.suite}, "
                 f"{first.cases} cases)",
             )
+    _check_every_shard_once(documents)
+    rows = _rows_once(documents)
+    if len(rows) != first.cases:
+        raise InputError(
+            "merge",
+            f"the shards hold {len(rows)} of the suite's {first.cases} cases: a shard file is "
+            "not the whole results of its shard",
+        )
+    ordered = [rows[index] for index in sorted(rows)]
+    return ordered, all(document.with_payloads for document in documents)
+
+
+def _check_every_shard_once(documents: Sequence[ShardDocument]) -> None:
+    """The shards are of one count, and each of them is here once."""
     counts = sorted({document.shard[1] for document in documents})
     if len(counts) != 1:
         raise InputError(
@@ -290,10 +307,12 @@ def merged_rows(documents: Sequence[ShardDocument]) -> tuple[list[Row], bool]:
         seen[index] = document.path
     missing = [f"{i}/{total}" for i in range(1, total + 1) if i not in seen]
     if missing:
-        shown = ", ".join(missing[:5]) + (
-            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        )
-        raise InputError("merge", f"shard {shown} is missing")
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise InputError("merge", f"shard {', '.join(missing[:5])}{more} is missing")
+
+
+def _rows_once(documents: Sequence[ShardDocument]) -> dict[int, Row]:
+    """Every shard's rows by index; a case (by index or name) in two files is refused."""
     rows: dict[int, Row] = {}
     where: dict[object, str] = {}  # a case's index and name -> the file that holds it
     for document in documents:
@@ -307,11 +326,4 @@ def merged_rows(documents: Sequence[ShardDocument]) -> tuple[list[Row], bool]:
                     )
                 where[key] = document.path
             rows[row.index] = row
-    if len(rows) != first.cases:
-        raise InputError(
-            "merge",
-            f"the shards hold {len(rows)} of the suite's {first.cases} cases: a shard file is "
-            "not the whole results of its shard",
-        )
-    ordered = [rows[index] for index in sorted(rows)]
-    return ordered, all(document.with_payloads for document in documents)
+    return rows

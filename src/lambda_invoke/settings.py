@@ -123,12 +123,6 @@ def load_settings(
     target = _target(get, environ, warnings)
     invocation = invocation_of(get, target.local)
     payload = payload_of(values, get, runner, invocation.invocation_type)
-    if target.region and target.function.region and target.region != target.function.region:
-        raise InputError(
-            "region",
-            f"'{target.region}' differs from the region of the function ARN "
-            f"({target.function.region})",
-        )
     endpoint_url = _endpoint_url(get("endpoint-url"))
     checks: tuple[Check, ...] = ()
     if get("assert"):
@@ -145,11 +139,7 @@ def load_settings(
         invocation_type=invocation.invocation_type,
         log_type=invocation.log_type,
         client_context=client_context,
-        region=target.region
-        or target.function.region
-        or (serverless.region if serverless else None)
-        or environ.get("AWS_REGION")
-        or None,
+        region=_region(target, environ),
         endpoint_url=endpoint_url,
         **_connection(get),
         checks=checks,
@@ -231,6 +221,19 @@ def _test_event(get: Get, local: bool) -> str | None:
     return name
 
 
+def _region(target: _Target, environ: Mapping[str, str]) -> str | None:
+    """The region input, else the function ARN's, else serverless.yml's, else AWS_REGION
+    (None: botocore looks further, as for AWS_DEFAULT_REGION and the profile)."""
+    if target.region and target.function.region and target.region != target.function.region:
+        raise InputError(
+            "region",
+            f"'{target.region}' differs from the region of the function ARN "
+            f"({target.function.region})",
+        )
+    serverless = target.serverless.region if target.serverless else None
+    return target.region or target.function.region or serverless or environ.get("AWS_REGION")
+
+
 def _target(get: Get, environ: Mapping[str, str], warnings: list[str]) -> _Target:
     """The function: a name or ARN, a serverless.yml key, or a stack's logical id."""
     local = parse_bool("local", get("local"))
@@ -254,15 +257,21 @@ def _target(get: Get, environ: Mapping[str, str], warnings: list[str]) -> _Targe
         function = parse_function_name(serverless.name)
     else:
         function = parse_function_name(get("function-name"))
-    qualifier = get("qualifier") or None
-    if qualifier is not None:
-        check_qualifier("qualifier", qualifier)
-        if function.qualifier is not None and function.qualifier != qualifier:
-            raise InputError(
-                "qualifier",
-                f"'{qualifier}' conflicts with ':{function.qualifier}' in function-name; give one",
-            )
+    qualifier = _qualifier(get("qualifier"), function)
     return _Target(function, qualifier, serverless, stack, region, local)
+
+
+def _qualifier(text: str, function: FunctionRef) -> str | None:
+    """The qualifier input, which must agree with one in the function's name."""
+    if not text:
+        return None
+    check_qualifier("qualifier", text)
+    if function.qualifier is not None and function.qualifier != text:
+        raise InputError(
+            "qualifier",
+            f"'{text}' conflicts with ':{function.qualifier}' in function-name; give one",
+        )
+    return text
 
 
 def _endpoint_url(text: str) -> str | None:
