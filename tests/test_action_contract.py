@@ -10,8 +10,9 @@ import yaml
 from support import ROOT
 
 from lambda_invoke.commandline import build_parser
-from lambda_invoke.interface import INPUTS, OUTPUT_NAMES, SUITE_INPUTS, SUITE_OUTPUT_NAMES
+from lambda_invoke.interface import INPUTS, SUITE_INPUTS
 from lambda_invoke.outcome import InvokeResult, Report
+from lambda_invoke.outputs import OUTPUT_NAMES, SUITE_OUTPUT_NAMES
 from lambda_invoke.result import build_document, output_strings
 from lambda_invoke.settings import Settings
 from lambda_invoke.suitefile import SuiteSettings

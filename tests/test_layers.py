@@ -20,6 +20,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "errors",
                 "awserrors",
                 "interface",
+                "outputs",
                 "redaction",
                 "regions",
                 "botodata",
@@ -41,6 +42,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "rows",
                 "answers",
                 "inputparse",
+                "actioninputs",
             }
         ),
     ),

@@ -236,7 +236,7 @@ def test_assertions_are_compiled_with_the_settings() -> None:
 
 
 def test_environment_inputs_hyphen_and_underscore_forms() -> None:
-    from lambda_invoke.interface import env_inputs
+    from lambda_invoke.actioninputs import env_inputs
 
     found = env_inputs(
         {

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_invoke.errors import InputError
-from lambda_invoke.interface import NOT_CHECKABLE, OUTPUT_NAMES
 from lambda_invoke.loading import Refused
+from lambda_invoke.outputs import NOT_CHECKABLE, OUTPUT_NAMES
 from lambda_invoke.schemas import load_validator, violations
 from lambda_invoke.yamltext import load_yaml
 

@@ -16,14 +16,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TextIO
 
+from lambda_invoke.actioninputs import env_inputs
 from lambda_invoke.app import run
 from lambda_invoke.aws import Connections
 from lambda_invoke.commandline import build_parser, collect_inputs, help_text, subcommand
 from lambda_invoke.errors import EXIT_AWS, InputError, LambdaInvokeError
 from lambda_invoke.github import GitHubActions
 from lambda_invoke.inputparse import parse_number
-from lambda_invoke.interface import OUTPUT_NAMES, env_inputs
 from lambda_invoke.invoke import EndpointState
+from lambda_invoke.outputs import OUTPUT_NAMES
 from lambda_invoke.payload_files import spill_output
 from lambda_invoke.redaction import secrets_of
 from lambda_invoke.reporters import ActionsReporter, ConsoleReporter

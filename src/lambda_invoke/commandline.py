@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 from lambda_invoke import __version__
+from lambda_invoke.actioninputs import env_inputs
 from lambda_invoke.errors import InputError
-from lambda_invoke.interface import GROUPS, INPUTS, InputSpec, env_inputs
+from lambda_invoke.interface import GROUPS, INPUTS, InputSpec
 
 EPILOG = """\
 examples:

@@ -1,13 +1,11 @@
-"""The action's interface: its inputs (shared by action.yml, the environment and the CLI)
-and its outputs. A test compares both with action.yml so they cannot drift apart.
+"""The action's inputs: one row each, from which action.yml, the composite action, the
+suite schema and the CLI's options and help are made (outputs: outputs.py). A test compares
+them with action.yml so they cannot drift apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-
-from lambda_invoke.errors import InputError
 
 #: the help's option groups, in order
 GROUPS: tuple[str, ...] = (
@@ -419,63 +417,3 @@ SUITE_INPUTS: tuple[str, ...] = (
     "merge",
 )
 DEFAULTS: dict[str, str] = {spec.name: spec.default for spec in INPUTS}
-
-
-def env_inputs(environ: Mapping[str, str]) -> dict[str, str]:
-    """Inputs set in the environment as ``INPUT_<NAME>``.
-
-    GitHub passes ``INPUT_FUNCTION-NAME`` (hyphens kept); people typing
-    ``docker run -e`` write ``INPUT_FUNCTION_NAME``. Both count; the hyphen
-    form wins. Empty values count as not set (GitHub passes unset inputs as "").
-    """
-
-    found: dict[str, str] = {}
-    for name in INPUT_NAMES:
-        upper = name.upper()
-        keys = dict.fromkeys((f"INPUT_{upper}", f"INPUT_{upper.replace('-', '_')}"))
-        given = {key: environ[key] for key in keys if environ.get(key, "").strip()}
-        if len(set(given.values())) > 1:
-            raise InputError(
-                name, f"{' and '.join(given)} are both set, to different values: set one"
-            )
-        if given:
-            found[name] = next(iter(given.values()))
-    return found
-
-
-#: The outputs of action.yml, in order. ``result`` is the JSON of all the others.
-OUTPUT_NAMES: tuple[str, ...] = (
-    "payload",
-    "payload-file",
-    "status-code",
-    "function-error",
-    "logs",
-    "logs-complete",
-    "logs-file",
-    "executed-version",
-    "request-id",
-    "duration-ms",
-    "billed-duration-ms",
-    "max-memory-used-mb",
-    "init-duration-ms",
-    "elapsed-ms",
-    "durable-execution-arn",
-    "error-details",
-    "stream-complete",
-    "invocations",
-    "function-errors",
-    "cold-starts",
-    "throttles",
-    *(
-        f"{measure}-{q}"
-        for measure in ("duration-ms", "billed-duration-ms", "elapsed-ms")
-        for q in ("p50", "p90", "p95", "p99", "max")
-    ),
-    "repeat-file",
-    "assertions",
-    "result",
-)
-#: Outputs of a suite run (``suite`` input).
-SUITE_OUTPUT_NAMES: tuple[str, ...] = ("passed", "failed", "results")
-#: Outputs that are documents or paths rather than values a check compares.
-NOT_CHECKABLE = ("payload-file", "logs-file", "repeat-file", "assertions", "result")

@@ -1,6 +1,6 @@
 """``lambda-invoke merge FILE...`` and the ``merge`` input: the results documents of a
 suite's shards (a GitHub Actions matrix of ``shard: I/N`` jobs) as one report, rendered by
-the code that renders one run of the whole suite (app.show_rows, report.py).
+the code that renders one run of the whole suite (suiterun.show_rows, report.py).
 
 Shard files are artifacts of other jobs: untrusted. Their names (globs included) are
 expanded within limits, each is read through the bounded reader, and each document is

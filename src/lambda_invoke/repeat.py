@@ -21,7 +21,7 @@ from lambda_invoke.stopping import InFlight, run_pooled
 
 QUANTILES = (("p50", 50), ("p90", 90), ("p95", 95), ("p99", 99), ("max", 100))
 MEASURES = ("duration-ms", "billed-duration-ms", "elapsed-ms")
-#: the aggregate outputs, in order (interface.OUTPUT_NAMES holds them too)
+#: the aggregate outputs, in order (outputs.OUTPUT_NAMES holds them too)
 REPEAT_OUTPUTS: tuple[str, ...] = (
     "invocations",
     "function-errors",

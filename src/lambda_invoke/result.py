@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from lambda_invoke.interface import OUTPUT_NAMES
+from lambda_invoke.outputs import OUTPUT_NAMES
 
 if TYPE_CHECKING:
     from lambda_invoke.assertions import Check, CheckResult

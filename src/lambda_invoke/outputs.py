@@ -1,0 +1,41 @@
+"""The action's outputs: their names in action.yml's order, the ones a suite sets, and the
+ones a check cannot name. A test compares them with action.yml."""
+
+from __future__ import annotations
+
+#: The outputs of action.yml, in order. ``result`` is the JSON of all the others.
+OUTPUT_NAMES: tuple[str, ...] = (
+    "payload",
+    "payload-file",
+    "status-code",
+    "function-error",
+    "logs",
+    "logs-complete",
+    "logs-file",
+    "executed-version",
+    "request-id",
+    "duration-ms",
+    "billed-duration-ms",
+    "max-memory-used-mb",
+    "init-duration-ms",
+    "elapsed-ms",
+    "durable-execution-arn",
+    "error-details",
+    "stream-complete",
+    "invocations",
+    "function-errors",
+    "cold-starts",
+    "throttles",
+    *(
+        f"{measure}-{q}"
+        for measure in ("duration-ms", "billed-duration-ms", "elapsed-ms")
+        for q in ("p50", "p90", "p95", "p99", "max")
+    ),
+    "repeat-file",
+    "assertions",
+    "result",
+)
+#: Outputs of a suite run (``suite`` input).
+SUITE_OUTPUT_NAMES: tuple[str, ...] = ("passed", "failed", "results")
+#: Outputs that are documents or paths rather than values a check compares.
+NOT_CHECKABLE = ("payload-file", "logs-file", "repeat-file", "assertions", "result")
