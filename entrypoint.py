@@ -6,4 +6,4 @@ import sys
 from lambda_invoke.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main(os.environ))
+    sys.exit(main(os.environ, as_action=True))

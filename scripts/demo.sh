@@ -41,7 +41,7 @@ $.body.stage: dev'
 
 echo >&2
 echo "== 3. As a GitHub Actions step: outputs written to \$GITHUB_OUTPUT" >&2
-GITHUB_ACTIONS=true GITHUB_OUTPUT="$work/outputs" GITHUB_STEP_SUMMARY="$work/summary" \
+GITHUB_ACTIONS=true LAMBDA_INVOKE_AS_ACTION=true GITHUB_OUTPUT="$work/outputs" GITHUB_STEP_SUMMARY="$work/summary" \
   show lambda-invoke --endpoint-url "$endpoint" -f hello -d '{"name": "CI"}' \
   --assert '$.body.message: hello CI'
 echo "-- outputs (status-code, duration-ms, assertions):" >&2

@@ -139,6 +139,7 @@ runs:
       env:
         PYTHON: ${{ steps.setup.outputs.python }}
         PYTHONPATH: ${{ steps.setup.outputs.pythonpath }}
+        LAMBDA_INVOKE_AS_ACTION: "true"
 {env}      run: '"$PYTHON" -m lambda_invoke'
 """
 

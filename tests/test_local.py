@@ -203,7 +203,7 @@ def test_assertions_and_outputs_in_actions(service: Path) -> None:
     done = run_command(
         [*cli_command(), "--local", "--function", "echo", "-d", "{}"],
         env=sandbox_env(
-            GITHUB_ACTIONS="true",
+            GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
             GITHUB_OUTPUT=str(output),
             INPUT_ASSERT="$.event: {type: object}\nlogs: {contains: 'event seen'}",
         ),
@@ -291,7 +291,7 @@ def test_a_console_that_is_not_utf8_gets_escapes_and_the_files_get_utf8(service:
             LC_ALL="C",
             PYTHONCOERCECLOCALE="0",
             PYTHONUTF8="0",
-            GITHUB_ACTIONS="true",
+            GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
             GITHUB_OUTPUT=str(output),
             GITHUB_STEP_SUMMARY=str(summary),
             INPUT_ASSERT="$.msg: {contains: llo}",

@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TextIO
 
-from lambda_invoke.actioninputs import env_inputs
+from lambda_invoke.actioninputs import check_declared, env_inputs
 from lambda_invoke.app import run
 from lambda_invoke.aws import Connections
 from lambda_invoke.commandline import build_parser, collect_inputs, help_text, subcommand
-from lambda_invoke.errors import EXIT_AWS, InputError, LambdaInvokeError
+from lambda_invoke.errors import EXIT_AWS, EXIT_INPUT, InputError, LambdaInvokeError
 from lambda_invoke.github import GitHubActions
 from lambda_invoke.inputparse import parse_number
 from lambda_invoke.invoke import EndpointState
@@ -42,6 +42,10 @@ class Interrupted(BaseException):
 
 
 #: the signals that stop a run, the exception each raises in the main thread, its exit code
+#: set by the composite action's step: started as the action, not as a command
+AS_ACTION = "LAMBDA_INVOKE_AS_ACTION"
+#: standard output's reader went away (| head): as a writer killed by SIGPIPE (128 + 13)
+EXIT_BROKEN_PIPE = 141
 STOP_SIGNALS = (
     (signal.SIGTERM, Interrupted, 143),
     (signal.SIGINT, KeyboardInterrupt, 130),
@@ -99,13 +103,23 @@ def main(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     invoke_options: dict[str, Any] | None = None,
+    as_action: bool = False,
 ) -> int:
-    """Run once and return the exit code. Never lets a traceback through."""
+    """Run once and return the exit code. Never lets a traceback through.
+
+    ``as_action``: started as the action (the Docker action's entrypoint; the composite
+    action sets LAMBDA_INVOKE_AS_ACTION=true): undeclared ``INPUT_*`` are refused and, on
+    GitHub's runner, the output is the action's (outputs, log groups, job summary). As a
+    command, even in a ``run:`` step, stdout is the payload (or --json's JSON).
+    """
     if stdout is None and stderr is None:
+        if sys.stdout is None or sys.stderr is None:
+            return _closed_streams()
         _escape_what_the_console_cannot_show()
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    in_actions = environ.get("GITHUB_ACTIONS") == "true"
+    as_action = as_action or environ.get(AS_ACTION) == "true"
+    in_actions = as_action and environ.get("GITHUB_ACTIONS") == "true"
     args_list = list(sys.argv[1:] if argv is None else argv)
     reporter = _reporter(environ, stdout, stderr, in_actions)
 
@@ -121,6 +135,7 @@ def main(
         environ,
         stdout,
         reporter,
+        as_action=as_action,
         in_actions=in_actions,
         client_factory=client_factory,
         options=options,
@@ -146,12 +161,28 @@ def _guarded(
         if not flight.stopping:  # a KeyboardInterrupt that no handler of ours raised
             flight.request_stop("SIGTERM" if isinstance(stop, Interrupted) else "SIGINT")
         return _interrupted(flight, reporter)
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_AWS
+    except BrokenPipeError:  # the reader went away (| head): quiet, as a killed writer is
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as error:  # the last guard: one line, never a traceback
         reporter.fail(f"unexpected {type(error).__name__}: {' '.join(str(error).split())}")
         return EXIT_AWS
+
+
+def _closed_streams() -> int:
+    """Started with standard output or error closed (``>&-``): nothing is invoked, since
+    its answer could not be shown. One line where it can still be written; exit 2."""
+    line = (
+        "lambda-invoke: error: standard output or error is closed (>&-): nothing was "
+        "invoked; send it somewhere, e.g. >/dev/null\n"
+    )
+    stream = sys.stderr if sys.stderr is not None else sys.stdout
+    if stream is not None:
+        with contextlib.suppress(OSError, ValueError):
+            stream.write(line)
+            stream.flush()
+    return EXIT_INPUT
 
 
 def _escape_what_the_console_cannot_show() -> None:
@@ -169,11 +200,14 @@ def _dispatch(
     stdout: TextIO,
     reporter: ActionsReporter | ConsoleReporter,
     *,
+    as_action: bool,
     in_actions: bool,
     client_factory: Any,
     options: dict[str, Any],
 ) -> int:
     """Help, merge, a suite or one run, as the command line and inputs say."""
+    if as_action:
+        check_declared(environ)
     if in_actions:
         _check_file_commands(environ)
     shown = help_text(args_list)

@@ -45,7 +45,7 @@ def test_every_chart_of_a_repeat_summary_renders(tmp_path: Path) -> None:
         done = run_command(
             [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, "--repeat", "150",
              "--repeat-concurrency", "4"],
-            env=sandbox_env(GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(tmp_path / "out"),
+            env=sandbox_env(GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(tmp_path / "out"),
                             GITHUB_STEP_SUMMARY=str(summary)),
             cwd=tmp_path,
         )  # fmt: skip

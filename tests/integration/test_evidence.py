@@ -149,7 +149,7 @@ def test_console_links_in_the_cli_and_the_summary(tmp_path) -> None:  # type: ig
         actions = run_command(
             [*cli_command(), "-f", "orders", "--endpoint-url", endpoint.url, "-r", "eu-west-1"],
             env=sandbox_env(
-                GITHUB_ACTIONS="true",
+                GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
                 GITHUB_OUTPUT=str(tmp_path / "out"),
                 GITHUB_STEP_SUMMARY=str(summary),
             ),

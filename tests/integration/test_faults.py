@@ -320,7 +320,7 @@ def test_five_megabyte_response_goes_to_payload_file(tmp_path: Path) -> None:
         done = run_command(
             [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url],
             env=sandbox_env(
-                GITHUB_ACTIONS="true",
+                GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
                 GITHUB_OUTPUT=str(output),
                 GITHUB_STEP_SUMMARY=str(summary),
             ),

@@ -89,7 +89,7 @@ def invoke(
     done = run_command(
         [*cli_command(), "-f", "fn", "--endpoint-url", lam.url, *argv],
         env=sandbox_env(
-            GITHUB_ACTIONS="true",
+            GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
             GITHUB_OUTPUT=str(output),
             AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=logs.url,
             LAMBDA_INVOKE_PROGRESS_SECONDS="0.5",

@@ -111,7 +111,7 @@ def test_entrypoint_in_actions_mode_writes_outputs(
     output, summary = tmp_path / "output", tmp_path / "summary"
     payload = '{"greeting": "hello\\nworld", "n": 2}'
     env = sandbox_env(
-        GITHUB_ACTIONS="true",
+        GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
         GITHUB_OUTPUT=str(output),
         GITHUB_STEP_SUMMARY=str(summary),
         **{
@@ -177,7 +177,7 @@ def test_no_credentials_and_no_region(moto_endpoint: MotoEndpoint) -> None:
 def test_credentials_never_printed(moto_endpoint: MotoEndpoint, tmp_path: Path) -> None:
     output, summary = tmp_path / "output", tmp_path / "summary"
     env = sandbox_env(
-        GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary)
+        GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary)
     )
     done = run_command(
         [*cli_command(), "--endpoint-url", moto_endpoint.url, "-f", "echo", "-d", "{}", "--json"],

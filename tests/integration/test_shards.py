@@ -52,7 +52,7 @@ def run(tmp_path: Path, url: str, *argv: str):  # type: ignore[no-untyped-def]
 
 def actions_env(tmp_path: Path, name: str, **inputs: str) -> dict[str, str]:
     return sandbox_env(
-        GITHUB_ACTIONS="true",
+        GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
         GITHUB_OUTPUT=str(tmp_path / f"{name}.output"),
         GITHUB_STEP_SUMMARY=str(tmp_path / f"{name}.summary.md"),
         **inputs,
@@ -180,7 +180,7 @@ def test_the_merge_input_is_the_actions_merge_job(tmp_path: Path) -> None:
     merged = run_command(
         cli_command(),
         env=sandbox_env(**{"INPUT_MERGE": "shards/shard-*.json\n", "INPUT_JUNIT-FILE": "m.xml",
-                           "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(output),
+                           "GITHUB_ACTIONS": "true", "LAMBDA_INVOKE_AS_ACTION": "true", "GITHUB_OUTPUT": str(output),
                            "GITHUB_STEP_SUMMARY": str(summary)}),
         cwd=tmp_path,
     )  # fmt: skip
@@ -217,7 +217,7 @@ def test_summary_false_holds_for_a_merge(tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     merged = run_command(
         cli_command(),
-        env=sandbox_env(INPUT_MERGE="all.json", INPUT_SUMMARY="false", GITHUB_ACTIONS="true",
+        env=sandbox_env(INPUT_MERGE="all.json", INPUT_SUMMARY="false", GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
                         GITHUB_STEP_SUMMARY=str(summary)),
         cwd=tmp_path,
     )  # fmt: skip

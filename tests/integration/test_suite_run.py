@@ -111,7 +111,7 @@ def test_mixed_suite_in_actions_keeps_order_runs_concurrently_and_reports(
             str(junit),
         ],
         env=sandbox_env(
-            GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary)
+            GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary)
         ),
     )
     failed = [name for name, status, _ in expected if status == "failed"]
@@ -249,7 +249,7 @@ def test_the_entrypoint_takes_the_suite_from_action_inputs(
         entrypoint_command(),
         env=sandbox_env(
             **{
-                "GITHUB_ACTIONS": "true",
+                "GITHUB_ACTIONS": "true", "LAMBDA_INVOKE_AS_ACTION": "true",
                 "GITHUB_OUTPUT": str(output),
                 "INPUT_SUITE": "cases:\n  - {name: one, payload: {i: 1}}\n"
                 "  - {name: two, payload: {i: 2}}\n",
