@@ -76,7 +76,8 @@ HELPS = [
     (["help", "local"], ["local (invoke local) options:"]),
     (["help", "assert"], ["matches (regex, 1 s limit)", "only exists: false passes"]),
     (["help", "exit-codes"], ["130  stopped by SIGINT"]),
-    (["help", "merge"], ["--junit-file PATH] FILE...", "different suite versions"]),
+    (["help", "merge"], ["lambda-invoke merge FILE...", "different suite versions", "--summary"]),
+    (["merge", "--help"], ["lambda-invoke merge FILE...", "--junit-file PATH"]),
     (["--endpoint-url", "http://x", "suite", "s.yml", "--help"], ["suite options:"]),
 ]
 
@@ -166,3 +167,11 @@ def test_a_runner_file_in_a_missing_folder_stops_before_invoking(
     assert run.stdout.count("::error") == 1
     assert f"environment variable '{variable}': the runner's file" in run.stdout
     assert "nothing was invoked" in run.stdout
+
+
+def test_help_assert_names_every_operator() -> None:
+    from lambda_invoke.assertions import OPERATORS
+    from lambda_invoke.commandline import ASSERT_HELP
+
+    missing = [name for name in OPERATORS if name not in ASSERT_HELP.replace(",", " ").split()]
+    assert not missing

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambda_invoke.errors import InputError
+from lambda_invoke.errors import InputError, did_you_mean
 from lambda_invoke.loading import Refused
 from lambda_invoke.outputs import NOT_CHECKABLE, OUTPUT_NAMES
 from lambda_invoke.schemas import load_validator, violations
@@ -135,6 +135,24 @@ _EXPECTED: dict[str, Callable[[Any], str | None]] = {
 #: schema violations a failed check lists
 SCHEMA_ERRORS_SHOWN = 3
 OPERATORS = tuple(_EXPECTED)
+#: the names other tools give our operators (jest, chai, Python's operator module)
+_ALIASES = {
+    "eq": "equals",
+    "equal": "equals",
+    "is": "equals",
+    "ne": "not-equals",
+    "neq": "not-equals",
+    "not-equal": "not-equals",
+    "ge": "gte",
+    "le": "lte",
+    "regex": "matches",
+    "match": "matches",
+    "includes": "contains",
+    "has": "contains",
+    "len": "length",
+    "size": "length",
+    "not-in": "not-contains",
+}
 
 
 def parse_checks(text: str) -> tuple[Check, ...]:
@@ -177,10 +195,11 @@ def _compile_target(target: str) -> Any:
             problem = " ".join(str(error).split()) or type(error).__name__
             raise InputError("assert", f"invalid JSONPath '{target}': {problem}") from None
     if target not in CHECKABLE_OUTPUTS:
+        hint = did_you_mean(target, CHECKABLE_OUTPUTS)
+        known = hint or f"; outputs: {', '.join(CHECKABLE_OUTPUTS)}"
         raise InputError(
             "assert",
-            f"'{target}' is neither a JSONPath (starting with $) nor an output "
-            f"({', '.join(CHECKABLE_OUTPUTS)})",
+            f"'{target}' is neither a JSONPath (starting with $) nor an output{known}",
         )
     return None
 
@@ -190,8 +209,11 @@ def _check(target: str, operator: str, expected: Any, path: Any) -> Check:
         expected = "null"
     validate = _EXPECTED.get(operator)
     if validate is None:
+        alias = _ALIASES.get(operator.lower())
+        hint = f" (did you mean '{alias}'?)" if alias else did_you_mean(operator, OPERATORS)
         raise InputError(
-            "assert", f"{target}: unknown operator '{operator}' (known: {', '.join(OPERATORS)})"
+            "assert",
+            f"{target}: unknown operator '{operator}'{hint}; known: {', '.join(OPERATORS)}",
         )
     problem = validate(expected)
     if problem:

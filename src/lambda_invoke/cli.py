@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TextIO
 
-from lambda_invoke.actioninputs import check_declared, env_inputs
+from lambda_invoke.actioninputs import check_declared
 from lambda_invoke.app import run
 from lambda_invoke.aws import Connections
 from lambda_invoke.commandline import build_parser, collect_inputs, help_text, subcommand
@@ -214,8 +214,6 @@ def _dispatch(
     if shown is not None:
         stdout.write(shown)
         return 0
-    if args_list[:1] == ["merge"]:
-        return _merge_command(args_list[1:], environ, reporter)
     parser = build_parser()
     args = parser.parse_args(subcommand(args_list, parser))
     reporter.print_json = args.json
@@ -239,6 +237,11 @@ def _dispatch(
         )
 
     settings = load_settings(values, environ=environ, profile=args.profile)
+    if args.f and settings.serverless is not None and settings.serverless.key == args.f:
+        reporter.say(
+            f"-f {args.f}: the function '{args.f}' of serverless.yml, deployed as "
+            f"{settings.function_name} (--function-name {args.f} names a deployed function)"
+        )
     return run(
         settings,
         reporter,
@@ -279,18 +282,6 @@ def _merge_input(
     if others:
         raise InputError("merge", f"merge replaces invoking: give it without {', '.join(others)}")
     return _run_merge(values["merge"].splitlines(), values, environ, reporter)
-
-
-def _merge_command(
-    args: list[str],
-    environ: Mapping[str, str],
-    reporter: ActionsReporter | ConsoleReporter,
-) -> int:
-    """``merge [--junit-file PATH] FILE...``: the files as the merge input's lines."""
-    values = {name: value for name, value in env_inputs(environ).items() if name != "merge"}
-    if args[:1] == ["--junit-file"] and len(args) > 1:
-        values["junit-file"], args = args[1], args[2:]
-    return _run_merge(args, values, environ, reporter)
 
 
 def _run_merge(

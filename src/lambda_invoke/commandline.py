@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 
 from lambda_invoke import __version__
 from lambda_invoke.actioninputs import env_inputs
-from lambda_invoke.errors import InputError
+from lambda_invoke.errors import InputError, did_you_mean
 from lambda_invoke.interface import GROUPS, INPUTS, InputSpec
 
 EPILOG = """\
@@ -53,7 +53,8 @@ ASSERT_HELP = """\
 (an API Gateway proxy body is decoded); any other key is an output (status-code,
 function-error, logs, duration-ms, ...). The value is a plain value (equals) or operators:
   equals, not-equals, contains, not-contains, matches (regex, 1 s limit), exists,
-  type (string|number|integer|boolean|object|array|null), length, gt, gte, lt, lte, in
+  type (string|number|integer|boolean|object|array|null), length, gt, gte, lt, lte, in,
+  schema (a JSON Schema: a file, JSON or YAML, or an inline mapping)
 A check on an output that did not come back fails and says why (only exists: false passes).
   lambda-invoke -f fn --assert '$.statusCode: 200
   $.body.items: { length: 3 }
@@ -71,10 +72,12 @@ Exit codes:
 """
 
 MERGE_HELP = """\
-lambda-invoke merge [--junit-file PATH] FILE...: the results files of a suite's shards
-(suite --shard I/N --results-file FILE, one per matrix job) as one report: the final line,
-the passed/failed/results outputs, the job summary, a JUnit file, exit 1 when a case
-failed. Refused (exit 2): shards of different suite versions, a shard missing or twice.
+lambda-invoke merge FILE... [--junit-file PATH] [--summary BOOL]: the results files of a
+suite's shards (suite --shard I/N --results-file FILE, one per matrix job) as one report:
+the final line, the passed/failed/results outputs, the job summary, a JUnit file, exit 1
+when a case failed. FILE may be a glob pattern (quoted: 'shard-*.json'); options may come
+before or after the files. Refused (exit 2): shards of different suite versions, a shard
+missing or twice.
 """
 
 HELP_TOPICS = {
@@ -88,23 +91,32 @@ HELP_TOPICS = {
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
+        """argparse's complaint as an input error, with the option meant when one is close."""
+        if message.startswith("unrecognized arguments: "):
+            options = [flag for action in self._actions for flag in action.option_strings]
+            for word in message.split(": ", 1)[1].split():
+                hint = did_you_mean(word.split("=")[0], options) if word.startswith("-") else ""
+                if hint:
+                    raise InputError("command line", f"unknown option {word}{hint}")
         raise InputError("command line", message)
 
 
 def build_parser(kind: str = "main") -> argparse.ArgumentParser:
-    """The parser of the command line; ``kind`` "suite" or "local" only changes the help."""
-    head = {"suite": SUITE_HELP, "local": LOCAL_HELP}.get(kind)
+    """The parser of the command line; ``kind`` (a subcommand) only changes the help."""
+    head = {"suite": SUITE_HELP, "local": LOCAL_HELP, "merge": MERGE_HELP}.get(kind)
     parser = _Parser(
-        prog={"suite": "lambda-invoke suite FILE", "local": "lambda-invoke local"}.get(
-            kind, "lambda-invoke"
-        ),
+        prog={
+            "suite": "lambda-invoke suite FILE",
+            "local": "lambda-invoke local",
+            "merge": "lambda-invoke merge FILE...",
+        }.get(kind, "lambda-invoke"),
         description=head or "Invoke an AWS Lambda function; check and report the answer.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     order = list(GROUPS)
-    if kind in ("suite", "local"):  # the subcommand's own group first
-        first = "suite" if kind == "suite" else "local (invoke local)"
+    if kind in SUBCOMMANDS:  # the subcommand's own group first
+        first = "local (invoke local)" if kind == "local" else "suite"
         order = [first, *(name for name in order if name != first)]
     groups = {name: parser.add_argument_group(f"{name} options") for name in order}
     for spec in INPUTS:
@@ -185,7 +197,7 @@ def _topic_help(topics: Sequence[str], parser: argparse.ArgumentParser) -> str:
             "command line",
             f"no help topic '{topic}' (topics: {', '.join(HELP_TOPICS)})",
         )
-    if topic in ("suite", "local"):
+    if topic in SUBCOMMANDS:
         return build_parser(topic).format_help()
     return HELP_TOPICS[topic]
 
@@ -232,7 +244,7 @@ def _is_function_key(name: str, values: Mapping[str, str]) -> bool:
     return name in function_keys(config)
 
 
-SUBCOMMANDS = ("local", "suite")
+SUBCOMMANDS = ("local", "suite", "merge")
 
 _BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "1", "0"})
 
@@ -246,9 +258,35 @@ def subcommand(args: list[str], parser: argparse.ArgumentParser) -> list[str]:
     before, word, after = args[:index], args[index], args[index + 1 :]
     if word == "local":
         return [*before, *after, "--local"]
+    if word == "merge":
+        options, files = _split_positionals(after, parser)
+        if not files:
+            raise InputError("merge", "give the shards' results files: lambda-invoke merge FILE...")
+        return [*before, *options, "--merge", "\n".join(files)]
     if not after or (after[0].startswith("-") and after[0] != "-"):
         raise InputError("suite", "give the suite file: lambda-invoke suite FILE")
     return [*before, *after[1:], "--suite", after[0]]
+
+
+def _split_positionals(
+    args: list[str], parser: argparse.ArgumentParser
+) -> tuple[list[str], list[str]]:
+    """Options (with their values) and the positional words, wherever they stand; after
+    ``--`` every word is positional."""
+    options: list[str] = []
+    positionals: list[str] = []
+    rest = list(args)
+    while rest:
+        index = _first_positional(rest, parser)
+        if index is None:
+            cut = rest.index("--") if "--" in rest else len(rest)
+            options += rest[:cut]
+            positionals += rest[cut + 1 :]
+            break
+        options += rest[:index]
+        positionals.append(rest[index])
+        rest = rest[index + 1 :]
+    return options, positionals
 
 
 def _first_positional(args: list[str], parser: argparse.ArgumentParser) -> int | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -95,7 +96,21 @@ def _encode_payload(name: str, data: bytes, raw: bool) -> bytes:
             return json.dumps(document, default=str, allow_nan=False).encode()
         except ValueError:
             raise InputError(name, "holds NaN or Infinity, which Lambda rejects") from None
+    if name == "payload" and _looks_like_a_file(text):
+        raise InputError(
+            name,
+            f"'{text.strip()}' is not JSON but looks like a file's name: to send the file, "
+            f"give payload-file (-p {text.strip()}) or payload: file://{text.strip()}",
+        )
     raise InputError(name, f"is not valid JSON ({json_error}); set raw to send text as a string")
+
+
+def _looks_like_a_file(text: str) -> bool:
+    """A payload that is one word naming a file here, or ending as event files do."""
+    word = text.strip()
+    if not word or len(word) > 255 or any(ch.isspace() for ch in word):
+        return False
+    return os.path.isfile(word) or word.lower().endswith((".json", ".yaml", ".yml", ".txt"))
 
 
 def _yaml_collection(name: str, text: str) -> tuple[object | None, str]:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lambda_invoke.errors import InputError
+from lambda_invoke.errors import InputError, did_you_mean
 from lambda_invoke.inputparse import output_path, parse_bool, parse_number
 from lambda_invoke.interface import DEFAULTS, INPUT_NAMES, SUITE_INPUTS
 from lambda_invoke.loading import Refused, read_file, read_stdin
@@ -271,7 +271,8 @@ def _without_name(mapping: Mapping[str, Any]) -> dict[str, Any]:
 def _check_fields(label: str, mapping: Mapping[Any, Any]) -> None:
     for key in mapping:
         if key not in CASE_KEYS or (label == "defaults" and key == "name"):
-            raise InputError("suite", f"{label}: unknown field '{key}'")
+            hint = did_you_mean(str(key), CASE_KEYS)
+            raise InputError("suite", f"{label}: unknown field '{key}'{hint}")
 
 
 def _merge(

@@ -136,3 +136,77 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
     assert done.returncode == 141, errors
     assert "unexpected" not in errors and "Traceback" not in errors
     assert "error" not in errors.split("----- logs -----")[0].lower(), errors
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--asert", "status-code: 200"], "unknown option --asert (did you mean '--assert'?)"),
+        (["--assert", "status-code: {eq: 200}"], "unknown operator 'eq' (did you mean 'equals'?)"),
+        (["--assert", "status-code: {equls: 200}"], "(did you mean 'equals'?)"),
+        (["--assert", "status-cod: 200"], "nor an output (did you mean 'status-code'?)"),
+        (["-d", "event.json"], "give payload-file (-p event.json)"),
+    ],
+)
+def test_a_mistake_gets_the_fix_in_one_line(argv: list[str], says: str) -> None:
+    with ScriptedLambda(function_answer({})) as endpoint:
+        done = run_command(
+            [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, *argv], env=sandbox_env()
+        )
+        sent = endpoint.invocations
+    assert done.returncode == 2
+    assert says in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert sent == 0
+
+
+def test_a_misspelt_suite_key_gets_the_fix(tmp_path: Path) -> None:
+    (tmp_path / "smoke.yml").write_text(
+        "cases:\n  - name: a\n    function-name: fn\n    asert: {}\n"
+    )
+    done = run_command([*cli_command(), "suite", "smoke.yml"], env=sandbox_env(), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "unknown field 'asert' (did you mean 'assert'?)" in done.stderr, done.stderr
+
+
+def test_f_read_as_a_serverless_key_says_so_first(tmp_path: Path) -> None:
+    (tmp_path / "serverless.yml").write_text(
+        "service: shop\nprovider: {name: aws, runtime: python3.12}\n"
+        "functions:\n  echo: {handler: handler.echo}\n"
+    )
+    with local_lambda(tmp_path, {"shop-dev-echo": f"{HANDLERS}:echo"}) as endpoint:
+        done = run_command(
+            [*cli_command(), "-f", "echo", "--endpoint-url", endpoint.url], env=sandbox_env(),
+            cwd=tmp_path,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    first = done.stderr.splitlines()[0]
+    assert "-f echo: the function 'echo' of serverless.yml, deployed as shop-dev-echo" in first
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["merge", "shard-1.json", "shard-2.json", "--junit-file", "smoke.xml"],
+        ["merge", "--junit-file", "smoke.xml", "shard-1.json", "shard-2.json"],
+        ["merge", "shard-*.json", "--junit-file", "smoke.xml"],  # quoted: the tool expands it
+        ["--endpoint-url", "http://127.0.0.1:9", "merge", "shard-*.json", "--junit-file=smoke.xml"],
+        ["--junit-file", "smoke.xml", "merge", "shard-1.json", "--", "shard-2.json"],
+    ],
+)
+def test_merge_takes_options_anywhere_and_expands_globs(tmp_path: Path, argv: list[str]) -> None:
+    """The example of `merge --help` works as written, in any order, with a quoted glob."""
+    suite = "cases:\n" + "".join(f"  - {{name: c{n}, function-name: echo}}\n" for n in range(4))
+    (tmp_path / "smoke.yml").write_text(suite)
+    with local_lambda(tmp_path, {"echo": f"{HANDLERS}:echo"}) as endpoint:
+        for shard in (1, 2):
+            ran = run_command(
+                [*cli_command(), "suite", "smoke.yml", "--shard", f"{shard}/2",
+                 "--results-file", f"shard-{shard}.json", "--endpoint-url", endpoint.url],
+                env=sandbox_env(), cwd=tmp_path,
+            )  # fmt: skip
+            assert ran.returncode == 0, ran.stderr
+    done = run_command([*cli_command(), *argv], env=sandbox_env(), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "4 passed, 0 failed" in done.stdout
+    assert 'tests="4"' in (tmp_path / "smoke.xml").read_text()
