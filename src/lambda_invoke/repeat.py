@@ -87,6 +87,10 @@ def latency_series(rows: Sequence[dict[str, Any]], points: int = SERIES_POINTS) 
     return {"values": slowest, "size": size, "count": len(values)}
 
 
+#: the most invocations a second max-rate asks for
+MAX_RATE = 1000.0
+
+
 class Pacer:
     """At most ``rate`` starts a second (a token bucket of one). Safe from several threads.
 

@@ -95,6 +95,11 @@ def absent(result: InvokeResult) -> dict[str, str]:
     return reasons
 
 
+def _measure_of(name: str) -> str:
+    """duration-ms-p95 -> duration-ms (a repeat aggregate's measure)."""
+    return name.rsplit("-", 1)[0]
+
+
 def run_checks(
     checks: tuple[Check, ...], result: InvokeResult, extra: Mapping[str, Any] | None = None
 ) -> list[CheckResult]:
@@ -109,6 +114,10 @@ def run_checks(
         return [CheckResult(check, None, False, reason) for check in checks]
     values = {**check_values(result), **(extra or {})}
     reasons = absent(result)
+    for name, value in (extra or {}).items():
+        measure = _measure_of(name)
+        if value is None and measure in reasons:  # no invocation of the repeat had it
+            reasons[name] = f"no invocation of the repeat gave {measure}: {reasons[measure]}"
     for name in OUTPUT_NAMES:
         reasons.setdefault(name, "repeat figures come with repeat: N (more than 1)")
     return evaluate(checks, result.payload_text, values, reasons)

@@ -30,6 +30,7 @@ from lambda_invoke.references import (
     stack_of,
     stack_region,
 )
+from lambda_invoke.repeat import MAX_RATE
 from lambda_invoke.runner import detect
 
 if TYPE_CHECKING:
@@ -170,7 +171,7 @@ MAX_PACING_SECONDS = 3600
 
 def _repeat(get: Get) -> dict[str, Any]:
     repeat = int(parse_number("repeat", get("repeat"), minimum=1, maximum=MAX_REPEAT, integer=True))
-    max_rate = parse_number("max-rate", get("max-rate"), minimum=0, maximum=1000)
+    max_rate = parse_number("max-rate", get("max-rate"), minimum=0, maximum=MAX_RATE)
     if max_rate and (repeat - 1) / max_rate > MAX_PACING_SECONDS:
         raise InputError(
             "max-rate",

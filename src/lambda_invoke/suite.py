@@ -17,7 +17,7 @@ from lambda_invoke.dispatch import run_invocation
 from lambda_invoke.errors import LambdaInvokeError
 from lambda_invoke.outcome import InvokeResult
 from lambda_invoke.payload_files import write_payload
-from lambda_invoke.repeat import aggregate
+from lambda_invoke.repeat import Pacer, aggregate
 from lambda_invoke.result import check_values, run_checks
 from lambda_invoke.rows import LOGS_KEPT, Row
 from lambda_invoke.settings import Settings
@@ -110,6 +110,7 @@ def execute_cases(
     resolve: Callable[[Settings], Settings] = lambda settings: settings,
     invoke_options: Mapping[str, Any] | None = None,
     follow: Callable[..., InvokeResult] | None = None,
+    max_rate: float = 0.0,
 ) -> list[CaseResult]:
     """Run every case on a thread pool; the results keep the cases' order.
 
@@ -119,12 +120,13 @@ def execute_cases(
     options = dict(invoke_options or {})
     flight = options.setdefault("flight", InFlight())  # a stop: nothing more is sent
     results = [CaseResult(case) for case in cases]
+    pacer = Pacer(max_rate, sleep=flight.pause, say=say) if max_rate else None
     runner = _CaseRunner(
         pool=ClientPool(client_factory),
         say=say,
         on_done=on_done,
         fail_fast=fail_fast,
-        execute=partial(_execute, resolve=resolve, options=options, follow=follow),
+        execute=partial(_execute, resolve=resolve, options=options, follow=follow, pacer=pacer),
     )
     workers = max(1, min(max_concurrency, len(results)))
     run_pooled(
@@ -185,12 +187,13 @@ def _execute(
     options: Mapping[str, Any],
     *,
     follow: Callable[..., InvokeResult] | None = None,
+    pacer: Pacer | None = None,
 ) -> None:
 
     settings = resolve(slot.case.settings)  # stack-name -> the function's name
     slot.resolved_name = settings.function_name
     result, rows = run_invocation(
-        settings, pool.get, say=say, warn=say, options=options, follow=follow
+        settings, pool.get, say=say, warn=say, options=options, follow=follow, pacer=pacer
     )
     if rows is not None:
         slot.aggregates = aggregate(rows)

@@ -19,6 +19,7 @@ from lambda_invoke.errors import InputError, did_you_mean
 from lambda_invoke.inputparse import output_path, parse_bool, parse_number
 from lambda_invoke.interface import DEFAULTS, INPUT_NAMES, SUITE_INPUTS
 from lambda_invoke.loading import Refused, read_file, read_stdin
+from lambda_invoke.repeat import MAX_RATE
 from lambda_invoke.rows import MAX_SHARDS
 from lambda_invoke.runner import RunnerLayout, detect
 from lambda_invoke.serverless import DEFAULT_CONFIGS
@@ -60,6 +61,7 @@ class SuiteSettings:
     results_file: str | None = None
     digest: str = ""  # of the suite text: shards of one suite version merge
     total_cases: int = 0  # in the whole suite file, every shard's included
+    max_rate: float = 0.0  # invocations a second, all cases together (0: no limit)
 
 
 def load_suite_settings(
@@ -81,6 +83,7 @@ def load_suite_settings(
     )
     fail_fast = parse_bool("fail-fast", get("fail-fast"))
     summary = parse_bool("summary", get("summary"))
+    max_rate = parse_number("max-rate", get("max-rate"), minimum=0, maximum=MAX_RATE)
 
     runner = detect(environ)
     junit_file = output_path("junit-file", get("junit-file"), runner)
@@ -106,6 +109,7 @@ def load_suite_settings(
         results_file=results_file,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         total_cases=total_cases,
+        max_rate=max_rate,
     )
 
 

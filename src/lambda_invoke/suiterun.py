@@ -71,6 +71,7 @@ def run_suite(
         resolve=connections.resolve,
         invoke_options=invoke_options,
         follow=partial(follow_log, client_factory=client_factory, connections=connections),
+        max_rate=suite.max_rate,
     )
     seconds = time.monotonic() - started
     rows = [slot.to_row() for slot in results]
@@ -92,9 +93,10 @@ def _announce(suite: SuiteSettings, reporter: Reporter) -> None:
     """The cases' warnings (each once) and what is about to run."""
     for warning in dict.fromkeys(w for case in suite.cases for w in case.settings.warnings):
         reporter.warn(warning)
+    rate = f", at most {suite.max_rate:g} invocations a second" if suite.max_rate else ""
     reporter.say(
         f"running {len(suite.cases)} cases from {suite.source}, "
-        f"up to {suite.max_concurrency} at a time"
+        f"up to {suite.max_concurrency} at a time{rate}"
     )
 
 

@@ -210,3 +210,17 @@ def test_merge_takes_options_anywhere_and_expands_globs(tmp_path: Path, argv: li
     assert done.returncode == 0, done.stderr
     assert "4 passed, 0 failed" in done.stdout
     assert 'tests="4"' in (tmp_path / "smoke.xml").read_text()
+
+
+def test_a_percentile_check_without_report_lines_says_why(tmp_path: Path) -> None:
+    with local_lambda(tmp_path, {"echo": f"{HANDLERS}:echo"}) as endpoint:
+        done = run_command(
+            [*cli_command(), "-f", "echo", "--endpoint-url", endpoint.url, "--repeat", "3",
+             "--log-type", "None", "--assert", "duration-ms-p95: {lt: 1000}"],
+            env=sandbox_env(),
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert (
+        "no invocation of the repeat gave duration-ms: no REPORT line: no log tail came "
+        "back: log-type is None"
+    ) in done.stderr, done.stderr

@@ -111,7 +111,10 @@ def test_mixed_suite_in_actions_keeps_order_runs_concurrently_and_reports(
             str(junit),
         ],
         env=sandbox_env(
-            GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary)
+            GITHUB_ACTIONS="true",
+            LAMBDA_INVOKE_AS_ACTION="true",
+            GITHUB_OUTPUT=str(output),
+            GITHUB_STEP_SUMMARY=str(summary),
         ),
     )
     failed = [name for name, status, _ in expected if status == "failed"]
@@ -199,6 +202,25 @@ def test_concurrency_makes_it_faster_than_one_at_a_time(
     assert endpoint.stats()["invokes"] == 32
 
 
+def test_max_rate_paces_the_whole_suite(endpoint: LocalLambda, tmp_path: Path) -> None:
+    """max-rate is the suite's budget: 10 cases (one a repeat of 3), 8 at a time, at most
+    5 invocations a second: the 12 starts take at least 11 intervals of 0.2 s."""
+    cases = [{"name": f"c{i}", "function-name": "echo"} for i in range(9)]
+    cases.append({"name": "r", "function-name": "echo", "repeat": 3, "repeat-concurrency": 3})
+    suite = write_suite(tmp_path / "s.yml", {"cases": cases})
+    done = run_command(
+        [*cli_command(), "suite", str(suite), "--endpoint-url", endpoint.url,
+         "--max-concurrency", "8", "--max-rate", "5"],
+        env=sandbox_env(),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "up to 8 at a time, at most 5 invocations a second" in done.stderr
+    match = re.fullmatch(r"10 passed, 0 failed in (\d+\.\d) s\n", done.stdout)
+    assert match, done.stdout
+    assert float(match[1]) >= 11 * 0.2 - 0.05  # a lower bound: no machine makes it faster
+    assert endpoint.stats()["invokes"] == 12
+
+
 def test_fail_fast_starts_no_more_cases(endpoint: LocalLambda, tmp_path: Path) -> None:
     cases = [{"name": "first fails", "function-name": "fail"}]
     cases += [{"name": f"later {i}", "function-name": "echo"} for i in range(9)]
@@ -249,7 +271,8 @@ def test_the_entrypoint_takes_the_suite_from_action_inputs(
         entrypoint_command(),
         env=sandbox_env(
             **{
-                "GITHUB_ACTIONS": "true", "LAMBDA_INVOKE_AS_ACTION": "true",
+                "GITHUB_ACTIONS": "true",
+                "LAMBDA_INVOKE_AS_ACTION": "true",
                 "GITHUB_OUTPUT": str(output),
                 "INPUT_SUITE": "cases:\n  - {name: one, payload: {i: 1}}\n"
                 "  - {name: two, payload: {i: 2}}\n",
