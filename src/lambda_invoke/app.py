@@ -81,14 +81,13 @@ def _outcome(
     extra: Mapping[str, Any],
 ) -> Outcome:
     """What the reporter shows of a run."""
-    links = {}
-    if not settings.local:
-        links = console_links(
-            region=settings.region,
-            function=settings.function.name,
-            request_id=result.request_id,
-            trace_id=result.trace_id,
-        )
+    links = console_links(
+        region=result.region,
+        function=settings.function.name,
+        request_id=result.request_id,
+        trace_id=result.trace_id,
+        log_group=result.log_group,
+    )
     return Outcome(
         function_name=settings.function_name,
         result=result,

@@ -61,7 +61,7 @@ def follow_log(
             f"the log of request {result.request_id} did not reach its REPORT line in {group} "
             f"within full-logs-timeout {settings.full_logs_timeout:g} s: logs-complete is false"
         )
-    fields: dict[str, Any] = {"logs_complete": full.complete}
+    fields: dict[str, Any] = {"logs_complete": full.complete, "log_group": group}
     if full.text:
         fields.update(logs=full.text, report=full.report)
     if settings.wait_for_completion and full.complete:

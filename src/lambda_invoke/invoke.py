@@ -33,6 +33,7 @@ from lambda_invoke.awserrors import (
 )
 from lambda_invoke.deadline import PROGRESS_SECONDS
 from lambda_invoke.errors import AwsError
+from lambda_invoke.links import console_region
 from lambda_invoke.outcome import InvokeResult, Say
 from lambda_invoke.readiness import NOT_READY, not_ready_says, wait_until_ready
 from lambda_invoke.settings import Settings
@@ -184,7 +185,8 @@ def _send(
         response = client.invoke(**request)
         payload = response["Payload"].read() if "Payload" in response else b""
         result = read_answer(response, payload, attempt, request)
-    return replace(result, elapsed_ms=round((time.perf_counter() - started) * 1000, 1))
+    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+    return replace(result, elapsed_ms=elapsed_ms, region=console_region(client))
 
 
 def _after_failure(

@@ -8,7 +8,8 @@ region of a partition with a known console): they come from the endpoint, untrus
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import quote, urlparse
 
 from lambda_invoke.regions import partition_of
 
@@ -33,17 +34,39 @@ def _console_path(text: str) -> str:
     return quote(quote(text, safe=""), safe="").replace("%", "$")
 
 
+#: the endings of AWS's own endpoint hosts (regional, FIPS, dual-stack, VPC endpoints, the
+#: China and isolated partitions); any other endpoint has no console to link to
+_AWS_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".c2s.ic.gov", ".sc2s.sgov.gov")
+
+
+def console_region(client: Any) -> str | None:
+    """The region a client sends to, when it sends to AWS's endpoint; None otherwise (a
+    local endpoint or an emulator: a console link would point nowhere)."""
+    meta = getattr(client, "meta", None)
+    host = urlparse(getattr(meta, "endpoint_url", "") or "").hostname or ""
+    if not host.endswith(_AWS_HOSTS):
+        return None
+    region = getattr(meta, "region_name", None)
+    return region if isinstance(region, str) else None
+
+
 def console_links(
-    *, region: str | None, function: str, request_id: str | None, trace_id: str | None
+    *,
+    region: str | None,
+    function: str,
+    request_id: str | None,
+    trace_id: str | None,
+    log_group: str | None = None,
 ) -> dict[str, str]:
-    """``{"logs": URL, "trace": URL}`` for what can be linked."""
+    """``{"logs": URL, "trace": URL}`` for what can be linked (``log_group``: the group the
+    log was read from, else the function's default /aws/lambda/NAME)."""
     console = _console(region)
     if console is None:
         return {}
     home = f"{console}/cloudwatch/home?region={region}"
     links = {}
     if request_id and _REQUEST_ID.fullmatch(request_id):
-        group = _console_path(f"/aws/lambda/{function}")
+        group = _console_path(log_group or f"/aws/lambda/{function}")
         pattern = _console_path(f'"{request_id}"')
         links["logs"] = (
             f"{home}#logsV2:log-groups/log-group/{group}/log-events$3FfilterPattern$3D{pattern}"

@@ -103,6 +103,10 @@ class InvokeResult:
     logs_unreadable: bool = False  # X-Amz-Log-Result came but was not base64
     #: streams: why the stream is incomplete ("" when Lambda said it was complete)
     incomplete: str = ""
+    #: the region of AWS's endpoint that answered; None for any other endpoint (a local
+    #: one, an emulator) or invoke local: no console to link to
+    region: str | None = None
+    log_group: str | None = None  # full-logs: the group the log was read from
 
     @property
     def payload_text(self) -> str:

@@ -102,6 +102,7 @@ def _console_markdown_cell(row: Row) -> str:
         function=row.function.rsplit(":function:", 1)[-1].split(":")[0],
         request_id=row.request_id,
         trace_id=row.trace_id,
+        log_group=row.log_group,
     )
     return " · ".join(f"[{name}]({url})" for name, url in links.items())
 

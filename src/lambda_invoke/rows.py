@@ -55,7 +55,8 @@ class Row:
     payload: str | None
     seconds: float = 0.0
     logs: str | None = None  # the end of the case's log
-    region: str | None = None  # for the console links (None: invoke local)
+    region: str | None = None  # for the console links (None: not AWS's endpoint)
+    log_group: str | None = None  # the group the log was read from (full-logs)
     trace_id: str | None = None
 
     def output(self, *, with_payload: bool = True) -> dict[str, Any]:
@@ -88,6 +89,7 @@ class Row:
             "seconds": round(self.seconds, 3),
             "logs": None if self.logs is None else self.logs[-LOGS_KEPT:],
             "region": self.region,
+            "log-group": self.log_group,
             "trace-id": self.trace_id,
         }
 
@@ -194,6 +196,7 @@ def _row(item: Any, number: int, cases: int) -> Row:
             seconds=_figure(row, "seconds") or 0.0,
             logs=_text(row, "logs", limit=LOGS_KEPT, optional=True),
             region=_text(row, "region", limit=64, optional=True),
+            log_group=_text(row, "log-group", limit=MAX_NAME, optional=True),
             trace_id=_text(row, "trace-id", limit=MAX_NAME, optional=True),
         )
     except _Bad as error:

@@ -43,7 +43,7 @@ class CaseResult:
 
     def to_row(self) -> Row:
         """The case's row, from which every report is rendered (report.py)."""
-        result, settings = self.result, self.case.settings
+        result = self.result
         values = check_values(result) if result else {}
         return Row(
             index=self.case.index,
@@ -62,7 +62,8 @@ class CaseResult:
             payload=result.payload_text if result else None,
             seconds=self.seconds,
             logs=None if result is None or result.logs is None else result.logs[-LOGS_KEPT:],
-            region=None if settings.local else settings.region,
+            region=result.region if result else None,
+            log_group=result.log_group if result else None,
             trace_id=result.trace_id if result else None,
         )
 

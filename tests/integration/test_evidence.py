@@ -135,6 +135,12 @@ def test_elapsed_ms_is_measured_for_every_invocation_type(argv: tuple[str, ...])
     assert document["duration-ms"] is None  # no REPORT line here
 
 
+#: AWS's endpoint by name, reached only through a loopback proxy (HTTP_PROXY): the request
+#: goes to 127.0.0.1, and botocore's client believes it talks to AWS (the console links
+#: are made only for AWS's endpoints)
+AWS_NAMED = "http://lambda.eu-west-1.amazonaws.com"
+
+
 def test_console_links_in_the_cli_and_the_summary(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from support import cli_command, read_github_output, run_command, sandbox_env
 
@@ -142,19 +148,21 @@ def test_console_links_in_the_cli_and_the_summary(tmp_path) -> None:  # type: ig
     answer.headers["X-Amzn-Trace-Id"] = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
     summary = tmp_path / "summary"
     with ScriptedLambda(answer) as endpoint:
-        console = run_command(
-            [*cli_command(), "-f", "orders", "--endpoint-url", endpoint.url, "-r", "eu-west-1"],
-            env=sandbox_env(),
-        )
+        proxied = {"HTTP_PROXY": endpoint.url, "NO_PROXY": ""}
+        command = [*cli_command(), "-f", "orders", "--endpoint-url", AWS_NAMED]
+        console = run_command(command, env=sandbox_env(AWS_REGION="eu-west-1", **proxied))
         actions = run_command(
-            [*cli_command(), "-f", "orders", "--endpoint-url", endpoint.url, "-r", "eu-west-1"],
+            command,
             env=sandbox_env(
                 GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
-                GITHUB_OUTPUT=str(tmp_path / "out"),
-                GITHUB_STEP_SUMMARY=str(summary),
+                GITHUB_OUTPUT=str(tmp_path / "out"), GITHUB_STEP_SUMMARY=str(summary),
+                AWS_REGION="eu-west-1", **proxied,
             ),
-        )
-    assert console.returncode == 0 and actions.returncode == 0
+        )  # fmt: skip
+        paths = [path for _, path, _ in endpoint.requests]
+    assert console.returncode == 0 and actions.returncode == 0, console.stderr
+    assert all(path.startswith(f"{AWS_NAMED}/2015-03-31/functions/orders/") for path in paths)
+    # the region from AWS_REGION, not an input: the link is there all the same
     assert (
         "lambda-invoke: logs in the console: https://eu-west-1.console.aws.amazon.com/"
         in console.stderr
@@ -162,3 +170,17 @@ def test_console_links_in_the_cli_and_the_summary(tmp_path) -> None:  # type: ig
     assert "trace in the console: https://" in console.stderr
     assert "| Console | [logs](https://eu-west-1.console.aws.amazon.com/" in summary.read_text()
     assert read_github_output(tmp_path / "out")["status-code"] == "200"
+
+
+def test_no_console_link_for_a_local_endpoint(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from support import cli_command, run_command, sandbox_env
+
+    answer = function_answer({"ok": 1})
+    answer.headers["X-Amzn-Trace-Id"] = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
+    with ScriptedLambda(answer) as endpoint:
+        done = run_command(
+            [*cli_command(), "-f", "orders", "--endpoint-url", endpoint.url, "-r", "eu-west-1"],
+            env=sandbox_env(),
+        )
+    assert done.returncode == 0
+    assert "console" not in done.stderr

@@ -89,7 +89,8 @@ def invoke(
     done = run_command(
         [*cli_command(), "-f", "fn", "--endpoint-url", lam.url, *argv],
         env=sandbox_env(
-            GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
+            GITHUB_ACTIONS="true",
+            LAMBDA_INVOKE_AS_ACTION="true",
             GITHUB_OUTPUT=str(output),
             AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=logs.url,
             LAMBDA_INVOKE_PROGRESS_SECONDS="0.5",
@@ -215,3 +216,27 @@ def test_suite_cases_follow_their_event_runs(logs_server: MotoEndpoint, tmp_path
     writer.join()
     assert done.returncode == 0, done.stderr
     assert "1 passed, 0 failed" in done.stdout
+
+
+def test_the_console_link_names_the_group_the_log_was_read_from(
+    logs_server: MotoEndpoint, tmp_path: Path
+) -> None:
+    """LoggingConfig names a custom group: the log is read from it, and the link points
+    there, not at /aws/lambda/NAME. Lambda is AWS's endpoint by name, reached through a
+    loopback proxy (links are made for AWS's endpoints only); the logs go to moto."""
+    writer = put_later(logs_server, "/custom/group", text_log("hello"), 0.5)
+    config = {"State": "Active", "LastUpdateStatus": "Successful",
+              "LoggingConfig": {"LogGroup": "/custom/group", "LogFormat": "Text"}}  # fmt: skip
+    with ScriptedLambda(sync_answer(), configurations=(config,)) as lam:
+        done = run_command(
+            [*cli_command(), "-f", "fn", "--full-logs", "--endpoint-url",
+             "http://lambda.us-east-1.amazonaws.com"],
+            env=sandbox_env(
+                HTTP_PROXY=lam.url, NO_PROXY="127.0.0.1,localhost", AWS_REGION="us-east-1",
+                AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=logs_server.url,
+            ),
+            cwd=tmp_path,
+        )  # fmt: skip
+    writer.join()
+    assert done.returncode == 0, done.stderr
+    assert "log-group/$252Fcustom$252Fgroup/log-events" in done.stderr, done.stderr
