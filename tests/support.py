@@ -54,6 +54,11 @@ def sandbox_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def action_env(**extra: str) -> dict[str, str]:
+    """sandbox_env as GitHub's runner starts the action (not a command in a run: step)."""
+    return action_env(**extra)
+
+
 #: a fixed piece of work and how long it takes on an idle 2-core machine of ours (seconds)
 _REFERENCE_WORK_SECONDS = 0.045
 

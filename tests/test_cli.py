@@ -156,7 +156,8 @@ def test_a_runner_file_in_a_missing_folder_stops_before_invoking(
     """act's host executor hands a Docker action host paths it cannot see: the function
     must not run with its outputs bound to be lost (found running the sharded example)."""
     environ = {
-        "GITHUB_ACTIONS": "true", "LAMBDA_INVOKE_AS_ACTION": "true",
+        "GITHUB_ACTIONS": "true",
+        "LAMBDA_INVOKE_AS_ACTION": "true",
         "GITHUB_OUTPUT": str(tmp_path / "out"),
         "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
         variable: "/root/.cache/act/x/act/workflow/outputcmd.txt",

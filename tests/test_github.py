@@ -69,7 +69,8 @@ def test_untrusted_group_stops_commands(tmp_path: Path) -> None:
 
 def actions_env(tmp_path: Path) -> dict[str, str]:
     return {
-        "GITHUB_ACTIONS": "true", "LAMBDA_INVOKE_AS_ACTION": "true",
+        "GITHUB_ACTIONS": "true",
+        "LAMBDA_INVOKE_AS_ACTION": "true",
         "GITHUB_OUTPUT": str(tmp_path / "out"),
         "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
         "INPUT_FUNCTION-NAME": "fn",

@@ -77,6 +77,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "dispatch",
                 "roles",
                 "stacks",
+                "awsvalues",
                 "aws",
                 "suite",
                 "following",

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import ROOT, cli_command, read_github_output, run_command, sandbox_env
+from support import ROOT, action_env, cli_command, read_github_output, run_command, sandbox_env
 
 CONFIG = """\
 service: local-test
@@ -202,8 +202,7 @@ def test_assertions_and_outputs_in_actions(service: Path) -> None:
     output = service / "github-output"
     done = run_command(
         [*cli_command(), "--local", "--function", "echo", "-d", "{}"],
-        env=sandbox_env(
-            GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
+        env=action_env(
             GITHUB_OUTPUT=str(output),
             INPUT_ASSERT="$.event: {type: object}\nlogs: {contains: 'event seen'}",
         ),
@@ -291,7 +290,8 @@ def test_a_console_that_is_not_utf8_gets_escapes_and_the_files_get_utf8(service:
             LC_ALL="C",
             PYTHONCOERCECLOCALE="0",
             PYTHONUTF8="0",
-            GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
+            GITHUB_ACTIONS="true",
+            LAMBDA_INVOKE_AS_ACTION="true",
             GITHUB_OUTPUT=str(output),
             GITHUB_STEP_SUMMARY=str(summary),
             INPUT_ASSERT="$.msg: {contains: llo}",

@@ -41,6 +41,13 @@ functions:
   old:
     handler: old.run
     name: ${opt:stage, self:provider.region}-old
+  filed:
+    handler: filed.run
+    name: ${file(./names.yml):filed}
+  keyed:
+    handler: keyed.run
+    environment:
+      KEY: ${ssm:/shop/key}
 """
 
 
@@ -52,7 +59,10 @@ def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def resolve(key: str, stage: str | None = None, **environ: str):  # type: ignore[no-untyped-def]
-    return resolve_function(key, config_path="", stage=stage, region=None, environ=environ)
+    """As invoke local reads it: every field (a remote invoke reads the name and region)."""
+    return resolve_function(
+        key, config_path="", stage=stage, region=None, environ=environ, local=True
+    )
 
 
 def test_default_name_is_service_stage_key(service: Path) -> None:
@@ -90,9 +100,33 @@ def test_env_variable_and_missing_env_variable(service: Path) -> None:
 
 def test_unsupported_variable_is_named(service: Path) -> None:
     with pytest.raises(InputError) as error:
-        resolve("secret")
+        resolve("filed")
     assert error.value.input_name == "config"
-    assert "'${ssm:/shop/name}' is not supported" in str(error.value)
+    assert "'${file(./names.yml):filed}' is not supported" in str(error.value)
+
+
+def test_a_value_aws_holds_waits_for_a_lookup(service: Path) -> None:
+    """${ssm:...} in the name: pending, until resolved again with a lookup (before any
+    Invoke); the lookup is asked once per variable."""
+    pending = resolve("secret")
+    assert (pending.name, pending.pending) == ("", "${ssm:/shop/name}")
+    asked = []
+
+    def lookup(source: str, address: str, region: str | None) -> str:
+        asked.append((source, address, region))
+        return "shop-secret-fn"
+
+    assert pending.again is not None
+    assert pending.again(lookup).name == "shop-secret-fn"
+    assert asked == [("ssm", "/shop/name", None)]
+
+
+def test_a_remote_invoke_reads_only_the_name_and_region(service: Path) -> None:
+    """A variable AWS holds in the environment (or an unsupported one anywhere else) does
+    not stop a remote invoke: only invoke local reads the environment."""
+    remote = resolve_function("keyed", config_path="", stage=None, region=None, environ={})
+    assert (remote.name, remote.pending, remote.region) == ("shop-dev-keyed", "", "eu-west-1")
+    assert resolve("keyed").pending == "${ssm:/shop/key}"
 
 
 def test_a_reference_as_default(service: Path) -> None:
@@ -156,7 +190,7 @@ def test_short_f_takes_a_key_when_serverless_yml_has_it(service: Path, stubbed: 
 
 def test_bad_serverless_inputs_exit_2_without_a_client(service: Path) -> None:
     for argv, name in [
-        (["--function", "secret"], "config"),
+        (["--function", "filed"], "config"),
         (["--function", "nope"], "function"),
         (["--function", "api", "--config", "missing.yml"], "config"),
         (["--local"], "function"),

@@ -99,7 +99,9 @@ def test_bad_input_is_one_line_exit_2_and_no_client(
 
 def test_bad_input_in_actions_is_an_error_annotation() -> None:
     stub = Stubbed()
-    run = stub.run([], {"GITHUB_ACTIONS": "true", "LAMBDA_INVOKE_AS_ACTION": "true", "INPUT_FUNCTION-NAME": ""})
+    run = stub.run(
+        [], {"GITHUB_ACTIONS": "true", "LAMBDA_INVOKE_AS_ACTION": "true", "INPUT_FUNCTION-NAME": ""}
+    )
     assert run.code == 2
     assert run.stdout.startswith("::error title=lambda-invoke::input 'function-name'")
     assert run.stdout.count("\n") == 1
@@ -551,7 +553,8 @@ def test_an_empty_audience_and_a_lone_stage_or_config() -> None:
 # -- the rest of load_settings in this process: each input's name and words (issue 20) ---
 
 RUNNER_ENVIRON = {
-    "GITHUB_ACTIONS": "true", "LAMBDA_INVOKE_AS_ACTION": "true",
+    "GITHUB_ACTIONS": "true",
+    "LAMBDA_INVOKE_AS_ACTION": "true",
     "GITHUB_WORKSPACE": "/github/workspace",
     "GITHUB_REPOSITORY": "owner/repo",
 }

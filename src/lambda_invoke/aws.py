@@ -15,11 +15,13 @@ from typing import Any
 
 from lambda_invoke import __version__
 from lambda_invoke.awserrors import botocore_error
+from lambda_invoke.awsvalues import AwsLookup
 from lambda_invoke.botodata import data_path
 from lambda_invoke.errors import AwsError
 from lambda_invoke.payloads import MAX_EVENT_PAYLOAD, MAX_SYNC_PAYLOAD
 from lambda_invoke.references import parse_function_name
 from lambda_invoke.roles import assume_role, github_oidc_token
+from lambda_invoke.serverless import check_runnable
 from lambda_invoke.settings import Settings
 from lambda_invoke.stacks import physical_id
 from lambda_invoke.testevents import load_test_event
@@ -115,8 +117,28 @@ class Connections:
     # -- stack-name ---------------------------------------------------------------------
 
     def resolve(self, settings: Settings) -> Settings:
-        """Settings with what AWS holds looked up: the stack's function, the test event."""
-        return self.resolve_test_event(self.resolve_stack(settings))
+        """Settings with what AWS holds looked up: serverless.yml's ${ssm:}/${cf:} values,
+        the stack's function, the test event."""
+        return self.resolve_test_event(self.resolve_stack(self.resolve_serverless(settings)))
+
+    def resolve_serverless(self, settings: Settings) -> Settings:
+        """A serverless.yml function whose needed fields use ${ssm:...} or ${cf:...}: those
+        looked up (SSM GetParameter, CloudFormation outputs), the function resolved."""
+        function = settings.serverless
+        if function is None or not function.pending or function.again is None:
+            return settings
+
+        def client_for(service: str, region: str | None) -> Any:
+            target = replace(settings, region=region) if region else settings
+            return self.client(service, target, retries={"mode": "standard"})
+
+        resolved = function.again(AwsLookup(client_for, settings.profile))
+        if settings.local:
+            check_runnable(resolved)
+        self.say(f"serverless.yml: {function.key} is {resolved.name} ({function.pending})")
+        if settings.function.value:  # function-name given as well: it wins
+            return replace(settings, serverless=resolved)
+        return replace(settings, function=parse_function_name(resolved.name), serverless=resolved)
 
     def resolve_test_event(self, settings: Settings) -> Settings:
         """The console's shareable test event as the payload (test-event)."""

@@ -238,9 +238,10 @@ def _dispatch(
 
     settings = load_settings(values, environ=environ, profile=args.profile)
     if args.f and settings.serverless is not None and settings.serverless.key == args.f:
+        deployed = settings.serverless.pending or settings.function_name
         reporter.say(
             f"-f {args.f}: the function '{args.f}' of serverless.yml, deployed as "
-            f"{settings.function_name} (--function-name {args.f} names a deployed function)"
+            f"{deployed} (--function-name {args.f} names a deployed function)"
         )
     return run(
         settings,

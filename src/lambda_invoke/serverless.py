@@ -1,22 +1,27 @@
 """serverless.yml: a function key -> the deployed name, region, handler and settings.
 
-Only the variables a name depends on in practice are resolved: ``${sls:stage}``,
-``${opt:stage[, default]}``, ``${opt:region[, default]}``, ``${self:path.to.key}``,
-``${env:NAME[, default]}``, with defaults that are quoted text, numbers or another
-such reference. Anything else is an error naming the variable: a silently wrong
-function name would invoke the wrong function.
+Only the fields a run needs are read: the name and region for a remote invoke, the handler,
+runtime, memory, timeout and environment too for invoke local; a variable anywhere else in
+the file is left alone. The variables resolved: ``${sls:stage}``, ``${opt:stage}``,
+``${opt:region}``, ``${self:path.to.key}``, ``${env:NAME}``, and what AWS holds:
+``${ssm:/path}`` (SSM GetParameter, decrypted) and ``${cf:stack.output}`` (a CloudFormation
+stack's output), each with an optional ``(region)`` as ``${ssm(eu-west-1):/path}``; any of
+them with defaults (quoted text, numbers or another variable). Those AWS holds are looked
+up after the settings are checked, before invoking (aws.Connections.resolve). Anything
+else is an error naming the variable and the field: a silently wrong function name would
+invoke the wrong function.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lambda_invoke.errors import InputError
+from lambda_invoke.errors import AwsError, InputError
 from lambda_invoke.loading import Refused, read_file
 from lambda_invoke.yamltext import load_yaml
 
@@ -26,7 +31,22 @@ DEFAULT_MEMORY = 1024
 DEFAULT_TIMEOUT = 6
 _VARIABLE = re.compile(r"\$\{([^${}]*)\}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-SUPPORTED = "${sls:stage}, ${opt:stage}, ${opt:region}, ${self:...}, ${env:NAME}"
+SUPPORTED = (
+    "${sls:stage}, ${opt:stage}, ${opt:region}, ${self:...}, ${env:NAME}, ${ssm:/path}, "
+    "${cf:stack.output}"
+)
+_AWS_SOURCE = re.compile(r"(ssm|cf)(?:\(([a-z0-9-]{1,32})\))?")
+#: a value AWS holds: (source "ssm" or "cf", address, region or None) -> the value, or None
+#: when there is none (then a variable's default is used)
+Lookup = Callable[[str, str, "str | None"], Any]
+
+
+class _NeedsAws(Exception):
+    """A field this run needs uses a variable only AWS can resolve (no lookup given)."""
+
+    def __init__(self, variable: str) -> None:
+        super().__init__(variable)
+        self.variable = variable
 
 
 @dataclass(frozen=True)
@@ -34,15 +54,22 @@ class ServerlessFunction:
     """One function of a serverless.yml, resolved for a stage."""
 
     key: str
-    name: str  # the deployed name
+    name: str  # the deployed name ("" while pending)
     region: str | None
     stage: str
     service_dir: Path
-    handler: str | None
-    runtime: str | None
-    memory: int
-    timeout: float
-    environment: tuple[tuple[str, str], ...]
+    # invoke local only (a remote invoke does not read them)
+    handler: str | None = None
+    runtime: str | None = None
+    memory: int = DEFAULT_MEMORY
+    timeout: float = DEFAULT_TIMEOUT
+    environment: tuple[tuple[str, str], ...] = ()
+    #: a needed field uses a variable AWS holds ("functions.api.name: ${ssm:/api/name}"):
+    #: ``again`` resolves the function with a lookup, before invoking
+    pending: str = ""
+    again: Callable[[Lookup], ServerlessFunction] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 def find_config(path: str) -> Path:
@@ -91,38 +118,70 @@ def resolve_function(
     stage: str | None,
     region: str | None,
     environ: Mapping[str, str],
+    local: bool = False,
+    lookup: Lookup | None = None,
 ) -> ServerlessFunction:
+    """The function ``key`` of the config, with the fields this run needs (``local``: the
+    handler's too). Without ``lookup``, a needed field that uses ${ssm:...} or ${cf:...}
+    makes it pending (its ``again`` resolves it with one)."""
     config_file = find_config(config_path)
     document = load_config(config_file)
     _check_key(document, key, str(config_file))
-    resolver = _Resolver(document, str(config_file), stage, region, environ)
-    stage_value = stage or _stage_of(resolver)
-    resolver.stage = stage_value
-    service_name = _service_name(resolver, str(config_file))
+    resolver = _Resolver(document, str(config_file), stage, region, environ, lookup=lookup)
+
+    def again(lookup: Lookup) -> ServerlessFunction:
+        return resolve_function(
+            key, config_path=config_path, stage=stage, region=region, environ=environ,
+            local=local, lookup=lookup,
+        )  # fmt: skip
+
+    region_value = region or _region_of(resolver)
+    try:
+        stage_value = stage or _stage_of(resolver)
+        resolver.stage = stage_value
+        name = _name(resolver, key, str(config_file), stage_value)
+        fields = _local_fields(resolver, key) if local else {}
+    except _NeedsAws as needs:
+        return ServerlessFunction(
+            key=key, name="", region=region_value, stage=stage or DEFAULT_STAGE,
+            service_dir=config_file.resolve().parent, pending=needs.variable, again=again,
+        )  # fmt: skip
+    return ServerlessFunction(
+        key=key,
+        name=name,
+        region=region_value,
+        stage=stage_value,
+        service_dir=config_file.resolve().parent,
+        **fields,
+    )
+
+
+def _name(resolver: _Resolver, key: str, config_file: str, stage: str) -> str:
+    """functions.KEY.name, else SERVICE-STAGE-KEY (as serverless names it)."""
     name = _text(resolver.get(f"functions.{key}.name"), f"functions.{key}.name")
+    return name or f"{_service_name(resolver, config_file)}-{stage}-{key}"
+
+
+def _local_fields(resolver: _Resolver, key: str) -> dict[str, Any]:
+    """What invoke local needs besides the name: the handler, runtime, memory, timeout and
+    environment (the function's own value, else the provider's)."""
+
+    def setting(name: str, default: Any = None) -> Any:
+        return (
+            resolver.get(f"functions.{key}.{name}") or resolver.get(f"provider.{name}") or default
+        )
+
     environment = {
         **_environment(resolver, "provider.environment"),
         **_environment(resolver, f"functions.{key}.environment"),
     }
-
-    def setting(field: str, default: Any = None) -> Any:
-        """The function's own value, else the provider's, else ``default``."""
-        return (
-            resolver.get(f"functions.{key}.{field}") or resolver.get(f"provider.{field}") or default
-        )
-
-    return ServerlessFunction(
-        key=key,
-        name=name or f"{service_name}-{stage_value}-{key}",
-        region=region or _region_of(resolver),
-        stage=stage_value,
-        service_dir=config_file.resolve().parent,
-        handler=_text(resolver.get(f"functions.{key}.handler"), "handler") or None,
-        runtime=_text(setting("runtime"), "runtime") or None,
-        memory=int(_number(setting("memorySize", DEFAULT_MEMORY), "memorySize")),
-        timeout=_number(setting("timeout", DEFAULT_TIMEOUT), "timeout"),
-        environment=tuple((k, v) for k, v in environment.items() if v is not None),
-    )
+    return {
+        "handler": _text(resolver.get(f"functions.{key}.handler"), "handler") or None,
+        "runtime": _text(setting("runtime"), "runtime") or None,
+        "memory": int(_number(setting("memorySize", DEFAULT_MEMORY), "memorySize")),
+        "timeout": _number(setting("timeout", DEFAULT_TIMEOUT), "timeout"),
+        "environment": tuple((k, v) for k, v in environment.items() if v is not None),
+    }
 
 
 def _stage_of(resolver: _Resolver) -> str:
@@ -130,7 +189,14 @@ def _stage_of(resolver: _Resolver) -> str:
 
 
 def _region_of(resolver: _Resolver) -> str | None:
-    return _text(resolver.get("provider.region"), "provider.region") or None
+    try:
+        return _text(resolver.get("provider.region"), "provider.region") or None
+    except _NeedsAws as needs:  # reading it from AWS needs a region first
+        raise InputError(
+            "region",
+            f"provider.region of {resolver.config_file} is {needs.variable}, which is read "
+            "from AWS: give the region input",
+        ) from None
 
 
 def _check_key(document: Mapping[str, Any], key: str, config_file: str) -> None:
@@ -197,7 +263,11 @@ class _Resolver:
         stage: str | None,
         region: str | None,
         environ: Mapping[str, str],
+        *,
+        lookup: Lookup | None = None,
     ) -> None:
+        self.lookup = lookup
+        self.looked_up: dict[tuple[str, str, str | None], Any] = {}
         self.document = document
         self.config_file = config_file
         self.stage_option = stage
@@ -239,12 +309,26 @@ class _Resolver:
             value = _VARIABLE.sub(lambda m: _text(self._variable(m.group(1)), m.group(0)), value)
         return value
 
+    def _from_aws(self, source: str, address: str, region: str | None, variable: str) -> Any:
+        """An SSM parameter or a stack output, looked up once (None: AWS has none)."""
+        if self.lookup is None:
+            raise _NeedsAws(variable)
+        key = (source, address, region)
+        if key not in self.looked_up:
+            self.looked_up[key] = self.lookup(source, address, region)
+        return self.looked_up[key]
+
     def _variable(self, body: str) -> Any:
         candidates = [part.strip() for part in _split_top_level(body)]
         for candidate in candidates:
             value = self._candidate(candidate, "${" + body + "}")
             if value is not None:
                 return value
+        if any(_AWS_SOURCE.fullmatch(c.partition(":")[0]) for c in candidates):
+            raise AwsError(
+                f"{self.config_file}: variable '${{{body}}}': AWS holds no such SSM parameter "
+                "or stack output, and the variable has no default"
+            )
         raise InputError(
             "config", f"{self.config_file}: variable '${{{body}}}' has no value and no default"
         )
@@ -266,6 +350,9 @@ class _Resolver:
             return self.get(address) if address else self.document
         if source == "env" and _ENV_NAME.fullmatch(address):
             return self.environ.get(address)
+        aws = _AWS_SOURCE.fullmatch(source)
+        if aws and address:
+            return self._from_aws(aws.group(1), address, aws.group(2), variable)
         if not colon and re.fullmatch(r"[A-Za-z0-9_.-]+", text):
             return text  # a bare word default: ${opt:stage, dev}
         raise InputError(

@@ -255,11 +255,19 @@ def _target(get: Get, environ: Mapping[str, str], warnings: list[str]) -> _Targe
             raise InputError("region", f"'{region}' differs from the stack ARN's ({from_arn})")
         function = FunctionRef("", stack.describe(), None, from_arn)
     elif serverless is not None and not get("function-name"):
-        function = parse_function_name(serverless.name)
+        function = _serverless_name(serverless)
     else:
         function = parse_function_name(get("function-name"))
     qualifier = _qualifier(get("qualifier"), function)
     return _Target(function, qualifier, serverless, stack, region, local)
+
+
+def _serverless_name(serverless: ServerlessFunction) -> FunctionRef:
+    """The deployed name; while it waits for a value AWS holds, a description in its place
+    (aws.Connections.resolve_serverless looks it up before invoking)."""
+    if serverless.pending:
+        return FunctionRef("", f"{serverless.key} of serverless.yml", None, None)
+    return parse_function_name(serverless.name)
 
 
 def _qualifier(text: str, function: FunctionRef) -> str | None:
@@ -330,12 +338,13 @@ def _serverless_function(
         stage=get("stage") or None,
         region=region,
         environ=environ,
+        local=local,
     )
     if get("function-name"):
         warnings.append(
             f"function-name '{get('function-name')}' and function '{key}' are both given: "
             f"function-name wins (serverless.yml would give '{resolved.name}')"
         )
-    if local:
+    if local and not resolved.pending:  # (pending: checked once resolved, aws.py)
         check_runnable(resolved)
     return resolved

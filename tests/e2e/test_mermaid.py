@@ -10,7 +10,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from support import ROOT, cli_command, local_lambda, run_command, sandbox_env, skip_or_fail
+from support import (
+    ROOT,
+    action_env,
+    cli_command,
+    local_lambda,
+    run_command,
+    skip_or_fail,
+)
 
 MMDC = ROOT / "tests" / "e2e" / "mermaid" / "node_modules" / ".bin" / "mmdc"
 #: chromium as the machine's probe starts it: no sandbox as root, no network of its own
@@ -45,7 +52,7 @@ def test_every_chart_of_a_repeat_summary_renders(tmp_path: Path) -> None:
         done = run_command(
             [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, "--repeat", "150",
              "--repeat-concurrency", "4"],
-            env=sandbox_env(GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(tmp_path / "out"),
+            env=action_env(GITHUB_OUTPUT=str(tmp_path / "out"),
                             GITHUB_STEP_SUMMARY=str(summary)),
             cwd=tmp_path,
         )  # fmt: skip

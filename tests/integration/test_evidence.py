@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from support import REPORT_LOGS, Answer, ScriptedLambda, function_answer, lambda_client
+from support import REPORT_LOGS, Answer, ScriptedLambda, action_env, function_answer, lambda_client
 
 from lambda_invoke.cli import main
 
@@ -153,9 +153,7 @@ def test_console_links_in_the_cli_and_the_summary(tmp_path) -> None:  # type: ig
         console = run_command(command, env=sandbox_env(AWS_REGION="eu-west-1", **proxied))
         actions = run_command(
             command,
-            env=sandbox_env(
-                GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
-                GITHUB_OUTPUT=str(tmp_path / "out"), GITHUB_STEP_SUMMARY=str(summary),
+            env=action_env(GITHUB_OUTPUT=str(tmp_path / "out"), GITHUB_STEP_SUMMARY=str(summary),
                 AWS_REGION="eu-west-1", **proxied,
             ),
         )  # fmt: skip

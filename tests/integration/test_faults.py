@@ -13,6 +13,7 @@ from support import (
     FAKE_SECRET,
     Answer,
     ScriptedLambda,
+    action_env,
     cli_command,
     function_answer,
     lambda_error,
@@ -319,8 +320,7 @@ def test_five_megabyte_response_goes_to_payload_file(tmp_path: Path) -> None:
     with ScriptedLambda(Answer(body=big)) as endpoint:
         done = run_command(
             [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url],
-            env=sandbox_env(
-                GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
+            env=action_env(
                 GITHUB_OUTPUT=str(output),
                 GITHUB_STEP_SUMMARY=str(summary),
             ),

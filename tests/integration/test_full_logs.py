@@ -15,6 +15,7 @@ from support import (
     Answer,
     MotoEndpoint,
     ScriptedLambda,
+    action_env,
     cli_command,
     function_answer,
     read_github_output,
@@ -88,9 +89,7 @@ def invoke(
     output = tmp_path / "output"
     done = run_command(
         [*cli_command(), "-f", "fn", "--endpoint-url", lam.url, *argv],
-        env=sandbox_env(
-            GITHUB_ACTIONS="true",
-            LAMBDA_INVOKE_AS_ACTION="true",
+        env=action_env(
             GITHUB_OUTPUT=str(output),
             AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=logs.url,
             LAMBDA_INVOKE_PROGRESS_SECONDS="0.5",

@@ -20,6 +20,7 @@ from support import (
     UNDER_MUTATION,
     Answer,
     ScriptedLambda,
+    action_env,
     cli_command,
     collect_mutation_hits,
     function_answer,
@@ -493,7 +494,7 @@ def test_an_8_mib_shard_stays_within_githubs_limits(tmp_path: Path) -> None:
                 "with-payloads": True, "results": rows}  # fmt: skip
     (tmp_path / "big.json").write_text(json.dumps(document))
     assert 7 * 2**20 < (tmp_path / "big.json").stat().st_size < 8 * 2**20
-    env = {**sandbox_env(), "GITHUB_ACTIONS": "true", "LAMBDA_INVOKE_AS_ACTION": "true", "GITHUB_OUTPUT": "out",
+    env = {**action_env(), "GITHUB_OUTPUT": "out",
            "GITHUB_STEP_SUMMARY": "summary.md", "INPUT_MERGE": "big.json"}  # fmt: skip
     code, stdout, _, seconds, peak = run_measured(cli_command(), env, tmp_path, b"")
     print(f"8 MiB shard: exit {code}, {seconds:.2f} s, {peak:.0f} MiB")

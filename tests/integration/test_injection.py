@@ -14,6 +14,7 @@ import pytest
 from support import (
     Answer,
     ScriptedLambda,
+    action_env,
     cli_command,
     lambda_error,
     run_command,
@@ -70,7 +71,7 @@ def test_function_text_never_acts_outside_a_fence(tmp_path: Path) -> None:
         done = run_command(
             [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, "--fail-on-function-error",
              "false", "--assert", '$.v: { equals: "no" }\n$.note: { contains: "nothing" }'],
-            env=sandbox_env(GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(output)),
+            env=action_env(GITHUB_OUTPUT=str(output)),
             cwd=tmp_path,
         )  # fmt: skip
     assert done.returncode == 1, done.stdout
@@ -104,7 +105,11 @@ def test_an_endpoint_echoing_the_session_token_never_gets_it_printed(
     )
     env = sandbox_env(AWS_SESSION_TOKEN=token)
     if in_actions:
-        env.update(GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(tmp_path / "output"))
+        env.update(
+            GITHUB_ACTIONS="true",
+            LAMBDA_INVOKE_AS_ACTION="true",
+            GITHUB_OUTPUT=str(tmp_path / "output"),
+        )
     with ScriptedLambda(answer) as endpoint:
         done = run_command(
             [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url], env=env, cwd=tmp_path

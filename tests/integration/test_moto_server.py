@@ -9,6 +9,7 @@ import pytest
 from support import (
     FAKE_SECRET,
     MotoEndpoint,
+    action_env,
     cli_command,
     entrypoint_command,
     read_github_output,
@@ -110,8 +111,7 @@ def test_entrypoint_in_actions_mode_writes_outputs(
     """As GitHub runs the container: INPUT_* with hyphens kept, action.yml defaults."""
     output, summary = tmp_path / "output", tmp_path / "summary"
     payload = '{"greeting": "hello\\nworld", "n": 2}'
-    env = sandbox_env(
-        GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
+    env = action_env(
         GITHUB_OUTPUT=str(output),
         GITHUB_STEP_SUMMARY=str(summary),
         **{
@@ -176,8 +176,9 @@ def test_no_credentials_and_no_region(moto_endpoint: MotoEndpoint) -> None:
 
 def test_credentials_never_printed(moto_endpoint: MotoEndpoint, tmp_path: Path) -> None:
     output, summary = tmp_path / "output", tmp_path / "summary"
-    env = sandbox_env(
-        GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary)
+    env = action_env(
+        GITHUB_OUTPUT=str(output),
+        GITHUB_STEP_SUMMARY=str(summary),
     )
     done = run_command(
         [*cli_command(), "--endpoint-url", moto_endpoint.url, "-f", "echo", "-d", "{}", "--json"],
@@ -191,3 +192,69 @@ def test_credentials_never_printed(moto_endpoint: MotoEndpoint, tmp_path: Path) 
     shown = "\n".join(line for line in lines if not line.startswith("::add-mask::"))
     everything = shown + done.stderr + output.read_text() + summary.read_text()
     assert FAKE_SECRET not in everything
+
+
+SERVICE_WITH_AWS_VALUES = """\
+service: shop
+provider:
+  name: aws
+  runtime: python3.12
+  environment:
+    DB_PASSWORD: ${ssm:/shop/db-password}
+    QUEUE: ${cf:shop-queues.QueueUrl}
+    ELSEWHERE: ${file(./config.json):x}
+functions:
+  byparam: {handler: h.run, name: "${ssm:/shop/api-name}"}
+  byoutput: {handler: h.run, name: "${cf:shop-infra.ApiName}"}
+  fallback: {handler: h.run, name: "${ssm:/shop/missing, 'echo'}"}
+  missing: {handler: h.run, name: "${ssm:/shop/missing}"}
+  plain: {handler: h.run, name: echo}
+"""
+
+
+@pytest.fixture(scope="module")
+def aws_values(moto_endpoint: MotoEndpoint) -> MotoEndpoint:
+    moto_endpoint.client("ssm").put_parameter(Name="/shop/api-name", Value="echo", Type="String")
+    template = {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {"ApiName": {"Value": "echo"}},
+    }
+    moto_endpoint.client("cloudformation").create_stack(
+        StackName="shop-infra", TemplateBody=json.dumps(template)
+    )
+    return moto_endpoint
+
+
+@pytest.mark.parametrize(
+    ("key", "code", "says"),
+    [
+        ("byparam", 0, "serverless.yml: byparam is echo (${ssm:/shop/api-name})"),
+        ("byoutput", 0, "serverless.yml: byoutput is echo (${cf:shop-infra.ApiName})"),
+        ("fallback", 0, "serverless.yml: fallback is echo"),
+        ("plain", 0, "invoked echo: status 200"),  # the environment's variables left alone
+        ("missing", 3, "'${ssm:/shop/missing}': AWS holds no such SSM parameter"),
+    ],
+)
+def test_serverless_names_from_ssm_and_stack_outputs(
+    aws_values: MotoEndpoint, tmp_path: Path, key: str, code: int, says: str
+) -> None:
+    """A remote invoke reads the name (and region) only: ${ssm:}/${cf:} there are looked up
+    in SSM and CloudFormation (moto's server) as serverless does; elsewhere in the file,
+    even an unsupported variable, they are left alone."""
+    (tmp_path / "serverless.yml").write_text(SERVICE_WITH_AWS_VALUES)
+    done = run_command(
+        [*cli_command(), "--endpoint-url", aws_values.url, "-f", key, "-d", '{"k": 1}'],
+        env=sandbox_env(
+            AWS_ENDPOINT_URL_SSM=aws_values.url, AWS_ENDPOINT_URL_CLOUDFORMATION=aws_values.url
+        ),
+        cwd=tmp_path,
+    )
+    assert done.returncode == code, done.stderr
+    assert says in done.stderr
+    if code == 0:
+        assert json.loads(done.stdout) == {"k": 1}
+    else:
+        assert done.stderr.count("error:") == 1, done.stderr
+        assert "-f missing: the function 'missing' of serverless.yml, deployed as ${ssm:" in (
+            done.stderr
+        )

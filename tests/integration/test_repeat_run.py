@@ -11,6 +11,7 @@ import pytest
 from support import (
     Answer,
     ScriptedLambda,
+    action_env,
     cli_command,
     lambda_error,
     local_lambda,
@@ -47,7 +48,7 @@ def test_percentiles_cold_starts_and_throttles(tmp_path: Path) -> None:
             [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, "--repeat", "100",
              "--repeat-concurrency", "4", "--assert",
              "duration-ms-p95: { lte: 95 }\ncold-starts: 3\nfunction-errors: 0\ninvocations: 100"],
-            env=sandbox_env(GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(output)),
+            env=action_env(GITHUB_OUTPUT=str(output)),
             cwd=tmp_path,
         )  # fmt: skip
         invokes = endpoint.invocations
@@ -132,7 +133,7 @@ def test_throttling_slows_the_whole_pool_and_runs_nothing_twice(tmp_path: Path) 
             [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, "--repeat", "300",
              "--repeat-concurrency", "16", "--max-attempts", "10",
              "--assert", "invocations: 300\nfunction-errors: 0"],
-            env=sandbox_env(GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(output)),
+            env=action_env(GITHUB_OUTPUT=str(output)),
             cwd=tmp_path,
         )  # fmt: skip
         stats = endpoint.stats()

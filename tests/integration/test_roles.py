@@ -36,7 +36,8 @@ def token_endpoint() -> Iterator[TokenEndpoint]:
 def run(lambda_url: str, sts_url: str, *argv: str, tmp_path: Path, **env: str):  # type: ignore[no-untyped-def]
     environment = sandbox_env(
         AWS_ENDPOINT_URL_STS=sts_url,
-        GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
+        GITHUB_ACTIONS="true",
+        LAMBDA_INVOKE_AS_ACTION="true",
         GITHUB_OUTPUT=str(tmp_path / "output"),
         **env,
     )

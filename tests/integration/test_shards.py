@@ -12,6 +12,7 @@ import pytest
 from support import (
     REPORT_LOGS,
     ScriptedLambda,
+    action_env,
     cli_command,
     function_answer,
     read_github_output,
@@ -51,8 +52,7 @@ def run(tmp_path: Path, url: str, *argv: str):  # type: ignore[no-untyped-def]
 
 
 def actions_env(tmp_path: Path, name: str, **inputs: str) -> dict[str, str]:
-    return sandbox_env(
-        GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
+    return action_env(
         GITHUB_OUTPUT=str(tmp_path / f"{name}.output"),
         GITHUB_STEP_SUMMARY=str(tmp_path / f"{name}.summary.md"),
         **inputs,
@@ -179,9 +179,8 @@ def test_the_merge_input_is_the_actions_merge_job(tmp_path: Path) -> None:
     output, summary = tmp_path / "output", tmp_path / "summary.md"
     merged = run_command(
         cli_command(),
-        env=sandbox_env(**{"INPUT_MERGE": "shards/shard-*.json\n", "INPUT_JUNIT-FILE": "m.xml",
-                           "GITHUB_ACTIONS": "true", "LAMBDA_INVOKE_AS_ACTION": "true", "GITHUB_OUTPUT": str(output),
-                           "GITHUB_STEP_SUMMARY": str(summary)}),
+        env=action_env(**{"INPUT_MERGE": "shards/shard-*.json\n", "INPUT_JUNIT-FILE": "m.xml",
+                          "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary)}),
         cwd=tmp_path,
     )  # fmt: skip
     assert merged.returncode == 1, merged.stderr
@@ -217,8 +216,8 @@ def test_summary_false_holds_for_a_merge(tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     merged = run_command(
         cli_command(),
-        env=sandbox_env(INPUT_MERGE="all.json", INPUT_SUMMARY="false", GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
-                        GITHUB_STEP_SUMMARY=str(summary)),
+        env=action_env(INPUT_MERGE="all.json", INPUT_SUMMARY="false",
+                       GITHUB_STEP_SUMMARY=str(summary)),
         cwd=tmp_path,
     )  # fmt: skip
     assert merged.returncode == 1, merged.stdout  # case 0 fails its assertion

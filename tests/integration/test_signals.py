@@ -15,6 +15,7 @@ import pytest
 from support import (
     Answer,
     ScriptedLambda,
+    action_env,
     cli_command,
     read_github_output,
     sandbox_env,
@@ -118,7 +119,7 @@ def test_in_actions_the_outputs_say_the_status_is_unknown(tmp_path: Path) -> Non
     with ScriptedLambda(Answer(delay=30)) as endpoint:
         process = subprocess.Popen(
             [*cli_command(), "-f", "slow", "--endpoint-url", endpoint.url],
-            env=sandbox_env(GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(output)),
+            env=action_env(GITHUB_OUTPUT=str(output)),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

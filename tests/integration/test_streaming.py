@@ -15,6 +15,7 @@ from support import (
     REPORT_LOGS,
     Answer,
     ScriptedLambda,
+    action_env,
     cli_command,
     function_answer,
     invoke_complete,
@@ -92,7 +93,7 @@ def test_in_actions_the_assembled_payload_and_logs_are_outputs(tmp_path: Path) -
         done = run_command(
             [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, "--invoke-mode", "STREAM",
              "--assert", "$.items: {length: 3}"],
-            env=sandbox_env(GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(output)),
+            env=action_env(GITHUB_OUTPUT=str(output)),
         )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     outputs = read_github_output(output)
@@ -113,7 +114,7 @@ def test_a_function_error_in_the_stream_fails_the_step(tmp_path: Path) -> None:
     with ScriptedLambda(answer) as endpoint:
         done = run_command(
             [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, "--invoke-mode", "stream"],
-            env=sandbox_env(GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(output)),
+            env=action_env(GITHUB_OUTPUT=str(output)),
         )
     assert done.returncode == 1
     outputs = read_github_output(output)
@@ -151,7 +152,7 @@ def test_tenant_and_durable_execution_go_on_the_wire(tmp_path: Path) -> None:
             [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url,
              "--tenant-id", "tenant-42", "--durable-execution-name", "run-7",
              "--assert", f"durable-execution-arn: '{arn}'"],
-            env=sandbox_env(GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(output)),
+            env=action_env(GITHUB_OUTPUT=str(output)),
         )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     headers = endpoint.request_headers[0]
@@ -233,8 +234,7 @@ def test_a_stream_without_invoke_complete_fails_the_action_step(shape: str, tmp_
     with ScriptedLambda(CUT_STREAMS[shape]) as endpoint:
         done = run_command(
             [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url],
-            env=sandbox_env(
-                GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true",
+            env=action_env(
                 GITHUB_OUTPUT=str(output),
                 **{"INPUT_INVOKE-MODE": "stream", "INPUT_ASSERT": CHECK},
             ),
@@ -278,8 +278,9 @@ def test_an_error_after_chunks_keeps_its_details(tmp_path: Path) -> None:
     with ScriptedLambda(answer) as endpoint:
         done = run_command(
             [*cli_command(), "-f", "fn", "--endpoint-url", endpoint.url, "--invoke-mode", "stream"],
-            env=sandbox_env(
-                GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", GITHUB_OUTPUT=str(output), GITHUB_STEP_SUMMARY=str(summary)
+            env=action_env(
+                GITHUB_OUTPUT=str(output),
+                GITHUB_STEP_SUMMARY=str(summary),
             ),
             cwd=tmp_path,
         )

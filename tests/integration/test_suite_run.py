@@ -15,6 +15,7 @@ import yaml
 from support import (
     ROOT,
     LocalLambda,
+    action_env,
     cli_command,
     entrypoint_command,
     local_lambda,
@@ -110,9 +111,7 @@ def test_mixed_suite_in_actions_keeps_order_runs_concurrently_and_reports(
             "--junit-file",
             str(junit),
         ],
-        env=sandbox_env(
-            GITHUB_ACTIONS="true",
-            LAMBDA_INVOKE_AS_ACTION="true",
+        env=action_env(
             GITHUB_OUTPUT=str(output),
             GITHUB_STEP_SUMMARY=str(summary),
         ),
