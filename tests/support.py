@@ -56,7 +56,7 @@ def sandbox_env(**extra: str) -> dict[str, str]:
 
 def action_env(**extra: str) -> dict[str, str]:
     """sandbox_env as GitHub's runner starts the action (not a command in a run: step)."""
-    return action_env(**extra)
+    return sandbox_env(GITHUB_ACTIONS="true", LAMBDA_INVOKE_AS_ACTION="true", **extra)
 
 
 #: a fixed piece of work and how long it takes on an idle 2-core machine of ours (seconds)

@@ -265,8 +265,17 @@ def test_an_operator_at_its_edge(operator: str, actual: Any, expected: Any, pass
     check = parse_checks(json.dumps({"$.v": {operator: expected}}))
     [result] = evaluate(check, json.dumps({"v": actual}), {})
     assert result.passed is passes
-    if not passes:
+    if not passes and operator == "not-contains":  # the line that has it
+        assert result.reason == f"line 1 has it: {json.dumps(actual)}"
+    elif not passes:
         assert result.reason == f"got {json.dumps(actual)}"
+
+
+def test_a_failed_not_contains_shows_the_offending_line() -> None:
+    log = "START r\nINFO ready\n[ERROR] payment declined\nEND r\n"
+    [failed] = evaluate(parse_checks("logs: {not-contains: ERROR}"), "", {"logs": log})
+    said = failed.describe()
+    assert said == 'logs not-contains "ERROR": line 3 has it: "[ERROR] payment declined"'
 
 
 def test_a_failed_check_line_names_what_it_got_and_what_it_wanted() -> None:
@@ -334,17 +343,22 @@ def test_schema_violations_name_their_place_and_stop_at_three() -> None:
         *WRONG_KINDS,
         ("- a\n- b", "must be a YAML mapping of checks (key: expected), not a list"),
         ("$.a: {}", "$.a: empty mapping of operators"),
-        ("$.a: {near: 1}", "$.a: unknown operator 'near' (known: equals, not-equals, contains, "
-         "not-contains, matches, exists, type, length, gt, gte, lt, lte, in, schema)"),
+        ("$.a: {near: 1}", "$.a: unknown operator 'near'; known: equals, not-equals, contains, "
+         "not-contains, matches, exists, type, length, gt, gte, lt, lte, in, schema"),
+        ("$.a: {eq: 1}", "$.a: unknown operator 'eq' (did you mean 'equals'?); known: equals, "
+         "not-equals, contains, not-contains, matches, exists, type, length, gt, gte, lt, lte, "
+         "in, schema"),
         ("$[: 1", "invalid JSONPath '$[': Parse error near the end of string!"),
-        ("speed: 1", "'speed' is neither a JSONPath (starting with $) nor an output (payload, "
-         "status-code, function-error, logs, logs-complete, executed-version, request-id, "
+        ("speed: 1", "'speed' is neither a JSONPath (starting with $) nor an output; outputs: "
+         "payload, status-code, function-error, logs, logs-complete, executed-version, request-id, "
          "duration-ms, billed-duration-ms, max-memory-used-mb, init-duration-ms, elapsed-ms, "
          "durable-execution-arn, error-details, stream-complete, invocations, function-errors, "
          "cold-starts, throttles, duration-ms-p50, duration-ms-p90, duration-ms-p95, "
          "duration-ms-p99, duration-ms-max, billed-duration-ms-p50, billed-duration-ms-p90, "
          "billed-duration-ms-p95, billed-duration-ms-p99, billed-duration-ms-max, "
-         "elapsed-ms-p50, elapsed-ms-p90, elapsed-ms-p95, elapsed-ms-p99, elapsed-ms-max)"),
+         "elapsed-ms-p50, elapsed-ms-p90, elapsed-ms-p95, elapsed-ms-p99, elapsed-ms-max"),
+        ("duration: 1", "'duration' is neither a JSONPath (starting with $) nor an output "
+         "(did you mean 'duration-ms'?)"),
         ("3", "must be a YAML mapping of checks (key: expected), not a number"),
         ("2.5", "must be a YAML mapping of checks (key: expected), not a number"),
         ("just words", "must be a YAML mapping of checks (key: expected), not text"),

@@ -111,11 +111,14 @@ def test_actions_run_writes_outputs_summary_and_groups(stubbed: Stubbed, tmp_pat
     )
     assert "::group::Logs" in run.stdout
     summary = (tmp_path / "summary").read_text()
+    assert summary.startswith(
+        "### ❌ Lambda invoke: fn: assertion failed (1 of 2): duration-ms lt 1: got 2.24\n"
+    )
     assert "| Function | fn |" in summary
     assert "| Duration | 2.24 ms |" in summary
     assert "| Assertions | 1/2 passed |" in summary
     assert "❌ fail" in summary
-    assert "<details><summary>Logs</summary>" in summary
+    assert "<details><summary>Log</summary>" in summary
     assert "<b>" not in summary  # untrusted text is escaped
 
 
@@ -196,7 +199,7 @@ def test_hostile_payload_and_logs_cannot_run_commands(stubbed: Stubbed, tmp_path
     assert outputs["logs"] == hostile
 
 
-def test_a_repeat_summary_has_the_percentile_table_and_a_mermaid_chart() -> None:
+def test_a_repeat_summary_heads_with_the_aggregates_not_the_first_invocation() -> None:
     from lambda_invoke.report import invocation_markdown as summary_markdown
 
     document: dict[str, object] = {
@@ -209,10 +212,17 @@ def test_a_repeat_summary_has_the_percentile_table_and_a_mermaid_chart() -> None
             ("p50", "p90", "p95", "p99", "max"), (50, 90, 95, 99, 100), strict=True
         ):
             document[f"{measure}-{q}"] = float(value)
-    markdown = summary_markdown("fn", document, [])
-    assert "100 invocations: 0 function errors, 3 cold starts, 1 throttles" in markdown
+    markdown = summary_markdown("fn", document, [], problems=("duration-ms-p95 lt 80: got 95",))
+    assert markdown.startswith(
+        "### ❌ Lambda invoke: fn × 100: duration-ms-p95 lt 80: got 95\n\n"
+        "| Function | fn (version 1) |\n|---|---|\n"
+        "| Invocations | 100: 0 function errors, 3 cold starts, 1 throttles |\n"
+        "| Round trip (measured here) | p50 50 · p95 95 · max 100 ms |\n"
+        "| Duration (Lambda's REPORT) | p50 50 · p95 95 · max 100 ms |\n"
+    )
+    assert "| Duration | 5 ms |" not in markdown  # the first invocation's is not the run's
     assert "| elapsed-ms | 50 | 90 | 95 | 99 | 100 |" in markdown
-    assert "```mermaid\nxychart-beta\n" in markdown and "    bar [50, 90, 95, 99, 100]" in markdown
+    assert markdown.count("```mermaid") == 1 and "    bar [50, 90, 95, 99, 100]" in markdown
 
 
 def test_a_repeat_summary_draws_the_round_trips_by_invocation() -> None:
@@ -282,10 +292,15 @@ def test_the_summary_of_one_invocation_row_by_row() -> None:
         "stream-complete": False, "logs": "<b>line</b> & more",
     }  # fmt: skip
     checks = evaluate(parse_checks("$.a: 1\n$.b: 2"), '{"a": 1, "b": 3}', {})
+    problems = ("function error (Unhandled): boom", "assertion failed (1 of 2): $.b equals 2")
     markdown = summary_markdown(
-        "fn", document, checks, links={"Logs": "https://console.example/logs"}
+        "fn", document, checks, links={"Logs": "https://console.example/logs"}, problems=problems
     )
-    assert markdown.startswith("### Lambda invoke\n\n| | |\n|---|---|\n| Function | fn |\n")
+    assert markdown.startswith(
+        "### ❌ Lambda invoke: fn: function error (Unhandled): boom (and 1 more)\n\n"
+        "- function error (Unhandled): boom\n- assertion failed (1 of 2): $.b equals 2\n\n"
+        "| Function | fn |\n|---|---|\n"
+    )
     for row in (
         "| Executed version | 3 |",
         "| Status | 200 (function error: Unhandled) |",
@@ -298,14 +313,15 @@ def test_the_summary_of_one_invocation_row_by_row() -> None:
         "| Stream | incomplete: ended before Lambda's InvokeComplete |",
         "| Assertions | 1/2 passed |",
         "| Console | [Logs](https://console.example/logs) |",
-        "| $.a equals 1 | ✅ pass |",
-        "| $.b equals 2: got 3 | ❌ fail |",
+        "| Check | Result |\n|---|---|\n| $.b equals 2: got 3 | ❌ fail |\n"
+        "| $.a equals 1 | ✅ pass |",  # failures first
         "<pre>&lt;b&gt;line&lt;/b&gt; &amp; more</pre>",
     ):
         assert row in markdown, row
     assert markdown.endswith("</details>\n\n")
     ok = summary_markdown("fn", {**document, "function-error": "", "stream-complete": True,
                                  "error-details": None, "logs": ""}, [])  # fmt: skip
+    assert ok.startswith("### ✅ Lambda invoke: fn\n\n| Function | fn |\n")
     assert "| Status | 200 (ok) |" in ok and "Stream" not in ok and "Assertions" not in ok
     assert "Error details" not in ok and "<details>" not in ok and "| Check |" not in ok
 
@@ -371,17 +387,19 @@ def test_the_repeat_table_leaves_missing_figures_empty_and_charts_only_whole_row
     for q, value in zip(("p50", "p90", "p95", "p99", "max"), (1.5, 2, 2, 2, 2.25), strict=True):
         document[f"elapsed-ms-{q}"] = value
     lines = repeat_markdown(document)
-    assert "3 invocations: 1 function errors, 0 cold starts, 2 throttles" in lines
     assert "| ms | p50 | p90 | p95 | p99 | max |" in lines and "|---|---|---|---|---|---|" in lines
     assert "| elapsed-ms | 1.5 | 2 | 2 | 2 | 2.25 |" in lines
     assert "| duration-ms |  |  |  |  |  |" in lines
     text = "\n".join(lines)
-    assert text.count("```mermaid") == 1 and 'title "elapsed-ms percentiles"' in text
+    assert text.count("```mermaid") == 1 and 'title "elapsed-ms (bars)"' in text
     assert "x-axis [p50, p90, p95, p99, max]" in text and "bar [1.5, 2, 2, 2, 2.25]" in text
+    assert 'y-axis "ms" 0 --> 3' in text  # from zero: bars drawn to scale
 
 
 def test_the_whole_repeat_section_as_github_renders_it() -> None:
-    """Every line of it: the charts' syntax is checked by the Mermaid CLI (tests/e2e)."""
+    """Every line of it: one percentile chart (Lambda's duration as bars, the round trip as
+    a line, from zero), in colours readable on GitHub's light and dark themes; the charts'
+    syntax is checked by the Mermaid CLI (tests/e2e)."""
     from lambda_invoke.report import repeat_markdown
 
     document: dict[str, object] = {"invocations": 8, "function-errors": 0, "cold-starts": 1,
@@ -390,9 +408,10 @@ def test_the_whole_repeat_section_as_github_renders_it() -> None:
         for q, value in zip(("p50", "p90", "p95", "p99", "max"), (1, 2, 3, 4, 5), strict=True):
             document[f"{measure}-{q}"] = value + 10 * n
     series = {"values": [22.5, 30.0, 21.0, 25.0], "size": 2, "count": 8}
+    palette = (
+        "%%{init: {'themeVariables': {'xyChart': {'plotColorPalette': '#3b82f6, #f97316'}}}}%%"
+    )
     assert "\n".join(repeat_markdown(document, series)) == "\n".join([
-        "",
-        "8 invocations: 0 function errors, 1 cold starts, 0 throttles",
         "",
         "| ms | p50 | p90 | p95 | p99 | max |",
         "|---|---|---|---|---|---|",
@@ -401,32 +420,27 @@ def test_the_whole_repeat_section_as_github_renders_it() -> None:
         "| elapsed-ms | 21 | 22 | 23 | 24 | 25 |",
         "",
         "```mermaid",
+        palette,
         "xychart-beta",
-        '    title "elapsed-ms percentiles"',
+        '    title "duration-ms (bars), elapsed-ms (line)"',
         "    x-axis [p50, p90, p95, p99, max]",
-        '    y-axis "ms"',
-        "    bar [21, 22, 23, 24, 25]",
-        "```",
-        "",
-        "```mermaid",
-        "xychart-beta",
-        '    title "duration-ms percentiles"',
-        "    x-axis [p50, p90, p95, p99, max]",
-        '    y-axis "ms"',
+        '    y-axis "ms" 0 --> 28',
         "    bar [1, 2, 3, 4, 5]",
+        "    line [21, 22, 23, 24, 25]",
         "```",
         "",
         "```mermaid",
+        palette,
         "xychart-beta",
         '    title "elapsed-ms by invocation (the slowest of each 2)"',
         '    x-axis "invocation" 1 --> 8',
-        '    y-axis "ms"',
+        '    y-axis "ms" 0 --> 33',
         "    line [22.5, 30, 21, 25]",
         "```",
     ])  # fmt: skip
     no_elapsed = {k: v for k, v in document.items() if not k.startswith("elapsed-ms")}
     text = "\n".join(repeat_markdown(no_elapsed))
-    assert text.count("```mermaid") == 1 and 'title "duration-ms percentiles"' in text
+    assert text.count("```mermaid") == 1 and 'title "duration-ms (bars)"' in text
 
 
 def test_the_round_trip_row_and_properties_joined_by_commas() -> None:
@@ -458,15 +472,16 @@ def test_the_whole_summary_of_a_repeat_with_checks_links_and_logs() -> None:
     links = {"Logs": "https://l.example", "Trace": "https://t.example"}
     markdown = summary_markdown("fn", document, checks, links=links, series=series)
     head = "\n".join([
-        "### Lambda invoke", "", "| | |", "|---|---|", "| Function | fn |",
-        "| Executed version | 1 |", "| Status | 200 (ok) |", "| Duration | 1 ms |",
-        "| Round trip (measured here) | 2 ms |", "| Billed duration | 1 ms |",
-        "| Max memory used | 30 MB |", "| Request id | r |", "| Assertions | 1/1 passed |",
-        "| Console | [Logs](https://l.example) · [Trace](https://t.example) |",
+        "### ✅ Lambda invoke: fn × 2", "", "| Function | fn (version 1) |", "|---|---|",
+        "| Invocations | 2: 0 function errors, 0 cold starts, 0 throttles |",
+        "| Round trip (measured here) | n/a |", "| Duration (Lambda's REPORT) | n/a |",
+        "| Billed duration | n/a |", "| Assertions | 1/1 passed |",
+        "| Console (first invocation) | [Logs](https://l.example) · [Trace](https://t.example) |",
+        "", "| Check | Result |", "|---|---|", "| $.ok equals true | ✅ pass |",
     ])  # fmt: skip
     tail = "\n".join([
-        "", "| Check | Result |", "|---|---|", "| $.ok equals true | ✅ pass |", "",
-        "<details><summary>Logs</summary>", "", "<pre>a &lt; b</pre>", "", "</details>",
+        "", "<details><summary>Log of the first invocation</summary>", "",
+        "<pre>a &lt; b</pre>", "", "</details>",
     ])  # fmt: skip
     middle = "\n".join(repeat_markdown(document, series))
     assert markdown == f"{head}\n{middle}\n{tail}\n\n"

@@ -247,15 +247,23 @@ def test_junit_xml_parses_and_carries_the_failure_details() -> None:
     assert "REPORT RequestId" in system_out and "\x07" not in system_out
 
 
-def test_summary_is_a_table_in_the_files_order_with_cells_escaped() -> None:
-    markdown = summary_markdown([_slot("a | b", "passed"), _slot("c", "failed", problems=("x|y",))])
-    lines = markdown.splitlines()
-    assert lines[0] == "### Lambda smoke suite: 1 passed, 1 failed"
-    assert lines[2] == (
-        "| Case | Function | Status | Duration | Billed | Assertions | Result | Console |"
-    )
-    assert lines[4].startswith("| a &#124; b | fn | 200 | 2.24 ms | 3 ms | 0/1 | ✅ pass |")
-    assert "| ❌ fail: x&#124;y |" in lines[5]
+def test_summary_lists_failures_first_with_cells_escaped() -> None:
+    """The verdict in the heading; failed cases first, then the rest in the file's order;
+    no Console column when no case has links (an endpoint other than AWS's)."""
+    slots = [
+        _slot("a | b", "passed"),
+        _slot("c", "failed", problems=("x|y",)),
+        _slot("d", "passed"),
+        _slot("e", "failed", problems=("z",)),
+    ]
+    lines = summary_markdown(slots).splitlines()
+    assert lines[0] == "### ❌ Lambda smoke suite: 2 passed, 2 failed"
+    assert lines[2] == "| Case | Function | Status | Duration | Billed | Assertions | Result |"
+    assert [line.split(" | ")[0] for line in lines[4:8]] == ["| c", "| e", "| a &#124; b", "| d"]
+    assert "| ❌ fail: x&#124;y |" in lines[4]
+    assert lines[6].startswith("| a &#124; b | fn | 200 | 2.24 ms | 3 ms | 0/1 | ✅ pass |")
+    passing = summary_markdown([_slot("a", "passed")]).splitlines()[0]
+    assert passing == "### ✅ Lambda smoke suite: 1 passed, 0 failed"
 
 
 def test_results_output_leaves_out_large_payloads() -> None:
@@ -300,7 +308,9 @@ def test_the_suite_summary_links_each_case_to_its_log() -> None:
     (case,) = load_suite(
         "cases:\n  - {name: one, function-name: orders}\n", environ={"AWS_REGION": "eu-west-1"}
     )
-    result = InvokeResult(200, "", b"{}", None, "$LATEST", "req-9", Report(), trace_id=None)
+    result = InvokeResult(
+        200, "", b"{}", None, "$LATEST", "req-9", Report(), trace_id=None, region="eu-west-1"
+    )  # (the region of AWS's endpoint that answered: links.console_region)
     slot = CaseResult(case, status="passed", result=result)
     markdown = summary_markdown([slot])
     assert (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -64,8 +64,8 @@ def run(
     document, payload_file = _files_and_document(
         settings, result, checks, extra=extra, in_actions=in_actions, reporter=reporter
     )
-    reporter.show(_outcome(settings, result, document, checks, extra))
     verdict = judge(settings, result, checks, aggregates=extra, payload_file=payload_file)
+    reporter.show(_outcome(settings, result, document, checks, extra, problems=verdict.problems))
     for warning in verdict.warnings:
         reporter.warn(warning)
     for problem in verdict.problems:
@@ -79,6 +79,8 @@ def _outcome(
     document: dict[str, Any],
     checks: list[CheckResult],
     extra: Mapping[str, Any],
+    *,
+    problems: Sequence[str],
 ) -> Outcome:
     """What the reporter shows of a run."""
     links = console_links(
@@ -97,6 +99,8 @@ def _outcome(
         summary=settings.summary,
         series=extra.get(SERIES),
         links=links,
+        problems=tuple(problems),
+        aggregates=repeat_table(extra) if extra else "",
     )
 
 
@@ -177,8 +181,6 @@ def _repeat_outputs(
     path = spill_path(f"repeat-{os.getpid()}.json", settings.runner)
     write_payload(path, json.dumps(rows, indent=1).encode("utf-8"), settings.runner)
     extra["repeat-file"] = for_host(path, settings.runner)
-    for line in repeat_table(extra).splitlines():
-        reporter.say(line)
     extra[SERIES] = latency_series(rows)
     return extra
 

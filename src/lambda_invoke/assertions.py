@@ -309,8 +309,23 @@ def _run(check: Check, actual: Any, found: bool, missing: str) -> CheckResult:
         passed = _OPERATIONS[check.operator](actual, expected)
     except _Undecided as error:
         return CheckResult(check, actual, False, str(error))
-    reason = "" if passed else f"got {_short(actual)}"
+    reason = "" if passed else _got(check, actual)
     return CheckResult(check, actual, passed, reason)
+
+
+def _got(check: Check, actual: Any) -> str:
+    """What a failed check got: the value, or for a text that should not contain something,
+    the line of it that does (a log's offending line, not its first characters)."""
+    expected = check.expected
+    if check.operator == "not-contains" and isinstance(actual, str) and isinstance(expected, str):
+        at = actual.find(expected)
+        if at >= 0:
+            start = actual.rfind("\n", 0, at) + 1
+            end = actual.find("\n", at)
+            line = actual[start : end if end >= 0 else len(actual)]
+            number = actual.count("\n", 0, at) + 1
+            return f"line {number} has it: {_short(line)}"
+    return f"got {_short(actual)}"
 
 
 def _is_number(value: Any) -> bool:

@@ -111,15 +111,29 @@ def _ms(value: float | None) -> str:
     return "" if value is None else f"{value:g} ms"
 
 
+#: the order a suite's summary lists its cases in: what needs a look first
+_STATUS_ORDER = {"failed": 0, "skipped": 1, "passed": 2}
+
+
 def summary_markdown(rows: Sequence[Row]) -> str:
+    """A suite's job summary: the verdict in the heading, then every case, failures first
+    (the file's order within each status); the Console column only when a case has links
+    (an endpoint other than AWS's has no console)."""
+    mark = "✅" if counts(rows)[0] == len(rows) else "❌"  # (a shard may hold no case)
+    consoles = [_console_markdown_cell(row) for row in rows]
+    heads = ["Case", "Function", "Status", "Duration", "Billed", "Assertions", "Result"]
+    if any(consoles):
+        heads.append("Console")
     lines = [
-        f"### Lambda smoke suite: {final_line(rows)}",
+        f"### {mark} Lambda smoke suite: {final_line(rows)}",
         "",
-        "| Case | Function | Status | Duration | Billed | Assertions | Result | Console |",
-        "|---|---|---|---|---|---|---|---|",
+        "| " + " | ".join(heads) + " |",
+        "|" + "---|" * len(heads),
     ]
     marks = {"passed": "✅ pass", "failed": "❌ fail", "skipped": "⏭ skipped"}
-    for row in rows:
+    order = sorted(range(len(rows)), key=lambda index: _STATUS_ORDER[rows[index].status])
+    for index in order:
+        row = rows[index]
         status = "" if row.status_code is None else str(row.status_code)
         if row.function_error:
             status += f" ({row.function_error})"
@@ -132,8 +146,9 @@ def summary_markdown(rows: Sequence[Row]) -> str:
             markdown_cell(_ms(row.billed_duration_ms)),
             f"{passed}/{len(row.assertions)}",
             marks[row.status] + (f": {markdown_cell(row.problems[0])}" if row.problems else ""),
-            _console_markdown_cell(row),
         ]
+        if any(consoles):
+            cells.append(consoles[index])
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n\n"
 
@@ -153,69 +168,49 @@ def markdown_cell(value: Any) -> str:
 
 
 def _with_unit(value: Any, unit: str) -> str:
-    return "n/a" if value is None else f"{value} {unit}"
+    return (
+        "n/a"
+        if value is None
+        else f"{value:g} {unit}"
+        if isinstance(value, float)
+        else (f"{value} {unit}")
+    )
 
 
-def repeat_markdown(
-    document: Mapping[str, Any], series: Mapping[str, Any] | None = None
-) -> list[str]:
-    """repeat: the percentile table, Mermaid charts of it (GitHub renders Mermaid) and of
-    the round trips by invocation (``series``, repeat.latency_series)."""
-    quantiles = ("p50", "p90", "p95", "p99", "max")
-    measures = ("duration-ms", "billed-duration-ms", "elapsed-ms")
-    lines = [
-        "",
-        f"{document['invocations']} invocations: {document['function-errors']} function "
-        f"errors, {document['cold-starts']} cold starts, {document['throttles']} throttles",
-        "",
-        "| ms | " + " | ".join(quantiles) + " |",
-        "|---|" + "---|" * len(quantiles),
-    ]
-    for measure in measures:
-        cells = [document.get(f"{measure}-{q}") for q in quantiles]
-        lines.append(
-            f"| {measure} | " + " | ".join("" if c is None else f"{c:g}" for c in cells) + " |"
-        )
-    for measure in ("elapsed-ms", "duration-ms"):
-        values = [document.get(f"{measure}-{q}") for q in quantiles]
-        if any(value is None for value in values):
-            continue
-        lines += [
-            "",
-            "```mermaid",
-            "xychart-beta",
-            f'    title "{measure} percentiles"',
-            f"    x-axis [{', '.join(quantiles)}]",
-            '    y-axis "ms"',
-            f"    bar [{', '.join(f'{value:g}' for value in values)}]",
-            "```",
+def _verdict_heading(function_name: str, problems: Sequence[str], times: int = 1) -> str:
+    """The heading: ✅/❌, the function (times N for a repeat) and what failed, if any."""
+    what = f"{function_name} × {times}" if times > 1 else function_name
+    if not problems:
+        return f"### ✅ Lambda invoke: {markdown_cell(what)}"
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"### ❌ Lambda invoke: {markdown_cell(what)}: {markdown_cell(problems[0])}{more}"
+
+
+def _percentiles(document: Mapping[str, Any], measure: str) -> str:
+    values = [document.get(f"{measure}-{q}") for q in ("p50", "p95", "max")]
+    if all(value is None for value in values):
+        return "n/a"
+    shown = ["–" if v is None else f"{v:g}" for v in values]
+    return f"p50 {shown[0]} · p95 {shown[1]} · max {shown[2]} ms"
+
+
+def _headline(document: Mapping[str, Any], function_name: str) -> list[tuple[str, Any]]:
+    """The headline table: a repeat's aggregates, or the one invocation's figures."""
+    if document.get("invocations"):
+        return [
+            ("Function", f"{function_name} (version {document['executed-version']})"),
+            (
+                "Invocations",
+                f"{document['invocations']}: {document['function-errors']} function errors, "
+                f"{document['cold-starts']} cold starts, {document['throttles']} throttles",
+            ),
+            ("Round trip (measured here)", _percentiles(document, "elapsed-ms")),
+            ("Duration (Lambda's REPORT)", _percentiles(document, "duration-ms")),
+            ("Billed duration", _percentiles(document, "billed-duration-ms")),
         ]
-    if series and series["values"]:
-        size = series["size"]
-        each = "each invocation" if size == 1 else f"the slowest of each {size}"
-        lines += [
-            "",
-            "```mermaid",
-            "xychart-beta",
-            f'    title "elapsed-ms by invocation ({each})"',
-            f'    x-axis "invocation" 1 --> {max(2, series["count"])}',
-            '    y-axis "ms"',
-            f"    line [{', '.join(f'{value:g}' for value in series['values'])}]",
-            "```",
-        ]
-    return lines
-
-
-def invocation_markdown(
-    function_name: str,
-    document: Mapping[str, Any],
-    checks: Sequence[CheckResult],
-    links: Mapping[str, str] | None = None,
-    series: Mapping[str, Any] | None = None,
-) -> str:
     error = document["function-error"]
     outcome = f"function error: {error}" if error else "ok"
-    rows = [
+    rows: list[tuple[str, Any]] = [
         ("Function", function_name),
         ("Executed version", document["executed-version"]),
         ("Status", f"{document['status-code']} ({outcome})"),
@@ -229,29 +224,103 @@ def invocation_markdown(
         rows.append(("Error details", document["error-details"]))
     if document.get("stream-complete") is False:
         rows.append(("Stream", "incomplete: ended before Lambda's InvokeComplete"))
+    return rows
+
+
+#: chart colours readable on GitHub's light and dark themes (Mermaid's default palette is
+#: pale on both): bars blue, the line orange
+_CHART_INIT = (
+    "%%{init: {'themeVariables': {'xyChart': {'plotColorPalette': '#3b82f6, #f97316'}}}}%%"
+)
+
+
+def _axis_top(values: Sequence[float]) -> float:
+    """A round top for a y-axis that starts at zero: bars are drawn to scale."""
+    top = max(values, default=0.0) * 1.1 or 1.0
+    step = 10 ** max(0, len(str(int(top))) - 2)
+    return float(-(-top // step) * step)
+
+
+def repeat_markdown(
+    document: Mapping[str, Any], series: Mapping[str, Any] | None = None
+) -> list[str]:
+    """repeat: the percentile table, one chart of it (Lambda's duration as bars, the round
+    trip measured here as a line, from zero) and the round trips by invocation."""
+    quantiles = ("p50", "p90", "p95", "p99", "max")
+    lines = ["", "| ms | " + " | ".join(quantiles) + " |", "|---|" + "---|" * len(quantiles)]
+    for measure in ("duration-ms", "billed-duration-ms", "elapsed-ms"):
+        cells = [document.get(f"{measure}-{q}") for q in quantiles]
+        lines.append(
+            f"| {measure} | " + " | ".join("" if c is None else f"{c:g}" for c in cells) + " |"
+        )
+    charted = {
+        measure: [document.get(f"{measure}-{q}") for q in quantiles]
+        for measure in ("duration-ms", "elapsed-ms")
+    }
+    whole = {m: [float(x) for x in v if x is not None] for m, v in charted.items() if None not in v}
+    if whole:
+        top = _axis_top([value for values in whole.values() for value in values])
+        names = " (bars), ".join(whole) + (" (line)" if len(whole) == 2 else " (bars)")
+        lines += ["", "```mermaid", _CHART_INIT, "xychart-beta", f'    title "{names}"']
+        lines += [f"    x-axis [{', '.join(quantiles)}]", f'    y-axis "ms" 0 --> {top:g}']
+        kinds = ("bar", "line") if len(whole) == 2 else ("bar",)
+        for kind, values in zip(kinds, whole.values(), strict=False):
+            lines.append(f"    {kind} [{', '.join(f'{value:g}' for value in values)}]")
+        lines.append("```")
+    if series and series["values"]:
+        size = series["size"]
+        each = "each invocation" if size == 1 else f"the slowest of each {size}"
+        top = _axis_top(series["values"])
+        lines += [
+            "",
+            "```mermaid",
+            _CHART_INIT,
+            "xychart-beta",
+            f'    title "elapsed-ms by invocation ({each})"',
+            f'    x-axis "invocation" 1 --> {max(2, series["count"])}',
+            f'    y-axis "ms" 0 --> {top:g}',
+            f"    line [{', '.join(f'{value:g}' for value in series['values'])}]",
+            "```",
+        ]
+    return lines
+
+
+def invocation_markdown(
+    function_name: str,
+    document: Mapping[str, Any],
+    checks: Sequence[CheckResult],
+    *,
+    links: Mapping[str, str] | None = None,
+    series: Mapping[str, Any] | None = None,
+    problems: Sequence[str] = (),
+) -> str:
+    """A single invocation's (or a repeat's) job summary: the verdict in the heading, the
+    headline figures (a repeat's aggregates), the checks with failures first, the charts
+    of a repeat, and the log folded away."""
+    times = int(document.get("invocations") or 1)
+    rows = _headline(document, function_name)
     if checks:
         passed = sum(1 for check in checks if check.passed)
         rows.append(("Assertions", f"{passed}/{len(checks)} passed"))
-    lines = ["### Lambda invoke", "", "| | |", "|---|---|"]
-    lines += [f"| {markdown_cell(name)} | {markdown_cell(value)} |" for name, value in rows]
+    lines = [_verdict_heading(function_name, problems, times), ""]
+    if len(problems) > 1:
+        lines += [f"- {markdown_cell(problem)}" for problem in problems] + [""]
+    table = [f"| {markdown_cell(name)} | {markdown_cell(value)} |" for name, value in rows]
+    lines += [table[0], "|---|---|", *table[1:]]  # the function's row as the table's head
     if links:  # our URLs, built from checked parts (links.console_links)
         shown = " · ".join(f"[{name}]({url})" for name, url in links.items())
-        lines.append(f"| Console | {shown} |")
-    if document.get("invocations"):
-        lines += repeat_markdown(document, series)
+        first = " (first invocation)" if times > 1 else ""
+        lines.append(f"| Console{first} | {shown} |")
     if checks:
         lines += ["", "| Check | Result |", "|---|---|"]
-        for check in checks:
+        for check in sorted(checks, key=lambda check: check.passed):
             mark = "✅ pass" if check.passed else "❌ fail"
             lines.append(f"| {markdown_cell(check.describe())} | {mark} |")
+    if times > 1:
+        lines += repeat_markdown(document, series)
     logs = document.get("logs") or ""
     if logs:
-        lines += [
-            "",
-            "<details><summary>Logs</summary>",
-            "",
-            f"<pre>{html.escape(logs)}</pre>",
-            "",
-            "</details>",
-        ]
+        title = "Log of the first invocation" if times > 1 else "Log"
+        lines += ["", f"<details><summary>{title}</summary>", "", f"<pre>{html.escape(logs)}</pre>"]
+        lines += ["", "</details>"]
     return "\n".join(lines) + "\n\n"

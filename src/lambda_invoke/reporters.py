@@ -33,6 +33,8 @@ class Outcome:
     summary: bool
     links: Mapping[str, str] = field(default_factory=dict)  # console: logs, trace
     series: Mapping[str, Any] | None = None  # repeat: round trips by invocation (a chart)
+    problems: Sequence[str] = ()  # why the run fails (verdict.judge); () when it passes
+    aggregates: str = ""  # repeat: the aggregates' table, shown last
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,8 @@ class ActionsReporter:
         for check in checks:
             mark = "✓" if check.passed else "✗"
             self.github.line(f"{mark} {check.describe()}")
+        for line in outcome.aggregates.splitlines():  # a repeat ends with its aggregates
+            self.github.line(line)
         self.github.set_outputs(outcome.outputs)
         if outcome.summary:
             from lambda_invoke.report import invocation_markdown  # (start-up: summary only)
@@ -169,6 +173,7 @@ class ActionsReporter:
                     checks,
                     links=outcome.links,
                     series=outcome.series,
+                    problems=outcome.problems,
                 )
             )
 
@@ -238,17 +243,22 @@ class ConsoleReporter:
         self.stdout.flush()
 
     def show(self, outcome: Outcome) -> None:
+        """The status line, links, log, checks, the payload on stdout; a repeat shows its
+        first invocation without its log (--json has it) and ends with the aggregates."""
         result = outcome.result
-        self.say(status_line(outcome.function_name, result))
+        first = "first invocation: " if outcome.aggregates else ""
+        self.say(first + status_line(outcome.function_name, result))
         for name, url in outcome.links.items():
             self.say(f"{name} in the console: {url}")
-        if result.logs:
+        if result.logs and not outcome.aggregates:
             self._err("----- logs -----")
             self._err(result.logs.removesuffix("\n"))
             self._err("----------------")
         for check in outcome.checks:
             self._err(f"{'PASS' if check.passed else 'FAIL'} {check.describe()}")
         self._print_payload(outcome)
+        for line in outcome.aggregates.splitlines():
+            self.say(line)
 
     def _print_payload(self, outcome: Outcome) -> None:
         """stdout: the result document with --json, else the payload (streamed: ended)."""
