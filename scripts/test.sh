@@ -29,6 +29,9 @@ run hadolint Dockerfile
 run shellcheck scripts/*.sh .ci/run
 echo "== bash scripts/demo.sh (the README's first command)" >&2
 bash scripts/demo.sh > /dev/null 2>&1 || { echo "the demo failed: run bash scripts/demo.sh" >&2; exit 1; }
+echo "== bash scripts/package_check.sh (build, twine check, the wheel in a fresh venv)" >&2
+bash scripts/package_check.sh > .venv/package_check.log 2>&1 ||
+  { tail -40 .venv/package_check.log >&2; echo "the package check failed" >&2; exit 1; }
 echo "== python bench/startup.py --check (start-up budget: our CLI vs a minimal boto3 script)" >&2
 python bench/startup.py --check --rounds 7
 run python -m pytest "$@"
