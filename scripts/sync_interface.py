@@ -1,6 +1,7 @@
 """Write the files that restate lambda_invoke.interface: action.yml's inputs block, the
 composite action for macOS and Windows runners (cli/action.yml: the same inputs and
-outputs) and the suite file's JSON Schema (schema/suite.schema.json).
+outputs), the suite file's JSON Schema (schema/suite.schema.json) and the README's tables
+of inputs (the most used first, the rest in collapsed groups).
 
 Run after changing INPUTS: python scripts/sync_interface.py
 (tests/test_action_contract.py fails until both match).
@@ -16,10 +17,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schema" / "suite.schema.json"
+README = ROOT / "README.md"
+README_START = "<!-- inputs: written by scripts/sync_interface.py from interface.py -->"
+README_END = "<!-- end of inputs -->"
 COMPOSITE = ROOT / "cli" / "action.yml"
 sys.path.insert(0, str(ROOT / "src"))
 
-from lambda_invoke.interface import INPUTS, SUITE_INPUTS  # noqa: E402
+from lambda_invoke.interface import GROUPS, INPUTS, SUITE_INPUTS, InputSpec  # noqa: E402
 
 #: the suite schema's type of each kind of input (interface.KINDS): what the YAML may hold
 TYPES: dict[str, dict[str, Any]] = {
@@ -37,6 +41,46 @@ TYPES: dict[str, dict[str, Any]] = {
         "items": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*(=|$)"},
     },
 }
+
+
+#: what an input's value is, as the README's type column says it (interface.KINDS)
+README_TYPES = {
+    "text": "text",
+    "path": "path",
+    "lines": "lines",
+    "bool": "boolean",
+    "int": "integer",
+    "number": "number",
+    "mapping": "YAML mapping",
+    "document": "JSON or YAML",
+    "environment": "KEY=VALUE lines",
+}
+
+
+def _readme_row(spec: InputSpec) -> str:
+    default = "required" if spec.required else f"`{spec.default}`" if spec.default else ""
+    text = spec.description.replace("|", "\\|")
+    return f"| `{spec.name}` | {README_TYPES[spec.kind]} | {default} | {text} |"
+
+
+def readme_inputs() -> str:
+    """The README's inputs: the most used in one table; every other folded away in one
+    table, by help group (the CLI's groups, in their order), each group a bold row."""
+    head = ["| input | type | default | meaning |", "|---|---|---|---|"]
+    rest = [spec for spec in INPUTS if not spec.common]
+    lines = [README_START, "", *head, *(_readme_row(s) for s in INPUTS if s.common), ""]
+    lines += [f"<details><summary>The other {len(rest)} inputs, by group</summary>", "", *head]
+    for group in GROUPS:
+        specs = [spec for spec in rest if spec.group == group]
+        if specs:
+            lines += [f"| **{group}** | | | |", *(_readme_row(spec) for spec in specs)]
+    return "\n".join([*lines, "", "</details>", "", README_END])
+
+
+def readme_text(text: str) -> str:
+    """The README with its inputs block written again."""
+    start, end = text.index(README_START), text.index(README_END) + len(README_END)
+    return text[:start] + readme_inputs() + text[end:]
 
 
 def inputs_block() -> str:
@@ -179,6 +223,7 @@ def main() -> None:
     path.write_text(action_yml(path.read_text()))
     COMPOSITE.parent.mkdir(exist_ok=True)
     COMPOSITE.write_text(composite_yml(path.read_text()))
+    README.write_text(readme_text(README.read_text()))
     SCHEMA.parent.mkdir(exist_ok=True)
     SCHEMA.write_text(schema_text())
 

@@ -111,6 +111,8 @@ def test_action_inputs_and_suite_schema_are_what_the_sync_script_writes() -> Non
     assert sync.SCHEMA.read_text() == sync.schema_text(), "run python scripts/sync_interface.py"
     composite = sync.COMPOSITE.read_text()
     assert composite == sync.composite_yml(action_text), "run python scripts/sync_interface.py"
+    readme = (ROOT / "README.md").read_text()
+    assert readme == sync.readme_text(readme), "run python scripts/sync_interface.py"
 
 
 def test_the_composite_action_has_the_docker_actions_inputs_and_outputs() -> None:
@@ -155,3 +157,38 @@ def test_contributings_map_of_the_house_names_every_module_once() -> None:
     modules = sorted(path.stem for path in (ROOT / "src" / "lambda_invoke").glob("*.py"))
     assert sorted(name for name, _ in mapped) == modules
     assert all(len(what) > 8 for _, what in mapped)  # each says what it decides
+
+
+def _anchors(markdown: str) -> set[str]:
+    """The anchors GitHub gives a Markdown file's headings (lower case, punctuation but
+    hyphens dropped, spaces as hyphens)."""
+    text = re.sub(r"```.*?```", "", markdown, flags=re.S)
+    headings = re.findall(r"^#{1,6} (.+)$", text, flags=re.M)
+    return {re.sub(r"[^a-z0-9 _-]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_every_link_of_the_user_docs_leads_somewhere() -> None:
+    """The README is a front page: every relative link and #anchor in it (and in docs/)
+    must lead to a file and heading that exist, or a moved section leaves a dead link."""
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    dead = []
+    for path in files:
+        text = path.read_text()
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target):
+                continue
+            file_part, _, anchor = target.partition("#")
+            linked = (path.parent / file_part).resolve() if file_part else path
+            if not linked.exists():
+                dead.append(f"{path.name}: {target} (no such file)")
+            elif anchor and linked.suffix == ".md" and anchor not in _anchors(linked.read_text()):
+                dead.append(f"{path.name}: {target} (no such heading)")
+    assert not dead, dead
+
+
+def test_the_readme_is_a_front_page() -> None:
+    """Under 400 lines, and the first screen (40 lines) reaches a working step."""
+    lines = (ROOT / "README.md").read_text().splitlines()
+    assert len(lines) < 400
+    first = "\n".join(lines[:40])
+    assert "bash scripts/demo.sh" in first and "uses: <owner>/lambda-invoke-action@" in first

@@ -49,6 +49,7 @@ class InputSpec:
     kind: str = "text"  # KINDS
     #: the CLI option may be repeated; the values are joined with newlines
     repeatable: bool = False
+    common: bool = False  # one of the few most runs need: listed first in the README
 
     def __post_init__(self) -> None:
         if self.group not in GROUPS or self.kind not in KINDS:
@@ -67,6 +68,7 @@ INPUTS: tuple[InputSpec, ...] = (
         "Required unless function or stack-name is given (then: the logical id).",
         group="function",
         metavar="NAME|ARN",
+        common=True,
     ),
     InputSpec(
         "qualifier",
@@ -74,6 +76,7 @@ INPUTS: tuple[InputSpec, ...] = (
         short=("-q",),
         group="function",
         metavar="VERSION|ALIAS",
+        common=True,
     ),
     InputSpec(
         "stack-name",
@@ -110,6 +113,7 @@ INPUTS: tuple[InputSpec, ...] = (
         group="payload",
         metavar="JSON|YAML|file://PATH",
         kind="document",
+        common=True,
     ),
     InputSpec(
         "payload-file",
@@ -118,6 +122,7 @@ INPUTS: tuple[InputSpec, ...] = (
         group="payload",
         metavar="PATH|-",
         kind="path",
+        common=True,
     ),
     InputSpec(
         "test-event",
@@ -155,6 +160,7 @@ INPUTS: tuple[InputSpec, ...] = (
         short=("-t", "--type"),
         group="invocation",
         metavar="RequestResponse|Event|DryRun",
+        common=True,
     ),
     InputSpec(
         "log-type",
@@ -186,10 +192,12 @@ INPUTS: tuple[InputSpec, ...] = (
     ),
     InputSpec(
         "region",
-        "AWS region. Default: the environment, else the region of an ARN function-name.",
+        "AWS region. Default: an ARN function-name's, else serverless.yml's, else the "
+        "environment (AWS_REGION, AWS_DEFAULT_REGION, the profile).",
         short=("-r",),
         group="AWS and connection",
         metavar="REGION",
+        common=True,
     ),
     InputSpec(
         "endpoint-url",
@@ -264,6 +272,7 @@ INPUTS: tuple[InputSpec, ...] = (
         group="assertions",
         metavar="YAML",
         kind="mapping",
+        common=True,
     ),
     InputSpec(
         "fail-on-function-error",
@@ -315,7 +324,8 @@ INPUTS: tuple[InputSpec, ...] = (
     ),
     InputSpec(
         "max-rate",
-        "repeat: at most this many invocations a second (0: no limit); throttling slows all.",
+        "At most this many invocations a second (0: no limit), for a repeat or a whole suite; "
+        "throttling slows all.",
         default="0",
         group="repeat",
         metavar="PER_SECOND",
@@ -341,6 +351,7 @@ INPUTS: tuple[InputSpec, ...] = (
         "cases; runs them all in this step. Other inputs are defaults for every case.",
         group="suite",
         metavar="PATH|YAML",
+        common=True,
     ),
     InputSpec(
         "max-concurrency",
