@@ -167,9 +167,13 @@ def test_mixed_suite_in_actions_keeps_order_runs_concurrently_and_reports(
         function_error.text or ""
     )
 
-    # the job summary: a row per case, in order
-    rows = [line for line in summary.read_text().splitlines() if line.startswith("| case ")]
-    assert [row.split(" | ")[0][2:] for row in rows] == [name for name, _, _ in expected]
+    # the job summary: the verdict in the heading, a row per case, failures first, each
+    # status in the file's order
+    text = summary.read_text()
+    assert text.startswith(f"### ❌ Lambda smoke suite: {CASES - len(failed)} passed, ")
+    rows = [line for line in text.splitlines() if line.startswith("| case ")]
+    passed = [name for name, status, _ in expected if status == "passed"]
+    assert [row.split(" | ")[0][2:] for row in rows] == failed + passed
 
 
 def test_concurrency_makes_it_faster_than_one_at_a_time(
