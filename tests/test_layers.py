@@ -40,6 +40,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "links",
                 "payload_files",
                 "rows",
+                "charts",
                 "answers",
                 "inputparse",
                 "actioninputs",

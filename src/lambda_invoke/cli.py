@@ -27,9 +27,9 @@ from lambda_invoke.invoke import EndpointState
 from lambda_invoke.outputs import OUTPUT_NAMES
 from lambda_invoke.payload_files import spill_output
 from lambda_invoke.redaction import secrets_of
-from lambda_invoke.reporters import ActionsReporter, ConsoleReporter
+from lambda_invoke.reporters import ActionsReporter, ConsoleReporter, Reporter
 from lambda_invoke.runner import detect
-from lambda_invoke.settings import load_settings
+from lambda_invoke.settings import Settings, load_settings
 from lambda_invoke.stopping import POOL_THREAD_PREFIX, InFlight, StopRequested
 
 if TYPE_CHECKING:
@@ -118,8 +118,7 @@ def main(
         _escape_what_the_console_cannot_show()
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    as_action = as_action or environ.get(AS_ACTION) == "true"
-    in_actions = as_action and environ.get("GITHUB_ACTIONS") == "true"
+    as_action, in_actions = _started_as(environ, as_action)
     args_list = list(sys.argv[1:] if argv is None else argv)
     reporter = _reporter(environ, stdout, stderr, in_actions)
 
@@ -170,6 +169,13 @@ def _guarded(
         return EXIT_AWS
 
 
+def _started_as(environ: Mapping[str, str], as_action: bool) -> tuple[bool, bool]:
+    """Whether this is the action (its entrypoint, or the composite's LAMBDA_INVOKE_AS_ACTION)
+    and whether the action runs on GitHub's runner (then it writes outputs and a summary)."""
+    as_action = as_action or environ.get(AS_ACTION) == "true"
+    return as_action, as_action and environ.get("GITHUB_ACTIONS") == "true"
+
+
 def _closed_streams() -> int:
     """Started with standard output or error closed (``>&-``): nothing is invoked, since
     its answer could not be shown. One line where it can still be written; exit 2."""
@@ -206,10 +212,7 @@ def _dispatch(
     options: dict[str, Any],
 ) -> int:
     """Help, merge, a suite or one run, as the command line and inputs say."""
-    if as_action:
-        check_declared(environ)
-    if in_actions:
-        _check_file_commands(environ)
+    _check_environment(environ, as_action=as_action, in_actions=in_actions)
     shown = help_text(args_list)
     if shown is not None:
         stdout.write(shown)
@@ -237,12 +240,7 @@ def _dispatch(
         )
 
     settings = load_settings(values, environ=environ, profile=args.profile)
-    if args.f and settings.serverless is not None and settings.serverless.key == args.f:
-        deployed = settings.serverless.pending or settings.function_name
-        reporter.say(
-            f"-f {args.f}: the function '{args.f}' of serverless.yml, deployed as "
-            f"{deployed} (--function-name {args.f} names a deployed function)"
-        )
+    _say_what_f_named(args.f, settings, reporter)
     return run(
         settings,
         reporter,
@@ -251,6 +249,24 @@ def _dispatch(
         connections=connections,
         invoke_options=options,
     )
+
+
+def _check_environment(environ: Mapping[str, str], *, as_action: bool, in_actions: bool) -> None:
+    """The action's inputs are all its own; the runner's files can be written here."""
+    if as_action:
+        check_declared(environ)
+    if in_actions:
+        _check_file_commands(environ)
+
+
+def _say_what_f_named(f: str | None, settings: Settings, reporter: Reporter) -> None:
+    """-f read as a serverless.yml key: the first line says so (it could be a name)."""
+    if f and settings.serverless is not None and settings.serverless.key == f:
+        deployed = settings.serverless.pending or settings.function_name
+        reporter.say(
+            f"-f {f}: the function '{f}' of serverless.yml, deployed as {deployed} "
+            f"(--function-name {f} names a deployed function)"
+        )
 
 
 def _interrupted(flight: InFlight, reporter: ActionsReporter | ConsoleReporter) -> int:

@@ -9,6 +9,7 @@ import os
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
 from lambda_invoke.errors import InputError
 
@@ -118,3 +119,13 @@ def environment_lines(text: str) -> tuple[tuple[str, str], ...]:
             raise InputError("env", f"'{line.strip()}' is not KEY=VALUE or KEY")
         pairs.append((key, value))
     return tuple(pairs)
+
+
+def parse_endpoint_url(text: str) -> str | None:
+    """endpoint-url: an http(s) URL, or None when not given."""
+    if not text:
+        return None
+    parsed = urlparse(text)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise InputError("endpoint-url", f"'{text}' is not an http(s) URL")
+    return text

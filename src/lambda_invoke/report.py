@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from lambda_invoke.charts import QUANTILES, percentile_chart, series_chart
 from lambda_invoke.links import console_links
 from lambda_invoke.rows import JUNIT_PAYLOAD, RESULTS_OUTPUT_LIMIT, Row
 
@@ -115,6 +116,27 @@ def _ms(value: float | None) -> str:
 _STATUS_ORDER = {"failed": 0, "skipped": 1, "passed": 2}
 
 
+_MARKS = {"passed": "✅ pass", "failed": "❌ fail", "skipped": "⏭ skipped"}
+
+
+def _case_cells(row: Row) -> list[str]:
+    """A case's cells in the suite's summary (every text made safe for a table cell)."""
+    status = "" if row.status_code is None else str(row.status_code)
+    if row.function_error:
+        status += f" ({row.function_error})"
+    passed = sum(1 for check in row.assertions if check.get("passed") is True)
+    problem = f": {markdown_cell(row.problems[0])}" if row.problems else ""
+    return [
+        markdown_cell(row.name),
+        markdown_cell(row.function),
+        markdown_cell(status),
+        markdown_cell(_ms(row.duration_ms)),
+        markdown_cell(_ms(row.billed_duration_ms)),
+        f"{passed}/{len(row.assertions)}",
+        _MARKS[row.status] + problem,
+    ]
+
+
 def summary_markdown(rows: Sequence[Row]) -> str:
     """A suite's job summary: the verdict in the heading, then every case, failures first
     (the file's order within each status); the Console column only when a case has links
@@ -130,25 +152,9 @@ def summary_markdown(rows: Sequence[Row]) -> str:
         "| " + " | ".join(heads) + " |",
         "|" + "---|" * len(heads),
     ]
-    marks = {"passed": "✅ pass", "failed": "❌ fail", "skipped": "⏭ skipped"}
     order = sorted(range(len(rows)), key=lambda index: _STATUS_ORDER[rows[index].status])
     for index in order:
-        row = rows[index]
-        status = "" if row.status_code is None else str(row.status_code)
-        if row.function_error:
-            status += f" ({row.function_error})"
-        passed = sum(1 for check in row.assertions if check.get("passed") is True)
-        cells = [
-            markdown_cell(row.name),
-            markdown_cell(row.function),
-            markdown_cell(status),
-            markdown_cell(_ms(row.duration_ms)),
-            markdown_cell(_ms(row.billed_duration_ms)),
-            f"{passed}/{len(row.assertions)}",
-            marks[row.status] + (f": {markdown_cell(row.problems[0])}" if row.problems else ""),
-        ]
-        if any(consoles):
-            cells.append(consoles[index])
+        cells = _case_cells(rows[index]) + ([consoles[index]] if any(consoles) else [])
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n\n"
 
@@ -227,62 +233,52 @@ def _headline(document: Mapping[str, Any], function_name: str) -> list[tuple[str
     return rows
 
 
-#: chart colours readable on GitHub's light and dark themes (Mermaid's default palette is
-#: pale on both): bars blue, the line orange
-_CHART_INIT = (
-    "%%{init: {'themeVariables': {'xyChart': {'plotColorPalette': '#3b82f6, #f97316'}}}}%%"
-)
-
-
-def _axis_top(values: Sequence[float]) -> float:
-    """A round top for a y-axis that starts at zero: bars are drawn to scale."""
-    top = max(values, default=0.0) * 1.1 or 1.0
-    step = 10 ** max(0, len(str(int(top))) - 2)
-    return float(-(-top // step) * step)
-
-
 def repeat_markdown(
     document: Mapping[str, Any], series: Mapping[str, Any] | None = None
 ) -> list[str]:
-    """repeat: the percentile table, one chart of it (Lambda's duration as bars, the round
-    trip measured here as a line, from zero) and the round trips by invocation."""
-    quantiles = ("p50", "p90", "p95", "p99", "max")
-    lines = ["", "| ms | " + " | ".join(quantiles) + " |", "|---|" + "---|" * len(quantiles)]
+    """repeat: the percentile table, one chart of it and the round trips by invocation."""
+    lines = ["", "| ms | " + " | ".join(QUANTILES) + " |", "|---|" + "---|" * len(QUANTILES)]
     for measure in ("duration-ms", "billed-duration-ms", "elapsed-ms"):
-        cells = [document.get(f"{measure}-{q}") for q in quantiles]
-        lines.append(
-            f"| {measure} | " + " | ".join("" if c is None else f"{c:g}" for c in cells) + " |"
-        )
-    charted = {
-        measure: [document.get(f"{measure}-{q}") for q in quantiles]
-        for measure in ("duration-ms", "elapsed-ms")
-    }
-    whole = {m: [float(x) for x in v if x is not None] for m, v in charted.items() if None not in v}
-    if whole:
-        top = _axis_top([value for values in whole.values() for value in values])
-        names = " (bars), ".join(whole) + (" (line)" if len(whole) == 2 else " (bars)")
-        lines += ["", "```mermaid", _CHART_INIT, "xychart-beta", f'    title "{names}"']
-        lines += [f"    x-axis [{', '.join(quantiles)}]", f'    y-axis "ms" 0 --> {top:g}']
-        kinds = ("bar", "line") if len(whole) == 2 else ("bar",)
-        for kind, values in zip(kinds, whole.values(), strict=False):
-            lines.append(f"    {kind} [{', '.join(f'{value:g}' for value in values)}]")
-        lines.append("```")
-    if series and series["values"]:
-        size = series["size"]
-        each = "each invocation" if size == 1 else f"the slowest of each {size}"
-        top = _axis_top(series["values"])
-        lines += [
-            "",
-            "```mermaid",
-            _CHART_INIT,
-            "xychart-beta",
-            f'    title "elapsed-ms by invocation ({each})"',
-            f'    x-axis "invocation" 1 --> {max(2, series["count"])}',
-            f'    y-axis "ms" 0 --> {top:g}',
-            f"    line [{', '.join(f'{value:g}' for value in series['values'])}]",
-            "```",
+        cells = [
+            "" if c is None else f"{c:g}"
+            for c in (document.get(f"{measure}-{q}") for q in QUANTILES)
         ]
+        lines.append(f"| {measure} | " + " | ".join(cells) + " |")
+    return lines + percentile_chart(document) + series_chart(series)
+
+
+def _problem_list(problems: Sequence[str]) -> list[str]:
+    """Every problem, when there is more than the heading's one."""
+    if len(problems) < 2:
+        return []
+    return [*(f"- {markdown_cell(problem)}" for problem in problems), ""]
+
+
+def _console_row(links: Mapping[str, str] | None, *, first: bool) -> list[str]:
+    """Our console links (links.console_links: built from checked parts)."""
+    if not links:
+        return []
+    shown = " · ".join(f"[{name}]({url})" for name, url in links.items())
+    return [f"| Console{' (first invocation)' if first else ''} | {shown} |"]
+
+
+def _checks_table(checks: Sequence[CheckResult]) -> list[str]:
+    """Every check, the failed ones first."""
+    if not checks:
+        return []
+    lines = ["", "| Check | Result |", "|---|---|"]
+    for check in sorted(checks, key=lambda check: check.passed):
+        mark = "✅ pass" if check.passed else "❌ fail"
+        lines.append(f"| {markdown_cell(check.describe())} | {mark} |")
     return lines
+
+
+def _folded_log(logs: str, *, first: bool) -> list[str]:
+    if not logs:
+        return []
+    title = "Log of the first invocation" if first else "Log"
+    pre = f"<pre>{html.escape(logs)}</pre>"
+    return ["", f"<details><summary>{title}</summary>", "", pre, "", "</details>"]
 
 
 def invocation_markdown(
@@ -300,27 +296,13 @@ def invocation_markdown(
     times = int(document.get("invocations") or 1)
     rows = _headline(document, function_name)
     if checks:
-        passed = sum(1 for check in checks if check.passed)
-        rows.append(("Assertions", f"{passed}/{len(checks)} passed"))
-    lines = [_verdict_heading(function_name, problems, times), ""]
-    if len(problems) > 1:
-        lines += [f"- {markdown_cell(problem)}" for problem in problems] + [""]
+        rows.append(("Assertions", f"{sum(c.passed for c in checks)}/{len(checks)} passed"))
+    lines = [_verdict_heading(function_name, problems, times), "", *_problem_list(problems)]
     table = [f"| {markdown_cell(name)} | {markdown_cell(value)} |" for name, value in rows]
     lines += [table[0], "|---|---|", *table[1:]]  # the function's row as the table's head
-    if links:  # our URLs, built from checked parts (links.console_links)
-        shown = " · ".join(f"[{name}]({url})" for name, url in links.items())
-        first = " (first invocation)" if times > 1 else ""
-        lines.append(f"| Console{first} | {shown} |")
-    if checks:
-        lines += ["", "| Check | Result |", "|---|---|"]
-        for check in sorted(checks, key=lambda check: check.passed):
-            mark = "✅ pass" if check.passed else "❌ fail"
-            lines.append(f"| {markdown_cell(check.describe())} | {mark} |")
+    lines += _console_row(links, first=times > 1)
+    lines += _checks_table(checks)
     if times > 1:
         lines += repeat_markdown(document, series)
-    logs = document.get("logs") or ""
-    if logs:
-        title = "Log of the first invocation" if times > 1 else "Log"
-        lines += ["", f"<details><summary>{title}</summary>", "", f"<pre>{html.escape(logs)}</pre>"]
-        lines += ["", "</details>"]
+    lines += _folded_log(document.get("logs") or "", first=times > 1)
     return "\n".join(lines) + "\n\n"

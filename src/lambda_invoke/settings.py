@@ -6,7 +6,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
 from lambda_invoke.errors import InputError
 from lambda_invoke.inputparse import (
@@ -14,6 +13,7 @@ from lambda_invoke.inputparse import (
     environment_lines,
     output_path,
     parse_bool,
+    parse_endpoint_url,
     parse_number,
 )
 from lambda_invoke.interface import DEFAULTS
@@ -124,7 +124,7 @@ def load_settings(
     target = _target(get, environ, warnings)
     invocation = invocation_of(get, target.local)
     payload = payload_of(values, get, runner, invocation.invocation_type)
-    endpoint_url = _endpoint_url(get("endpoint-url"))
+    endpoint_url = parse_endpoint_url(get("endpoint-url"))
     checks: tuple[Check, ...] = ()
     if get("assert"):
         from lambda_invoke.assertions import parse_checks  # (start-up: JSONPath, YAML)
@@ -280,15 +280,6 @@ def _qualifier(text: str, function: FunctionRef) -> str | None:
             "qualifier",
             f"'{text}' conflicts with ':{function.qualifier}' in function-name; give one",
         )
-    return text
-
-
-def _endpoint_url(text: str) -> str | None:
-    if not text:
-        return None
-    parsed = urlparse(text)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise InputError("endpoint-url", f"'{text}' is not an http(s) URL")
     return text
 
 
