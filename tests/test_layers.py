@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "regions",
                 "botodata",
                 "runner",
+                "progress",
                 "stopping",
                 "deadline",
                 "outcome",

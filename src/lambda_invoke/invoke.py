@@ -12,8 +12,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -131,7 +130,8 @@ def invoke(
         attempt += 1
         request = build_request(settings, log_tail_refused=endpoint.log_tail_refused)
         try:
-            with flight.sent(target), _progress(say, progress_interval, f"{target} to answer"):
+            waiting = flight.progress.waiting(say, f"{target} to answer", progress_interval)
+            with flight.sent(target), waiting:
                 result = _send(client, settings.invoke_mode, request, on_chunk, attempt)
             return replace(result, throttles=throttles)
         except Exception as error:  # _after_failure raises again what it does not know
@@ -274,28 +274,6 @@ def backoff(attempt: int) -> float:
     """Capped exponential backoff with jitter (half to full of the capped delay)."""
     delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
     return float(delay * random.uniform(0.5, 1.0))  # noqa: S311 (jitter, not secrecy)
-
-
-@contextmanager
-def _progress(say: Say, interval: float, what: str) -> Iterator[None]:
-    """Say a line every ``interval`` seconds while the body runs."""
-    if interval <= 0:
-        yield
-        return
-    stop = threading.Event()
-    start = time.monotonic()
-
-    def report() -> None:
-        while not stop.wait(interval):
-            say(f"still waiting for {what} ({time.monotonic() - start:.0f} s)")
-
-    thread = threading.Thread(target=report, name="progress", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
 
 
 def _endpoint(client: Any) -> str:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from lambda_invoke.progress import Watcher
+
 if TYPE_CHECKING:  # a single invoke starts no pool: concurrent.futures is imported with one
     from concurrent.futures import Future
 
@@ -38,6 +40,7 @@ class InFlight:
         self._following: dict[str, tuple[str, bool]] = {}  # request id -> (function, accepted)
         self.requests_sent = 0
         self.signal_name = ""  # SIGTERM or SIGINT, once stopped
+        self.progress = Watcher()  # the run's one thread of "still waiting" lines
 
     # -- the flag ------------------------------------------------------------------------
 
