@@ -9,6 +9,7 @@ import base64
 import binascii
 import json
 import re
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -68,11 +69,22 @@ def _keep_error_body(http_response: Any = None, parsed: Any = None, **_: Any) ->
         parsed["LambdaInvokeErrorBody"] = content[:ERROR_BODY_LIMIT]
 
 
+#: the clients ``_keep_error_body`` is registered on (botocore inspects a handler's
+#: signature on every register: once per client, not once per Invoke)
+_REGISTERED: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
 def keep_error_bodies(client: Any) -> None:
-    """Register ``_keep_error_body`` on the client, once (idempotent)."""
+    """Register ``_keep_error_body`` on the client, once."""
     events = getattr(getattr(client, "meta", None), "events", None)
     if events is None:
         return
+    try:
+        if client in _REGISTERED:
+            return
+        _REGISTERED.add(client)
+    except TypeError:  # a client that cannot be weakly referenced: register (idempotent)
+        pass
     for operation in ("Invoke", "InvokeWithResponseStream"):
         events.register(
             f"after-call.lambda.{operation}",

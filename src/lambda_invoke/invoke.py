@@ -133,7 +133,7 @@ def invoke(
             waiting = flight.progress.waiting(say, f"{target} to answer", progress_interval)
             with flight.sent(target), waiting:
                 result = _send(client, settings.invoke_mode, request, on_chunk, attempt)
-            return replace(result, throttles=throttles)
+            return replace(result, throttles=throttles) if throttles else result
         except Exception as error:  # _after_failure raises again what it does not know
             after = _after_failure(
                 error,
