@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""repeat and suites against the best 20 lines a user could write (bench/minimal_pool.py:
+a thread pool over one botocore client), side by side on one local endpoint
+(scripts/local_lambda.py, a fixed delay per Invoke). Rounds alternate the contenders; each
+round gives paired ratios (ours / the pool): invocations a second, and CPU per invocation
+from the child's rusage. Then memory growth: peak RSS at 1,000 and 10,000 invocations (a
+repeat) and at 100 and 2,000 cases (a suite), per invocation.
+
+    .venv/bin/python bench/pool.py [--rounds 3] [--count 2000] [--concurrency 64]
+    .venv/bin/python bench/pool.py --check   # exit 1 when a ratio passes its limit
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchlib import ROOT, bench_env, tool
+from support import local_lambda
+
+HANDLER = ROOT / "tests" / "handlers" / "suite_functions.py"
+#: --check's limits (ratios, not times: these machines are noisy). The bar of issue 28 is
+#: 1.0x the pool's rate; the check guards against falling back with headroom for noise.
+CHECK_RATE = 0.8  # our invocations/s at least this share of the pool's
+CHECK_CPU = 1.5  # our CPU per invocation at most this many times the pool's
+CHECK_GROWTH_KIB = 1.0  # peak RSS growth per invocation or case, KiB
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one child."""
+    with tempfile.TemporaryFile() as errors:  # (a pipe would fill with a suite's lines)
+        started = time.perf_counter()
+        child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise SystemExit(f"{command[:4]} failed: {errors.read().decode()[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def suite_file(folder: Path, cases: int) -> Path:
+    path = folder / f"suite-{cases}.yml"
+    if not path.exists():
+        lines = ["cases:"] + [f"  - {{name: c{n}, function-name: echo}}" for n in range(cases)]
+        path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def contenders(url: str, folder: Path, count: int, concurrency: int) -> dict[str, list[str]]:
+    ours = tool("lambda-invoke")
+    common = ["--endpoint-url", url, "--log-type", "None"]
+    return {
+        "pool": [sys.executable, str(ROOT / "bench" / "minimal_pool.py"), url, "echo",
+                 str(count), str(concurrency)],
+        "repeat": [ours, "-f", "echo", "-d", "{}", *common, "--repeat", str(count),
+                   "--repeat-concurrency", str(concurrency)],
+        "suite": [ours, "suite", str(suite_file(folder, count)), *common,
+                  "--max-concurrency", str(concurrency), "--summary", "false"],
+    }  # fmt: skip
+
+
+Paired = dict[str, dict[str, list[float]]]
+
+
+def ratios(args: argparse.Namespace, url: str, folder: Path, env: dict[str, str]) -> Paired:
+    runs = contenders(url, folder, args.count, args.concurrency)
+    for command in runs.values():  # a warm-up each (page cache, the endpoints.json copy)
+        run(command, env)
+    paired: Paired = {name: {"rate": [], "cpu": []} for name in ("repeat", "suite")}
+    for _ in range(args.rounds):
+        pool_wall, pool_cpu, _ = run(runs["pool"], env)
+        for name in ("repeat", "suite"):
+            wall, cpu, _ = run(runs[name], env)
+            paired[name]["rate"].append(pool_wall / wall)
+            paired[name]["cpu"].append(cpu / pool_cpu)
+    return paired
+
+
+def growth(url: str, folder: Path, env: dict[str, str], concurrency: int) -> dict[str, float]:
+    """KiB of peak RSS per invocation (repeat) and per case (suite) between two sizes."""
+    sizes = {"repeat": (1_000, 10_000), "suite": (100, 2_000)}
+    per = {}
+    for name, (small, large) in sizes.items():
+        peaks = []
+        for count in (small, large):
+            _, _, rss = run(contenders(url, folder, count, concurrency)[name], env)
+            peaks.append(rss)
+        per[name] = (peaks[1] - peaks[0]) * 1024 / (large - small)
+        print(f"{name}: peak {peaks[0]:.0f} MiB at {small}, {peaks[1]:.0f} MiB at {large}")
+    return per
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--delay-ms", type=float, default=20)
+    parser.add_argument("--check", action="store_true", help="exit 1 past the limits")
+    args = parser.parse_args()
+    env = dict(bench_env(), LAMBDA_INVOKE_PROGRESS_SECONDS="3600")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        functions = {"echo": f"{HANDLER}:echo"}
+        with local_lambda(folder, functions, delay_ms=args.delay_ms) as endpoint:
+            paired = ratios(args, endpoint.url, folder, env)
+            per = growth(endpoint.url, folder, env, args.concurrency)
+    print(
+        f"\n{args.count} invocations, {args.concurrency} at once, {args.delay_ms:g} ms each, "
+        f"{args.rounds} rounds; {os.cpu_count()} CPUs\n"
+    )
+    print("| ours vs the pool | invocations/s (median, range) | CPU per invocation |")
+    print("|---|---|---|")
+    failed = []
+    for name, values in paired.items():
+        rate, cpu = statistics.median(values["rate"]), statistics.median(values["cpu"])
+        spread = f"{min(values['rate']):.2f}-{max(values['rate']):.2f}"
+        print(f"| {name} | {rate:.2f}x ({spread}) | {cpu:.2f}x |")
+        if rate < CHECK_RATE:
+            failed.append(f"{name}: {rate:.2f}x the pool's rate (limit {CHECK_RATE}x)")
+        if cpu > CHECK_CPU:
+            failed.append(f"{name}: {cpu:.2f}x the pool's CPU (limit {CHECK_CPU}x)")
+    for name, kib in per.items():
+        item = "invocation" if name == "repeat" else "case"
+        print(f"memory growth, {name}: {kib:+.2f} KiB per {item}")
+        if kib > CHECK_GROWTH_KIB:
+            failed.append(f"{name}: {kib:.2f} KiB more per item (limit {CHECK_GROWTH_KIB})")
+    if args.check and failed:
+        print("pool check failed: " + "; ".join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
