@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lambda_invoke.repeat import Pacer, aggregate, percentile
+from lambda_invoke.repeat import Figures, Pacer, aggregate, percentile
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ def test_aggregate_counts_and_leaves_missing_figures_out() -> None:
         {"function-error": "Unhandled", "init-duration-ms": None, "throttles": 2,
          "duration-ms": None, "billed-duration-ms": None, "elapsed-ms": 50.0},
     ]  # fmt: skip
-    values = aggregate(rows)
+    values = aggregate(Figures.of_rows(rows))
     assert (values["invocations"], values["function-errors"]) == (2, 1)
     assert (values["cold-starts"], values["throttles"]) == (1, 2)
     assert values["duration-ms-max"] == 10.0  # the one invocation with a REPORT
@@ -54,14 +54,16 @@ def test_the_pacer_keeps_the_rate() -> None:
 def test_the_latency_series_keeps_the_slowest_of_each_slice_in_start_order() -> None:
     from lambda_invoke.repeat import latency_series
 
-    rows = [{"elapsed-ms": float(n % 100)} for n in range(10_000)]
+    blank = {"function-error": None, "init-duration-ms": None, "throttles": 0,
+             "duration-ms": None, "billed-duration-ms": None}  # fmt: skip
+    rows = [{**blank, "elapsed-ms": float(n % 100)} for n in range(10_000)]
     rows[5_000]["elapsed-ms"] = 900.0  # one spike
-    rows.append({"elapsed-ms": None})  # an invocation without a round trip is left out
-    series = latency_series(rows)
+    rows.append({**blank, "elapsed-ms": None})  # without a round trip: left out
+    series = latency_series(Figures.of_rows(rows))
     assert (series["size"], series["count"], len(series["values"])) == (167, 10_000, 60)
     assert series["values"][5_000 // 167] == 900.0
     assert series["values"].count(900.0) == 1 and min(series["values"]) == 99.0
-    small = latency_series([{"elapsed-ms": 3.0}, {"elapsed-ms": 1.0}])
+    small = latency_series(Figures.of_rows([{**blank, "elapsed-ms": e} for e in (3.0, 1.0)]))
     assert small == {"values": [3.0, 1.0], "size": 1, "count": 2}
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -15,9 +15,17 @@ from lambda_invoke.outcome import InvokeResult
 from lambda_invoke.payload_files import (
     for_host,
     spill_path,
+    streamed_file,
     write_payload,
 )
-from lambda_invoke.repeat import MEASURES, QUANTILES, SERIES, aggregate, latency_series
+from lambda_invoke.repeat import (
+    MEASURES,
+    QUANTILES,
+    SERIES,
+    Figures,
+    aggregate,
+    latency_series,
+)
 from lambda_invoke.reporters import Outcome, Reporter
 from lambda_invoke.result import build_document, output_strings, run_checks
 from lambda_invoke.settings import Settings
@@ -53,11 +61,12 @@ def run(
     if settings.repeat > 1:
         reporter.say(_repeat_line(settings))
     follow = partial(follow_log, client_factory=client_factory, connections=connections)
-    result, rows = run_invocation(
-        settings, client_factory, say=reporter.say, warn=reporter.warn, options=options,
-        follow=follow,
-    )  # fmt: skip
-    extra = {} if rows is None else _repeat_outputs(settings, rows, reporter)
+    with _repeat_file(settings) as (figures, repeat_file):
+        result, _ = run_invocation(
+            settings, client_factory, say=reporter.say, warn=reporter.warn, options=options,
+            follow=follow, figures=figures,
+        )  # fmt: skip
+    extra = {} if figures is None else _repeat_outputs(figures, repeat_file, reporter)
     for warning in answer_warnings(result):
         reporter.warn(warning)
     checks = run_checks(settings.checks, result, extra)
@@ -173,15 +182,29 @@ def _repeat_line(settings: Settings) -> str:
     )
 
 
-def _repeat_outputs(
-    settings: Settings, rows: list[dict[str, Any]], reporter: Reporter
-) -> dict[str, Any]:
-    """repeat: the aggregates, every invocation's figures in a file, the latency series."""
-    extra = aggregate(rows)
+@contextmanager
+def _repeat_file(settings: Settings) -> Iterator[tuple[Figures | None, str | None]]:
+    """repeat: the figures, streamed to the repeat-file (opened before invoking) as each
+    invocation finishes; (None, None) for a single invocation."""
+    if settings.repeat < 2:
+        yield None, None
+        return
     path = spill_path(f"repeat-{os.getpid()}.json", settings.runner)
-    write_payload(path, json.dumps(rows, indent=1).encode("utf-8"), settings.runner)
-    extra["repeat-file"] = for_host(path, settings.runner)
-    extra[SERIES] = latency_series(rows)
+    with streamed_file(path, settings.runner, what="repeat-file") as handle:
+        figures = Figures(settings.repeat, sink=handle)
+        try:
+            yield figures, for_host(path, settings.runner)
+        finally:
+            figures.close()
+
+
+def _repeat_outputs(figures: Figures, path: str | None, reporter: Reporter) -> dict[str, Any]:
+    """repeat: the aggregates, the repeat-file's path, the latency series."""
+    extra = aggregate(figures)
+    if figures.sink_error:
+        reporter.warn(f"the repeat-file {path} is incomplete: {figures.sink_error}")
+    extra["repeat-file"] = path
+    extra[SERIES] = latency_series(figures)
     return extra
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from lambda_invoke.invoke import invoke
 from lambda_invoke.outcome import InvokeResult
-from lambda_invoke.repeat import Pacer, run_repeat
+from lambda_invoke.repeat import Figures, Pacer, run_repeat
 from lambda_invoke.settings import Settings
 
 ClientFactory = Callable[[Settings], Any]
@@ -44,14 +44,14 @@ def run_invocation(
     options: Mapping[str, Any],
     follow: Follow | None = None,
     pacer: Pacer | None = None,
-) -> tuple[InvokeResult, list[dict[str, Any]] | None]:
+    figures: Figures | None = None,
+) -> tuple[InvokeResult, Figures | None]:
     """An invocation as a step or a suite case asks for it: ``repeat`` times on one client
-    (the first result, and every invocation's figures) or once (figures None); then
-    followed in its log (full-logs, wait-for-completion) when asked. ``pacer``: a budget of
-    invocations a second shared with others (a suite's max-rate), every Invoke waits its
-    turn."""
+    (the first result, and every invocation's figures in ``figures``, made here when not
+    given) or once (figures None); then followed in its log (full-logs,
+    wait-for-completion) when asked. ``pacer``: a budget of invocations a second shared
+    with others (a suite's max-rate), every Invoke waits its turn."""
     since_ms = int(time.time() * 1000)
-    rows = None
     client = None if settings.local else client_factory(settings)  # one client for all
 
     def call() -> InvokeResult:
@@ -60,19 +60,21 @@ def run_invocation(
         return call_function(settings, lambda _: client, say=say, options=options)
 
     if settings.repeat > 1:
-        result, rows = run_repeat(
+        figures = figures or Figures(settings.repeat)
+        result = run_repeat(
             settings.repeat,
             settings.repeat_concurrency,
             settings.max_rate,
             call,
             flight=options["flight"],
+            figures=figures,
             say=say,
         )
     else:
-        result = call()
+        result, figures = call(), None
     if follow is not None and (settings.full_logs or settings.wait_for_completion):
         result = follow(
             settings, result, since_ms=since_ms, say=say, warn=warn,
             sleep=options.get("sleep"), flight=options["flight"],
         )  # fmt: skip
-    return result, rows
+    return result, figures

@@ -4,7 +4,9 @@ too large for outputs, and the paths the next step sees (GitHub's runner layout)
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, TYPE_CHECKING
 
 from lambda_invoke.errors import LambdaInvokeError
 
@@ -55,6 +57,21 @@ def write_file(
         shown = for_host(path, runner)
         head = "invoked, but cannot" if invoked else "cannot"
         raise LambdaInvokeError(f"{head} write {what} '{shown}': {error.strerror}") from None
+    if runner is not None:
+        runner.give_to_workspace_owner(path)
+
+
+@contextmanager
+def streamed_file(path: str, runner: RunnerLayout | None, *, what: str) -> Iterator[IO[bytes]]:
+    """A file written while the run goes on (the repeat-file), opened before anything is
+    invoked: a failure to open it is one line naming ``what``."""
+    try:
+        handle = open(path, "wb")  # noqa: SIM115 (closed below, after the body)
+    except OSError as error:
+        shown = for_host(path, runner)
+        raise LambdaInvokeError(f"cannot write {what} '{shown}': {error.strerror}") from None
+    with handle:
+        yield handle
     if runner is not None:
         runner.give_to_workspace_owner(path)
 

@@ -3,17 +3,20 @@ a second), aggregated: counts, function errors, cold starts, throttles, and the
 percentiles of Lambda's duration, the billed duration and our own round trip.
 
 Percentiles are nearest-rank: p95 of n values is the ceil(0.95 n)-th smallest, a value
-that was measured. Each invocation's figures go to a JSON file (``repeat-file``); the
-single-invocation outputs are the first invocation's.
+that was measured. Each invocation's figures go to a JSON file (``repeat-file``) as it
+finishes, and only what the aggregates need stays in memory (``Figures``: some bytes an
+invocation, not a row); the single-invocation outputs are the first invocation's.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
+from array import array
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import IO, Any
 
 from lambda_invoke.deadline import PROGRESS_SECONDS
 from lambda_invoke.outcome import InvokeResult
@@ -48,7 +51,7 @@ def _number(text: str | None) -> float | None:
     return None if text is None else float(text)
 
 
-def figures(result: InvokeResult) -> dict[str, Any]:
+def row_of(result: InvokeResult) -> dict[str, Any]:
     """One invocation's row of the repeat file."""
     report = result.report
     return {
@@ -63,25 +66,80 @@ def figures(result: InvokeResult) -> dict[str, Any]:
     }
 
 
-def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The aggregate outputs of the rows (None where no invocation had the figure)."""
+class Figures:
+    """A repeat's figures as they come in (safe from several threads): the counts, each
+    measure's values (8 bytes each), the round trips by start order for the chart; and each
+    invocation's row written to ``sink`` (the repeat-file: a JSON list, in the order the
+    invocations finished, each with its start number) instead of kept."""
+
+    def __init__(self, count: int, sink: IO[bytes] | None = None) -> None:
+        self._lock = threading.Lock()
+        self.invocations = 0
+        self.function_errors = 0
+        self.cold_starts = 0
+        self.throttles = 0
+        self.measured = {measure: array("d") for measure in MEASURES}
+        self.elapsed_by_start = array("d", [math.nan]) * count
+        self._sink = sink
+        self.sink_error = ""  # why the repeat-file could not be written ("" when it was)
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[dict[str, Any]]) -> Figures:
+        figures = cls(len(rows))
+        for index, row in enumerate(rows):
+            figures.add(index, row)
+        return figures
+
+    def add(self, index: int, row: dict[str, Any]) -> None:
+        """Invocation ``index`` (from 0, in start order) finished with these figures."""
+        line = json.dumps({"invocation": index + 1, **row}).encode() if self._sink else b""
+        with self._lock:
+            self._write((b",\n" if self.invocations else b"[\n") + line)
+            self.invocations += 1
+            self.function_errors += bool(row["function-error"])
+            self.cold_starts += row["init-duration-ms"] is not None
+            self.throttles += row["throttles"]
+            for measure in MEASURES:
+                if row[measure] is not None:
+                    self.measured[measure].append(row[measure])
+            if row["elapsed-ms"] is not None:
+                self.elapsed_by_start[index] = row["elapsed-ms"]
+
+    def close(self) -> None:
+        """End the repeat-file's list (the sink stays open: its owner closes it)."""
+        with self._lock:
+            self._write(b"\n]\n" if self.invocations else b"[]\n")
+
+    def _write(self, data: bytes) -> None:
+        """To the sink (lock held); a failed write (a full disk) stops the writing, and
+        ``sink_error`` says why: the run and its aggregates go on."""
+        if self._sink is None:
+            return
+        try:
+            self._sink.write(data)
+        except OSError as error:
+            self._sink, self.sink_error = None, error.strerror or str(error)
+
+
+def aggregate(figures: Figures) -> dict[str, Any]:
+    """The aggregate outputs (None where no invocation had the figure)."""
     values: dict[str, Any] = {
-        "invocations": len(rows),
-        "function-errors": sum(1 for row in rows if row["function-error"]),
-        "cold-starts": sum(1 for row in rows if row["init-duration-ms"] is not None),
-        "throttles": sum(row["throttles"] for row in rows),
+        "invocations": figures.invocations,
+        "function-errors": figures.function_errors,
+        "cold-starts": figures.cold_starts,
+        "throttles": figures.throttles,
     }
     for measure in MEASURES:
-        measured = [row[measure] for row in rows if row[measure] is not None]
+        measured = figures.measured[measure]
         for name, q in QUANTILES:
             values[f"{measure}-{name}"] = percentile(measured, q)
     return values
 
 
-def latency_series(rows: Sequence[dict[str, Any]], points: int = SERIES_POINTS) -> dict[str, Any]:
+def latency_series(figures: Figures, points: int = SERIES_POINTS) -> dict[str, Any]:
     """Round trips by invocation in start order, at most ``points`` of them: the slowest of
     each run of ``size`` consecutive invocations (a spike is never averaged away)."""
-    values = [row["elapsed-ms"] for row in rows if row["elapsed-ms"] is not None]
+    values = [value for value in figures.elapsed_by_start if not math.isnan(value)]
     size = max(1, math.ceil(len(values) / points))
     slowest = [max(values[start : start + size]) for start in range(0, len(values), size)]
     return {"values": slowest, "size": size, "count": len(values)}
@@ -133,23 +191,22 @@ def run_repeat(
     call: Callable[[], InvokeResult],
     *,
     flight: InFlight,
+    figures: Figures,
     say: Callable[[str], None] | None = None,
     pacer: Pacer | None = None,
-) -> tuple[InvokeResult, list[dict[str, Any]]]:
+) -> InvokeResult:
     """``call`` ``count`` times, ``concurrency`` at once, paced: the first invocation's
-    result and every invocation's figures in start order. Only the figures are kept, not
-    the payloads: memory stays flat however many invocations run. A stop sends nothing
-    more (stopping.run_pooled)."""
+    result; every invocation's figures go to ``figures`` (not the payloads: memory stays
+    flat however many invocations run). A stop sends nothing more (stopping.run_pooled)."""
     pacer = pacer or Pacer(rate, sleep=flight.pause, say=say)
-    rows: list[dict[str, Any] | None] = [None] * count
     first: list[InvokeResult] = []
 
     def one(index: int) -> None:
         pacer.wait_turn()
         result = call()
-        rows[index] = figures(result)
+        figures.add(index, row_of(result))
         if index == 0:
             first.append(result)
 
     run_pooled(count, one, workers=concurrency, flight=flight)
-    return first[0], [row for row in rows if row is not None]
+    return first[0]

@@ -193,11 +193,11 @@ def _execute(
 
     settings = resolve(slot.case.settings)  # stack-name -> the function's name
     slot.resolved_name = settings.function_name
-    result, rows = run_invocation(
+    result, figures = run_invocation(
         settings, pool.get, say=say, warn=say, options=options, follow=follow, pacer=pacer
     )
-    if rows is not None:
-        slot.aggregates = aggregate(rows)
+    if figures is not None:
+        slot.aggregates = aggregate(figures)
     slot.result = result
     for warning in result.report.warnings():
         say(f"warning: {warning}")

@@ -70,6 +70,8 @@ def test_percentiles_cold_starts_and_throttles(tmp_path: Path) -> None:
     assert len(rows) == 100 and sorted(row["duration-ms"] for row in rows) == [
         float(n) for n in range(1, 101)
     ]
+    # written as each finished (memory stays flat), each with its start number
+    assert sorted(row["invocation"] for row in rows) == list(range(1, 101))
     assert "duration-ms" in done.stdout and "p95" in done.stdout  # the compact table
 
 
