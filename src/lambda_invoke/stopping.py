@@ -13,12 +13,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from lambda_invoke.progress import Watcher
-
-if TYPE_CHECKING:  # a single invoke starts no pool: concurrent.futures is imported with one
-    from concurrent.futures import Future
 
 #: the pools' threads carry this name: the boundary ends the process without joining them
 POOL_THREAD_PREFIX = "case"
@@ -160,53 +156,52 @@ class InFlight:
         return line
 
 
-def run_pooled(
-    count: int,
-    work: Callable[[int], None],
-    *,
-    workers: int,
-    flight: InFlight,
-    queued_per_worker: int = 4,
-) -> None:
-    """``work(0) ... work(count - 1)`` on ``workers`` threads, with a bounded queue (no
-    10,000 futures at once). The first error ends the run: nothing queued is started, and
-    the work already running is waited for. A stop (a BaseException in this thread, or
-    StopRequested from the work) cancels what is queued and does not wait for what runs:
-    the boundary ends the process."""
-    from concurrent.futures import ThreadPoolExecutor
+def run_pooled(count: int, work: Callable[[int], None], *, workers: int, flight: InFlight) -> None:
+    """``work(0) ... work(count - 1)`` on ``workers`` threads that take the next index as
+    they free up (no future per item: waiting on hundreds of futures cost more than the
+    calls). The first error ends the run: nothing more is started, the work already
+    running is waited for, and the error is raised here. A stop (a BaseException in this
+    thread, or the flag) starts nothing more and does not wait for what runs: the boundary
+    ends the process."""
+    indexes = iter(range(count))
+    take = threading.Lock()
+    errors: list[Exception] = []
+    failed = threading.Event()
 
-    workers = max(1, workers)
-    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=POOL_THREAD_PREFIX)
-    pending: set[Future[None]] = set()
+    def worker() -> None:
+        while not failed.is_set() and not flight.stopping:
+            with take:
+                index = next(indexes, None)
+            if index is None:
+                return
+            try:
+                work(index)
+            except StopRequested:
+                return
+            except Exception as error:  # the first error ends the run (raised below)
+                errors.append(error)
+                failed.set()
+                return
+
+    threads = [
+        threading.Thread(target=worker, name=f"{POOL_THREAD_PREFIX}-{n}", daemon=True)
+        for n in range(max(1, min(workers, count)))
+    ]
+    for thread in threads:
+        thread.start()
     try:
-        for index in range(count):
-            flight.check()
-            pending.add(executor.submit(work, index))
-            while len(pending) >= queued_per_worker * workers:
-                pending = _settle(pending, flight)
-        while pending:
-            pending = _settle(pending, flight)
-    except Exception:
-        executor.shutdown(wait=True, cancel_futures=True)
-        raise
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(STOP_POLL_SECONDS)
+                flight.check()
     except BaseException:
-        executor.shutdown(wait=False, cancel_futures=True)
+        failed.set()  # nothing more is started; what runs is not waited for
         raise
-    executor.shutdown()
+    if errors:
+        raise errors[0]
+    flight.check()
 
 
 #: how often a pool waiting for its work looks at the stop flag (a signal needs no look: it
 #: raises in the waiting thread; a stop from another thread does)
 STOP_POLL_SECONDS = 0.1
-
-
-def _settle(pending: set[Future[None]], flight: InFlight) -> set[Future[None]]:
-    """Wait until one of ``pending`` is done (or the run is stopped); raise the first error
-    of those done."""
-    from concurrent.futures import FIRST_COMPLETED, wait
-
-    done, still = wait(pending, timeout=STOP_POLL_SECONDS, return_when=FIRST_COMPLETED)
-    for future in done:
-        future.result()
-    flight.check()
-    return still
