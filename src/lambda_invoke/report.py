@@ -37,7 +37,8 @@ def results_json(rows: Sequence[Row], *, payloads: bool = True) -> tuple[str, bo
     """The ``results`` output, and whether it holds the payloads: they are left out when
     it would be larger than RESULTS_OUTPUT_LIMIT (or ``payloads`` is false: a shard left
     them out)."""
-    if payloads:
+    fits = sum(len(row.payload or "") for row in rows) <= RESULTS_OUTPUT_LIMIT  # (cheap)
+    if payloads and fits:
         text = json.dumps([row.output() for row in rows], ensure_ascii=False, default=str)
         if len(text.encode()) <= RESULTS_OUTPUT_LIMIT:
             return text, True

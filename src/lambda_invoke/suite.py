@@ -36,6 +36,9 @@ class CaseResult:
     seconds: float = 0.0
     resolved_name: str = ""  # the function a stack-name lookup found
     aggregates: dict[str, Any] = field(default_factory=dict)  # repeat: N
+    #: the case's row, made once when it is reported; then the result (payload, logs) and
+    #: the checks are let go: a suite's memory does not grow with its answers
+    row: Row | None = None
 
     @property
     def function_name(self) -> str:
@@ -161,6 +164,8 @@ class _CaseRunner:
             self._run(slot)
         with self.lock:
             self.on_done(slot)
+        slot.row = slot.to_row()
+        slot.result, slot.checks = None, []
 
     def _run(self, slot: CaseResult) -> None:
         def case_say(text: str) -> None:

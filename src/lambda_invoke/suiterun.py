@@ -74,7 +74,7 @@ def run_suite(
         max_rate=suite.max_rate,
     )
     seconds = time.monotonic() - started
-    rows = [slot.to_row() for slot in results]
+    rows = [slot.row or slot.to_row() for slot in results]
     code = show_rows(
         rows,
         seconds,
