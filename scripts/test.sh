@@ -34,4 +34,6 @@ bash scripts/package_check.sh > .venv/package_check.log 2>&1 ||
   { tail -40 .venv/package_check.log >&2; echo "the package check failed" >&2; exit 1; }
 echo "== python bench/startup.py --check (start-up budget: our CLI vs a minimal boto3 script)" >&2
 python bench/startup.py --check --rounds 7
+echo "== python bench/pool.py --check (repeat and suites vs a thread pool over one botocore client)" >&2
+python bench/pool.py --check --rounds 3 --count 1000
 run python -m pytest "$@"
