@@ -108,7 +108,7 @@ def test_unsupported_variable_is_named(service: Path) -> None:
 def test_a_value_aws_holds_waits_for_a_lookup(service: Path) -> None:
     """${ssm:...} in the name: pending, until resolved again with a lookup (before any
     Invoke); the lookup is asked once per variable."""
-    pending = resolve("secret")
+    pending = resolve_function("secret", config_path="", stage=None, region=None, environ={})
     assert (pending.name, pending.pending) == ("", "${ssm:/shop/name}")
     asked = []
 

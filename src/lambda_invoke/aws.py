@@ -21,7 +21,6 @@ from lambda_invoke.errors import AwsError
 from lambda_invoke.payloads import MAX_EVENT_PAYLOAD, MAX_SYNC_PAYLOAD
 from lambda_invoke.references import parse_function_name
 from lambda_invoke.roles import assume_role, github_oidc_token
-from lambda_invoke.serverless import check_runnable
 from lambda_invoke.settings import Settings
 from lambda_invoke.stacks import physical_id
 from lambda_invoke.testevents import load_test_event
@@ -132,9 +131,7 @@ class Connections:
             target = replace(settings, region=region) if region else settings
             return self.client(service, target, retries={"mode": "standard"})
 
-        resolved = function.again(AwsLookup(client_for, settings.profile))
-        if settings.local:
-            check_runnable(resolved)
+        resolved = function.again(AwsLookup(client_for, settings.profile))  # (local: checked)
         self.say(f"serverless.yml: {function.key} is {resolved.name} ({function.pending})")
         if settings.function.value:  # function-name given as well: it wins
             return replace(settings, serverless=resolved)

@@ -123,17 +123,21 @@ def resolve_function(
 ) -> ServerlessFunction:
     """The function ``key`` of the config, with the fields this run needs (``local``: the
     handler's too). Without ``lookup``, a needed field that uses ${ssm:...} or ${cf:...}
-    makes it pending (its ``again`` resolves it with one)."""
+    makes it pending: its ``again`` resolves it with one (and, for ``local``, checks that
+    the handler is runnable here, as settings does for one resolved at once)."""
     config_file = find_config(config_path)
     document = load_config(config_file)
     _check_key(document, key, str(config_file))
     resolver = _Resolver(document, str(config_file), stage, region, environ, lookup=lookup)
 
     def again(lookup: Lookup) -> ServerlessFunction:
-        return resolve_function(
+        resolved = resolve_function(
             key, config_path=config_path, stage=stage, region=region, environ=environ,
             local=local, lookup=lookup,
         )  # fmt: skip
+        if local:
+            check_runnable(resolved)
+        return resolved
 
     region_value = region or _region_of(resolver)
     try:

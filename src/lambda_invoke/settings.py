@@ -336,6 +336,6 @@ def _serverless_function(
             f"function-name '{get('function-name')}' and function '{key}' are both given: "
             f"function-name wins (serverless.yml would give '{resolved.name}')"
         )
-    if local and not resolved.pending:  # (pending: checked once resolved, aws.py)
+    if local and not resolved.pending:  # (a pending one is checked once resolved)
         check_runnable(resolved)
     return resolved
