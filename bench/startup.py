@@ -139,6 +139,10 @@ def main() -> int:
                 [sys.executable, str(ROOT / "bench" / "minimal_boto3.py"), url, "echo", PAYLOAD],
                 env,
             ),
+            "minimal botocore script": process(
+                [sys.executable, str(ROOT / "bench" / "minimal_botocore.py"), url, "echo", PAYLOAD],
+                env,
+            ),
         }
         if not args.check:
             contenders["aws lambda invoke"] = process(
@@ -164,12 +168,14 @@ def main() -> int:
                 engine.stop()  # type: ignore[attr-defined]
     cli = statistics.median(w for w, _ in samples["lambda-invoke (CLI)"])
     floor = statistics.median(w for w, _ in samples["minimal boto3 script"])
+    botocore = statistics.median(w for w, _ in samples["minimal botocore script"])
     if args.check:
         verdict = "ok" if cli <= CHECK_LIMIT * floor else "TOO SLOW"
         print(
             f"start-up check: lambda-invoke {cli * 1000:.0f} ms vs minimal boto3 script "
             f"{floor * 1000:.0f} ms = {cli / floor:.2f}x (limit {CHECK_LIMIT}x, median of "
-            f"{args.rounds}): {verdict}"
+            f"{args.rounds}): {verdict}; vs a minimal botocore script {botocore * 1000:.0f} "
+            f"ms: {cli / botocore:.2f}x (aim: 0.85x)"
         )
         return 0 if verdict == "ok" else 1
     print(f"one invoke on 127.0.0.1, median of {args.rounds} alternating runs\n")
@@ -177,6 +183,7 @@ def main() -> int:
     aws = statistics.median(w for w, _ in samples["aws lambda invoke"])
     print(f"\nour CLI vs aws lambda invoke: {cli / aws:.2f}x (target <= 0.6x)")
     print(f"our CLI vs minimal boto3 script: {cli / floor:.2f}x (target <= 1.0x)")
+    print(f"our CLI vs minimal botocore script: {cli / botocore:.2f}x (aim <= 0.85x)")
     if "docker run (action image)" in samples:
         docker = statistics.median(w for w, _ in samples["docker run (action image)"])
         noop = statistics.median(w for w, _ in samples["docker run (no-op)"])
