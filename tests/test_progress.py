@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from support import time_budget
 
 from lambda_invoke.progress import Watcher
@@ -23,10 +24,11 @@ def test_many_waiting_calls_share_one_thread_and_each_gets_its_lines() -> None:
         with watcher.waiting(say, f"f{number} to answer", 0.2):
             time.sleep(0.5)
 
+    others = {t for t in threading.enumerate() if t.name == "progress"}  # other runs' watchers
     calls = [threading.Thread(target=call, args=(n,)) for n in range(40)]
     for thread in calls:
         thread.start()
-    progress = [t for t in threading.enumerate() if t.name == "progress"]
+    progress = [t for t in threading.enumerate() if t.name == "progress" and t not in others]
     for thread in calls:
         thread.join()
     assert len(progress) == 1
@@ -52,3 +54,23 @@ def test_no_interval_no_thread() -> None:
     with watcher.waiting(print, "f", 0):
         pass
     assert watcher._thread is None
+
+
+def test_an_idle_watcher_ends_its_thread_and_starts_one_when_needed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A process running many runs (the tests, an in-process caller) keeps no idle thread
+    of each; a call after that starts one again and still gets its lines."""
+    from lambda_invoke import progress
+
+    monkeypatch.setattr(progress, "IDLE_SECONDS", 0.05)
+    watcher = Watcher()
+    lines: list[str] = []
+    with watcher.waiting(lines.append, "f", time_budget(5.0)):
+        first = watcher._thread
+    assert first is not None
+    first.join(timeout=time_budget(5.0))
+    assert not first.is_alive() and watcher._thread is None
+    with watcher.waiting(lines.append, "g to answer", 0.05):
+        time.sleep(0.2)
+    assert lines and lines[0] == "still waiting for g to answer (0 s)"

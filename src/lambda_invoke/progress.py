@@ -15,6 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 Say = Callable[[str], None]
+#: a watcher with no call waiting this long ends its thread (the next call starts one):
+#: a process running many runs (the tests) keeps no idle thread of each
+IDLE_SECONDS = 2.0
 
 
 @dataclass
@@ -63,11 +66,15 @@ class Watcher:
         while True:
             with self._changed:
                 lines = self._due_lines()
+                if lines is None:  # idle: the thread ends (a new call starts another)
+                    self._thread = None
+                    return
             for say, line in lines:
                 say(line)
 
-    def _due_lines(self) -> list[tuple[Say, str]]:
-        """Wait (lock held, released while waiting) until a line is due; the lines due."""
+    def _due_lines(self) -> list[tuple[Say, str]] | None:
+        """Wait (lock held, released while waiting) until a line is due: the lines due; or
+        None when no call has waited for IDLE_SECONDS."""
         while True:
             now = self._clock()
             due = [w for w in self._waiting.values() if w.due <= now]
@@ -76,4 +83,8 @@ class Watcher:
                     waiting.due += waiting.every
                 return [(w.say, f"still waiting for {w.what} ({now - w.start:.0f} s)") for w in due]
             earliest = min((w.due for w in self._waiting.values()), default=None)
-            self._changed.wait(None if earliest is None else earliest - now)
+            if earliest is None:
+                if not self._changed.wait(IDLE_SECONDS) and not self._waiting:
+                    return None
+                continue
+            self._changed.wait(earliest - now)
