@@ -35,7 +35,7 @@ class _Undecided(Exception):
 CHECKABLE_OUTPUTS = tuple(name for name in OUTPUT_NAMES if name not in NOT_CHECKABLE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Check:
     target: str  # a JSONPath or an output name
     operator: str
@@ -44,7 +44,7 @@ class Check:
     validator: Any = field(default=None, compare=False, repr=False)  # schema: jsonschema's
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     check: Check
     actual: Any

@@ -17,7 +17,7 @@ INVOKE_MODES = ("buffered", "stream")
 LOG_TYPES = ("Tail", "None")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Invocation:
     invocation_type: str
     invoke_mode: str

@@ -26,7 +26,7 @@ FIGURE_OUTPUTS = {
 Say = Callable[[str], None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     """Figures from the REPORT line of the log tail, as text (None: not present)."""
 
@@ -74,7 +74,7 @@ def parse_report(logs: str) -> Report:
     return report_of(figures)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InvokeResult:
     """What came back. None: the endpoint did not send it (``absent`` says why)."""
 

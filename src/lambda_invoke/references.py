@@ -36,7 +36,7 @@ MAX_FUNCTION_REFERENCE = 170  # FunctionName of Invoke: the ARN with a qualifier
 MAX_QUALIFIER = 128
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FunctionRef:
     """A parsed function-name: what to send, and what it says about itself."""
 
@@ -46,7 +46,7 @@ class FunctionRef:
     region: str | None  # from a full ARN
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoleSettings:
     """A role to assume before anything else (role-to-assume and its companions)."""
 
@@ -56,7 +56,7 @@ class RoleSettings:
     audience: str  # of the GitHub OIDC token
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StackRef:
     """A function named through CloudFormation: the stack and the function's logical id."""
 

@@ -35,7 +35,7 @@ MAX_FIGURE = 1e12
 _SHARD = re.compile(r"(\d{1,3})/(\d{1,3})")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One case's result."""
 
@@ -117,7 +117,7 @@ def shard_document(
 # -- a shard's results document, read back --------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ShardDocument:
     path: str
     suite: str  # the suite text's digest

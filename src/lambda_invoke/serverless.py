@@ -49,7 +49,7 @@ class _NeedsAws(Exception):
         self.variable = variable
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ServerlessFunction:
     """One function of a serverless.yml, resolved for a stage."""
 

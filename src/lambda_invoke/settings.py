@@ -46,7 +46,7 @@ MAX_ATTEMPTS = 20
 MAX_REPEAT = 10_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Settings:
     function: FunctionRef
     qualifier: str | None  # the qualifier input (separate from one inside function-name)
@@ -90,7 +90,7 @@ class Settings:
         return self.function.value or self.function.name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Target:
     """What to invoke: the function (and where it came from) and its region."""
 

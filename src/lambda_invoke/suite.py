@@ -26,7 +26,7 @@ from lambda_invoke.suitefile import Case
 from lambda_invoke.verdict import judge
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseResult:
     case: Case
     status: str = "skipped"  # passed, failed, skipped

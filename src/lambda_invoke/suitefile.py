@@ -40,7 +40,7 @@ INLINE_START = re.compile(r"(cases|defaults)\s*:")
 MAX_CONCURRENCY = 64
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Case:
     index: int
     name: str
@@ -48,7 +48,7 @@ class Case:
     expect_function_error: bool | str  # True: any; a string: that value; False: none
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SuiteSettings:
     source: str  # the file's path, or "inline"
     cases: tuple[Case, ...]
