@@ -77,14 +77,19 @@ class Watcher:
         None when no call has waited for IDLE_SECONDS."""
         while True:
             now = self._clock()
-            due = [w for w in self._waiting.values() if w.due <= now]
-            if due:
-                for waiting in due:
-                    waiting.due += waiting.every
-                return [(w.say, f"still waiting for {w.what} ({now - w.start:.0f} s)") for w in due]
+            lines = self._take_due(now)
+            if lines:
+                return lines
             earliest = min((w.due for w in self._waiting.values()), default=None)
             if earliest is None:
                 if not self._changed.wait(IDLE_SECONDS) and not self._waiting:
                     return None
                 continue
             self._changed.wait(earliest - now)
+
+    def _take_due(self, now: float) -> list[tuple[Say, str]]:
+        """The lines due at ``now`` (lock held); each call's next one is due ``every`` later."""
+        due = [waiting for waiting in self._waiting.values() if waiting.due <= now]
+        for waiting in due:
+            waiting.due += waiting.every
+        return [(w.say, f"still waiting for {w.what} ({now - w.start:.0f} s)") for w in due]
