@@ -60,7 +60,9 @@ class Watcher:
             yield
         finally:
             with self._changed:
-                del self._waiting[token]  # (the thread finds nothing due, and sleeps on)
+                del self._waiting[token]
+                if not self._waiting:  # the last one: the thread goes idle (and may end)
+                    self._changed.notify()
 
     def _run(self) -> None:
         while True:
