@@ -175,13 +175,9 @@ def markdown_cell(value: Any) -> str:
 
 
 def _with_unit(value: Any, unit: str) -> str:
-    return (
-        "n/a"
-        if value is None
-        else f"{value:g} {unit}"
-        if isinstance(value, float)
-        else (f"{value} {unit}")
-    )
+    if value is None:
+        return "n/a"
+    return f"{value:g} {unit}" if isinstance(value, float) else f"{value} {unit}"
 
 
 def _verdict_heading(function_name: str, problems: Sequence[str], times: int = 1) -> str:
