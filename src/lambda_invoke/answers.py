@@ -118,8 +118,14 @@ def function_failure(
 
 
 def read_answer(
-    response: dict[str, Any], payload: bytes, attempts: int, request: Mapping[str, Any]
+    response: dict[str, Any],
+    payload: bytes,
+    attempts: int,
+    request: Mapping[str, Any],
+    **measured: Any,
 ) -> InvokeResult:
+    """The answer as a result; ``measured``: fields known only to the caller (elapsed_ms,
+    region), set here rather than copied in afterwards (a repeat makes thousands)."""
     logs = decode_logs(response.get("LogResult"))
     unreadable = logs is None and response.get("LogResult") is not None
     executed_version = response.get("ExecutedVersion") or None
@@ -140,6 +146,7 @@ def read_answer(
         error_inferred=inferred,
         logs_unreadable=unreadable,
         trace_id=(metadata.get("HTTPHeaders") or {}).get("x-amzn-trace-id"),
+        **measured,
     )
 
 

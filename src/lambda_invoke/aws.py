@@ -53,7 +53,7 @@ class Connections:
         connections may be open at once. It comes from botocore's session, the same client boto3
         would return: importing boto3 also imports s3transfer, ~70 ms (bench/README.md).
         """
-        return self.client(
+        client = self.client(
             "lambda",
             settings,
             connect_timeout=settings.connect_timeout,
@@ -62,6 +62,8 @@ class Connections:
             tcp_keepalive=True,
             max_pool_connections=max(10, pool_size),
         )
+        user_agent_once(client)
+        return client
 
     def _session(self, settings: Settings) -> Any:
         import botocore.session
@@ -168,3 +170,33 @@ class Connections:
             self._functions[key] = resolved
         self.say(f"{stack.describe()} is {physical}")
         return resolved
+
+
+def user_agent_once(client: Any) -> None:
+    """The client's User-Agent header built once per set of features, not twice per request.
+
+    botocore 1.3x builds the header for every request, twice (once with the request, again
+    when it is created), sanitizing each component: some 120 microseconds of CPU an Invoke
+    here, more than everything this tool does around it (bench/pool.py). The string depends
+    only on the client and on the features of the call's context (retry mode, ...): it is
+    kept per set of features, so the header sent is the same string botocore would build
+    (tests/test_aws_clients.py compares it with an untouched client's). A botocore without
+    these internals is left as it is.
+    """
+    creator: Any = getattr(client, "_user_agent_creator", None)
+    build = getattr(creator, "to_string", None)
+    if build is None:
+        return
+    from botocore.context import get_context
+
+    built: dict[frozenset[str], str] = {}
+
+    def to_string() -> str:
+        context = get_context()
+        features = frozenset(context.features) if context is not None else frozenset()
+        text = built.get(features)
+        if text is None:
+            text = built[features] = build()
+        return text
+
+    creator.to_string = to_string

@@ -181,12 +181,14 @@ def _send(
         result = read_stream(
             client.invoke_with_response_stream(**request), on_chunk, attempt, request
         )
-    else:
-        response = client.invoke(**request)
-        payload = response["Payload"].read() if "Payload" in response else b""
-        result = read_answer(response, payload, attempt, request)
+        elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+        return replace(result, elapsed_ms=elapsed_ms, region=console_region(client))
+    response = client.invoke(**request)
+    payload = response["Payload"].read() if "Payload" in response else b""
     elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
-    return replace(result, elapsed_ms=elapsed_ms, region=console_region(client))
+    return read_answer(
+        response, payload, attempt, request, elapsed_ms=elapsed_ms, region=console_region(client)
+    )
 
 
 def _after_failure(

@@ -8,6 +8,7 @@ region of a partition with a known console): they come from the endpoint, untrus
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlparse
 
@@ -43,10 +44,16 @@ def console_region(client: Any) -> str | None:
     """The region a client sends to, when it sends to AWS's endpoint; None otherwise (a
     local endpoint or an emulator: a console link would point nowhere)."""
     meta = getattr(client, "meta", None)
-    host = urlparse(getattr(meta, "endpoint_url", "") or "").hostname or ""
+    region = getattr(meta, "region_name", None)
+    return _aws_region(getattr(meta, "endpoint_url", "") or "", region)
+
+
+@lru_cache(maxsize=16)
+def _aws_region(endpoint_url: str, region: Any) -> str | None:
+    """(Once per endpoint: a repeat asks on every Invoke.)"""
+    host = urlparse(endpoint_url).hostname or ""
     if not host.endswith(_AWS_HOSTS):
         return None
-    region = getattr(meta, "region_name", None)
     return region if isinstance(region, str) else None
 
 

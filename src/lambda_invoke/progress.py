@@ -8,6 +8,8 @@ due costs a dictionary entry, not a thread (a repeat of 2,000 started 2,000 thre
 
 from __future__ import annotations
 
+import itertools
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,14 +32,23 @@ class _Waiting:
 
 
 class Watcher:
-    """The run's one progress thread (safe from several threads)."""
+    """The run's one progress thread (safe from several threads).
+
+    A call registers and leaves without a lock (a dictionary entry, atomic under the GIL):
+    64 calls at once taking one lock twice each queued behind whichever holder the GIL
+    switched away from, and calls one after another woke the thread twice each. The lock
+    is taken only to start the thread or to wake it for a line due before it would wake
+    (``_wake_at``); a call that leaves is found gone when the thread next wakes.
+    """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._changed = threading.Condition()
+        self._changed = threading.Condition(threading.Lock())
         self._waiting: dict[int, _Waiting] = {}
-        self._count = 0
+        self._tokens = itertools.count()
         self._thread: threading.Thread | None = None
+        #: when the thread wakes next (inf while it recomputes: every new call wakes it)
+        self._wake_at = math.inf
 
     @contextmanager
     def waiting(self, say: Say, what: str, every: float) -> Iterator[None]:
@@ -45,53 +56,67 @@ class Watcher:
         if every <= 0:
             yield
             return
-        with self._changed:
-            self._count += 1
-            token = self._count
-            start = self._clock()
-            earliest = min((w.due for w in self._waiting.values()), default=None)
-            self._waiting[token] = _Waiting(say, what, start, every, start + every)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="progress", daemon=True)
-                self._thread.start()
-            elif earliest is None or start + every < earliest:
-                self._changed.notify()  # the thread sleeps longer than this call's first line
+        token = next(self._tokens)
+        start = self._clock()
+        self._waiting[token] = _Waiting(say, what, start, every, start + every)
+        if self._thread is None or start + every < self._wake_at:
+            self._wake(start + every)
         try:
             yield
         finally:
-            with self._changed:
-                del self._waiting[token]
-                if not self._waiting:  # the last one: the thread goes idle (and may end)
-                    self._changed.notify()
+            del self._waiting[token]  # (the thread finds it gone when it next wakes)
+
+    def _wake(self, due: float) -> None:
+        """Start the thread, or wake it for a line due before it wakes."""
+        with self._changed:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="progress", daemon=True)
+                self._thread.start()
+            elif due < self._wake_at:
+                self._changed.notify()
 
     def _run(self) -> None:
         while True:
             with self._changed:
                 lines = self._due_lines()
-                if lines is None:  # idle: the thread ends (a new call starts another)
-                    self._thread = None
+                if lines is None:  # idle: the thread ended (a new call starts another)
                     return
             for say, line in lines:
                 say(line)
 
     def _due_lines(self) -> list[tuple[Say, str]] | None:
         """Wait (lock held, released while waiting) until a line is due: the lines due; or
-        None when no call has waited for IDLE_SECONDS."""
+        None when no call has waited for IDLE_SECONDS (the thread is then let go)."""
         while True:
+            self._wake_at = math.inf  # calls registering now wake the thread
             now = self._clock()
-            lines = self._take_due(now)
+            waiting = list(self._waiting.values())  # (a copy: calls come and go meanwhile)
+            lines = self._take_due(waiting, now)
             if lines:
                 return lines
-            earliest = min((w.due for w in self._waiting.values()), default=None)
-            if earliest is None:
-                if not self._changed.wait(IDLE_SECONDS) and not self._waiting:
-                    return None
+            earliest = min((w.due for w in waiting), default=None)
+            if earliest is not None:
+                self._wake_at = earliest
+                self._changed.wait(earliest - now)
                 continue
-            self._changed.wait(earliest - now)
+            self._wake_at = now + IDLE_SECONDS  # (a call due later is seen on waking)
+            if not self._changed.wait(IDLE_SECONDS) and self._let_go():
+                return None
 
-    def _take_due(self, now: float) -> list[tuple[Say, str]]:
-        """The lines due at ``now`` (lock held); each call's next one is due ``every`` later."""
-        due = [waiting for waiting in self._waiting.values() if waiting.due <= now]
-        for waiting in due:
-            waiting.due += waiting.every
+    def _let_go(self) -> bool:
+        """End the idle thread unless a call came meanwhile (lock held). ``_thread`` is
+        cleared before the check, so a call registering meanwhile either is seen here or
+        sees no thread and starts one."""
+        self._thread, thread = None, self._thread
+        if self._waiting:
+            self._thread = thread
+            return False
+        return True
+
+    @staticmethod
+    def _take_due(waiting: list[_Waiting], now: float) -> list[tuple[Say, str]]:
+        """The lines due at ``now``; each call's next one is due ``every`` later."""
+        due = [w for w in waiting if w.due <= now]
+        for w in due:
+            w.due += w.every
         return [(w.say, f"still waiting for {w.what} ({now - w.start:.0f} s)") for w in due]

@@ -163,15 +163,13 @@ def run_pooled(count: int, work: Callable[[int], None], *, workers: int, flight:
     running is waited for, and the error is raised here. A stop (a BaseException in this
     thread, or the flag) starts nothing more and does not wait for what runs: the boundary
     ends the process."""
-    indexes = iter(range(count))
-    take = threading.Lock()
+    indexes = iter(range(count))  # (next() on it is atomic under the GIL: no lock)
     errors: list[Exception] = []
     failed = threading.Event()
 
     def worker() -> None:
         while not failed.is_set() and not flight.stopping:
-            with take:
-                index = next(indexes, None)
+            index = next(indexes, None)
             if index is None:
                 return
             try:
