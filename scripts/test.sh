@@ -35,5 +35,5 @@ bash scripts/package_check.sh > .venv/package_check.log 2>&1 ||
 echo "== python bench/startup.py --check (start-up budget: our CLI vs a minimal boto3 script)" >&2
 python bench/startup.py --check --rounds 7
 echo "== python bench/pool.py --check (repeat and suites vs a thread pool over one botocore client)" >&2
-python bench/pool.py --check --rounds 3 --count 1000
+python bench/pool.py --check --rounds 3 --count 1000 --concurrency 64
 run python -m pytest "$@"
