@@ -1,5 +1,6 @@
-"""The small endpoints.json resolves every client this tool makes exactly as botocore's
-own file does, in every partition; it is made once, atomically, and can be switched off."""
+"""The small copy of botocore's data (endpoints.json with only our services, their models)
+resolves every client this tool makes exactly as botocore's own data does, in every
+partition; it is made once, atomically, and can be switched off."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 
 import botocore.session
 import pytest
+from botocore.loaders import Loader
+from support import ROOT
 
 from lambda_invoke import botodata
 
@@ -24,15 +27,18 @@ REGIONS = (
 _SESSIONS: dict[str | None, Any] = {}
 
 
-def resolve(data_path: str | None, service: str, region: str, **config: Any) -> tuple[Any, ...]:
-    """How a client of this session (full data, or the small copy) resolves."""
+def resolve(cache: str | None, service: str, region: str, **config: Any) -> tuple[Any, ...]:
+    """How a client of this session (full data, or the small copy in ``cache``) resolves."""
     from botocore.config import Config
 
-    if data_path not in _SESSIONS:
-        _SESSIONS[data_path] = botocore.session.Session()
-        if data_path:
-            _SESSIONS[data_path].set_config_variable("data_path", data_path)
-    client = _SESSIONS[data_path].create_client(
+    if cache not in _SESSIONS:
+        _SESSIONS[cache] = botocore.session.Session()
+        if cache:
+            loader = botodata.small_loader({"LAMBDA_INVOKE_CACHE": cache})
+            assert loader is not None
+            assert Loader.BUILTIN_DATA_PATH not in loader.search_paths  # only the copy
+            _SESSIONS[cache].register_component("data_loader", loader)
+    client = _SESSIONS[cache].create_client(
         service,
         region_name=region,
         aws_access_key_id="AKIAFAKEFAKEFAKEFAKE",
@@ -50,8 +56,13 @@ def resolve(data_path: str | None, service: str, region: str, **config: Any) -> 
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> str:
-    folder = botodata.data_folder({"LAMBDA_INVOKE_CACHE": str(tmp_path_factory.mktemp("cache"))})
+def cache(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="module")
+def small(cache: str) -> str:
+    folder = botodata.data_folder({"LAMBDA_INVOKE_CACHE": cache})
     assert folder is not None
     return str(folder)
 
@@ -75,7 +86,7 @@ def test_the_copy_keeps_every_partition_and_region_and_only_our_services(small: 
 
 
 @pytest.mark.parametrize("service", botodata.SERVICES)
-def test_every_client_we_make_resolves_as_with_the_full_file(small: str, service: str) -> None:
+def test_every_client_we_make_resolves_as_with_the_full_data(cache: str, service: str) -> None:
     compared = 0
     for region in REGIONS:
         for variant in ({}, {"use_fips_endpoint": True}, {"use_dualstack_endpoint": True}):
@@ -83,9 +94,9 @@ def test_every_client_we_make_resolves_as_with_the_full_file(small: str, service
                 expected = resolve(None, service, region, **variant)
             except Exception as error:  # botocore refuses the combination: so must we
                 with pytest.raises(type(error)):
-                    resolve(small, service, region, **variant)
+                    resolve(cache, service, region, **variant)
                 continue
-            assert resolve(small, service, region, **variant) == expected, (region, variant)
+            assert resolve(cache, service, region, **variant) == expected, (region, variant)
             compared += 1
     assert compared >= len(REGIONS)  # most combinations resolve; each one was compared
 
@@ -97,14 +108,29 @@ def test_made_once_then_reused(tmp_path: Path) -> None:
     made = (first / "endpoints.json").stat().st_mtime_ns
     assert botodata.data_folder(environ) == first
     assert (first / "endpoints.json").stat().st_mtime_ns == made
-    assert [p.name for p in first.iterdir()] == ["endpoints.json"]  # no temporary left
+    services = {p.name for p in botodata.source_file().parent.iterdir() if p.is_dir()}
+    kept = {p.name for p in first.iterdir() if p.is_dir()}
+    assert kept == services & set(botodata.SERVICES)  # only ours, and no temporary left
+    assert not [p.name for p in first.iterdir() if p.name.startswith(".model-")]
+    assert (first / "_retry.json").read_bytes() == (
+        botodata.source_file().parent / "_retry.json"
+    ).read_bytes()
+
+
+def test_the_loader_lists_only_our_services(cache: str) -> None:
+    loader = botodata.small_loader({"LAMBDA_INVOKE_CACHE": cache})
+    assert loader is not None
+    listed = set(loader.list_available_services("service-2"))
+    assert listed <= set(botodata.SERVICES) and "lambda" in listed and "sts" in listed
 
 
 def test_user_data_path_comes_first_and_off_switch(tmp_path: Path) -> None:
     environ = {"LAMBDA_INVOKE_CACHE": str(tmp_path / "c"), "AWS_DATA_PATH": "/their/models"}
-    path = botodata.data_path(environ)
-    assert path is not None and path.startswith("/their/models:") and str(tmp_path) in path
-    assert botodata.data_path({"LAMBDA_INVOKE_CACHE": "off"}) is None
+    loader = botodata.small_loader(environ)
+    assert loader is not None
+    assert loader.search_paths[0] == "/their/models"
+    assert loader.search_paths[1].startswith(str(tmp_path))
+    assert botodata.small_loader({"LAMBDA_INVOKE_CACHE": "off"}) is None
 
 
 def test_an_unwritable_cache_leaves_botocore_its_own_file(tmp_path: Path) -> None:
@@ -115,3 +141,58 @@ def test_an_unwritable_cache_leaves_botocore_its_own_file(tmp_path: Path) -> Non
 
 def test_default_cache_is_under_the_users_cache(tmp_path: Path) -> None:
     assert botodata.cache_root({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "lambda-invoke"
+
+
+def test_the_lambda_model_keeps_our_operations_whole(cache: str) -> None:
+    """Each kept operation's input, output and errors are botocore's own, shape for shape
+    (documentation aside); the copy is what the client loads."""
+    from botocore.model import ServiceModel
+
+    full = ServiceModel(Loader().load_service_model("lambda", "service-2"))
+    loader = botodata.small_loader({"LAMBDA_INVOKE_CACHE": cache})
+    assert loader is not None
+    small = ServiceModel(loader.load_service_model("lambda", "service-2"))
+    assert sorted(small.operation_names) == sorted(botodata.LAMBDA_OPERATIONS)
+
+    def shape_of(shape: Any, depth: int = 0) -> Any:
+        if shape is None or depth > 12:
+            return None
+        parts = {k: v for k, v in shape.metadata.items()}
+        if hasattr(shape, "members"):
+            parts["members"] = {n: shape_of(m, depth + 1) for n, m in shape.members.items()}
+        if hasattr(shape, "member"):
+            parts["member"] = shape_of(shape.member, depth + 1)
+        return (shape.name, shape.type_name, parts)
+
+    for name in botodata.LAMBDA_OPERATIONS:
+        mine, theirs = small.operation_model(name), full.operation_model(name)
+        assert shape_of(mine.input_shape) == shape_of(theirs.input_shape)
+        assert shape_of(mine.output_shape) == shape_of(theirs.output_shape)
+        assert [e.name for e in mine.error_shapes] == [e.name for e in theirs.error_shapes]
+        assert mine.http == theirs.http and mine.has_event_stream_output == (
+            theirs.has_event_stream_output
+        )
+
+
+def test_every_lambda_operation_the_source_calls_is_kept() -> None:
+    """A Lambda operation left out of the copy would be a missing client method at run
+    time: every operation's method name that appears as a call in src/ must be kept."""
+    import re
+
+    from botocore import xform_name
+
+    full = Loader().load_service_model("lambda", "service-2")
+    source = "\n".join(p.read_text() for p in (ROOT / "src" / "lambda_invoke").glob("*.py"))
+    called = {name for name in full["operations"] if re.search(rf"\.{xform_name(name)}\(", source)}
+    assert called and called <= set(botodata.LAMBDA_OPERATIONS), called
+
+
+def test_every_service_the_source_makes_a_client_for_is_kept() -> None:
+    """A service left out would have no model in the copy (nor in the image, which keeps
+    only SERVICES' models): ssm, for serverless.yml's ${ssm:}, once was."""
+    import re
+
+    source = "\n".join(p.read_text() for p in (ROOT / "src" / "lambda_invoke").glob("*.py"))
+    made = set(re.findall(r'(?:client_for|client|create_client)\(\s*"([a-z0-9-]+)"', source))
+    assert {"lambda", "sts", "ssm", "cloudformation", "logs", "schemas"} <= made
+    assert made <= set(botodata.SERVICES), made - set(botodata.SERVICES)

@@ -16,7 +16,7 @@ from typing import Any
 from lambda_invoke import __version__
 from lambda_invoke.awserrors import botocore_error
 from lambda_invoke.awsvalues import AwsLookup
-from lambda_invoke.botodata import data_path
+from lambda_invoke.botodata import small_loader
 from lambda_invoke.errors import AwsError
 from lambda_invoke.payloads import MAX_EVENT_PAYLOAD, MAX_SYNC_PAYLOAD
 from lambda_invoke.references import parse_function_name
@@ -69,9 +69,9 @@ class Connections:
         import botocore.session
 
         session = botocore.session.Session(profile=settings.profile)
-        small_data = data_path(self.environ)  # a small endpoints.json: about 30 ms less
-        if small_data:
-            session.set_config_variable("data_path", small_data)
+        loader = small_loader(self.environ)  # a small endpoints.json: about 45 ms less
+        if loader is not None:
+            session.register_component("data_loader", loader)
         return session
 
     def client(self, service: str, settings: Settings, **config: Any) -> Any:

@@ -95,6 +95,8 @@ def _walk_within_budget(root: yaml.Node) -> bool:
     stops at the first limit passed, so it is bounded however far the aliases expand; a
     document without aliases (a suite) is walked once, at a third of the cost of
     ``_measure_shared_once``."""
+    from yaml import MappingNode, ScalarNode
+
     nodes = size = 0
     stack = [(root, 1)]
     while stack:
@@ -103,11 +105,11 @@ def _walk_within_budget(root: yaml.Node) -> bool:
         if nodes > MAX_NODES or depth > MAX_DEPTH:
             return False
         value = node.value
-        if node.id == "scalar":
+        if isinstance(node, ScalarNode):
             size += len(value)
             if size > MAX_EXPANDED_BYTES:
                 return False
-        elif node.id == "mapping":
+        elif isinstance(node, MappingNode):
             for key, item in value:
                 stack.append((key, depth + 1))
                 stack.append((item, depth + 1))

@@ -150,7 +150,7 @@ models = sorted(e for e in os.listdir(data) if os.path.isdir(os.path.join(data, 
 prebuilt = os.listdir(os.environ["LAMBDA_INVOKE_CACHE"])
 folder = botodata.data_folder(os.environ)
 session = botocore.session.Session()
-session.set_config_variable("data_path", botodata.data_path(os.environ))
+session.register_component("data_loader", botodata.small_loader(os.environ))
 regions = {}
 for service in botodata.SERVICES:
     client = session.create_client(service, region_name="eu-west-1")
