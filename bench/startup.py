@@ -30,6 +30,9 @@ HANDLER = ROOT / "tests" / "handlers" / "suite_functions.py"
 PAYLOAD = '{"hello": "bench"}'
 #: the regression budget of the test command: our CLI vs the minimal boto3 script
 CHECK_LIMIT = 1.2
+#: --check's limit against the minimal botocore script (issue 28's bar is 0.85x, reached at
+#: 0.83-0.88x: the limit leaves room for a noisy machine and catches a lost saving)
+BOTOCORE_CHECK_LIMIT = 1.0
 
 Measure = Callable[[], tuple[float, float | None]]
 
@@ -170,12 +173,13 @@ def main() -> int:
     floor = statistics.median(w for w, _ in samples["minimal boto3 script"])
     botocore = statistics.median(w for w, _ in samples["minimal botocore script"])
     if args.check:
-        verdict = "ok" if cli <= CHECK_LIMIT * floor else "TOO SLOW"
+        fast = cli <= CHECK_LIMIT * floor and cli <= BOTOCORE_CHECK_LIMIT * botocore
+        verdict = "ok" if fast else "TOO SLOW"
         print(
             f"start-up check: lambda-invoke {cli * 1000:.0f} ms vs minimal boto3 script "
             f"{floor * 1000:.0f} ms = {cli / floor:.2f}x (limit {CHECK_LIMIT}x, median of "
             f"{args.rounds}): {verdict}; vs a minimal botocore script {botocore * 1000:.0f} "
-            f"ms: {cli / botocore:.2f}x (aim: 0.85x)"
+            f"ms: {cli / botocore:.2f}x (limit {BOTOCORE_CHECK_LIMIT}x, aim 0.85x)"
         )
         return 0 if verdict == "ok" else 1
     print(f"one invoke on 127.0.0.1, median of {args.rounds} alternating runs\n")

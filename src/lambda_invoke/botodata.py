@@ -75,7 +75,7 @@ def data_folder(environ: Mapping[str, str]) -> Path | None:
 
         source = source_file()
         stat = source.stat()
-        key = f"botocore-{botocore.__version__}-{stat.st_size}-{int(stat.st_mtime)}"
+        key = f"botocore-{botocore.__version__}-{stat.st_size}-{int(stat.st_mtime)}-{_kept()}"
         folder = root / key
         if not (folder / FILE_NAME).is_file():
             write_small_copy(source, folder)
@@ -84,6 +84,14 @@ def data_folder(environ: Mapping[str, str]) -> Path | None:
         return folder
     except (OSError, ValueError):
         return None
+
+
+def _kept() -> str:
+    """What the copy keeps, in the folder's name: a copy made by a version of this tool
+    that kept other services or operations is not reused."""
+    import zlib
+
+    return f"{zlib.crc32(repr((SERVICES, LAMBDA_OPERATIONS)).encode()):08x}"
 
 
 def small_endpoints(document: dict[str, Any]) -> dict[str, Any]:
