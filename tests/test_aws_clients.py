@@ -9,7 +9,7 @@ from typing import Any
 from support import ROOT, local_lambda, sandbox_env
 
 from lambda_invoke import __version__
-from lambda_invoke.aws import Connections
+from lambda_invoke.aws import Connections, lambda_config
 from lambda_invoke.settings import load_settings
 
 HANDLERS = ROOT / "tests" / "handlers" / "suite_functions.py"
@@ -44,12 +44,7 @@ def test_the_user_agent_sent_is_botocores_own(tmp_path: Path) -> None:
         settings = load_settings(values, environ=environ, profile=None)
         ours = Connections(environ, say=print, mask=print).lambda_client(settings)
         untouched = Connections(environ, say=print, mask=print).client(  # the same, as made
-            "lambda",
-            settings,
-            connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
-            retries={"mode": "adaptive", "total_max_attempts": 1},
-            tcp_keepalive=True,
+            "lambda", settings, **lambda_config(settings)
         )
         sent = _sent_user_agents(ours, 3)
         expected = _sent_user_agents(untouched, 1)[0]

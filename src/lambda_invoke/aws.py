@@ -53,15 +53,7 @@ class Connections:
         connections may be open at once. It comes from botocore's session, the same client boto3
         would return: importing boto3 also imports s3transfer, ~70 ms (bench/README.md).
         """
-        client = self.client(
-            "lambda",
-            settings,
-            connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
-            retries={"mode": "adaptive", "total_max_attempts": 1},
-            tcp_keepalive=True,
-            max_pool_connections=max(10, pool_size),
-        )
+        client = self.client("lambda", settings, **lambda_config(settings, pool_size))
         user_agent_once(client)
         return client
 
@@ -69,7 +61,7 @@ class Connections:
         import botocore.session
 
         session = botocore.session.Session(profile=settings.profile)
-        loader = small_loader(self.environ)  # a small endpoints.json: about 45 ms less
+        loader = small_loader(self.environ)  # the small copy of botocore's data: ~45 ms less
         if loader is not None:
             session.register_component("data_loader", loader)
         return session
@@ -170,6 +162,17 @@ class Connections:
             self._functions[key] = resolved
         self.say(f"{stack.describe()} is {physical}")
         return resolved
+
+
+def lambda_config(settings: Settings, pool_size: int = 10) -> dict[str, Any]:
+    """The Lambda client's botocore Config settings (Connections.lambda_client says why)."""
+    return {
+        "connect_timeout": settings.connect_timeout,
+        "read_timeout": settings.read_timeout,
+        "retries": {"mode": "adaptive", "total_max_attempts": 1},
+        "tcp_keepalive": True,
+        "max_pool_connections": max(10, pool_size),
+    }
 
 
 def user_agent_once(client: Any) -> None:
