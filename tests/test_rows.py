@@ -4,12 +4,19 @@ input error naming the file and the field (exit 2), never an unexpected error.""
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 import pytest
 
 from lambda_invoke.errors import InputError
-from lambda_invoke.rows import Row, merged_rows, parse_shard_document, shard_document
+from lambda_invoke.rows import (
+    PackedRows,
+    Row,
+    merged_rows,
+    parse_shard_document,
+    shard_document,
+)
 
 ROW: dict[str, Any] = {
     "name": "a", "function": "fn", "status": "passed", "status-code": 200,
@@ -109,3 +116,23 @@ def test_a_shard_over_the_payload_limit_keeps_only_a_function_errors_start() -> 
     document = shard_document([big, fine], suite="s", shard=(1, 1), cases=2, seconds=1)
     assert document["with-payloads"] is False
     assert [row["payload"] for row in document["results"]] == ["p" * 2000, None]
+
+
+def test_packed_rows_read_back_as_they_were_put() -> None:
+    """A suite keeps its rows packed (marshal); each reads back equal, in its place; a row
+    marshal cannot hold is kept as it is; a place never filled says so."""
+    row = Row(
+        index=1, name="a", function="fn", status="failed", status_code=200,
+        function_error="Unhandled", duration_ms=1.5, billed_duration_ms=2, elapsed_ms=3.25,
+        request_id="r", assertions=({"path": "$.ok", "passed": False, "actual": [1, None]},),
+        repeat={"invocations": 3, "duration-ms-p50": 1.0}, problems=("x",), payload='{"e": 1}',
+        seconds=0.25, logs="START\nEND\n", region="eu-west-1", trace_id="Root=1-abc",
+    )  # fmt: skip
+    odd = dataclasses.replace(row, index=0, assertions=({"actual": object()},))
+    rows = PackedRows(3)
+    rows.put(1, row)
+    rows.put(0, odd)
+    assert rows[1] == row and rows[0] is odd and len(rows) == 3
+    assert list(rows[:2]) == [odd, row]
+    with pytest.raises(LookupError, match="row 3 is not there yet"):
+        rows[2]

@@ -355,3 +355,40 @@ def test_paths_in_a_suite_file_are_relative_to_its_folder(
         {"suite": "cases:\n  - {function-name: fn, payload-file: root-event.json}"}, environ=ENV
     )
     assert json.loads(inline.cases[0].settings.payload or b"") == {"from": "the step"}
+
+
+def test_defaults_after_the_cases_still_apply() -> None:
+    first, second = suite(
+        "cases:\n  - {name: a}\n  - {name: b, qualifier: '3'}\n"
+        "defaults: {function-name: fn, qualifier: live}\n"
+    )
+    assert [first.settings.function_name, first.settings.qualifier] == ["fn", "live"]
+    assert second.settings.qualifier == "3"
+
+
+def test_each_case_is_let_go_once_it_has_run() -> None:
+    """A suite's memory at its end is its rows: a case's settings are let go when its row
+    is made (a case fail-fast did not run too)."""
+    from lambda_invoke.suite import execute_cases
+    from lambda_invoke.suitefile import Cases
+
+    cases = Cases(
+        suite("cases:\n  - {name: a, function-name: fn}\n  - {name: b, function-name: fn}\n")
+    )
+    stubbed = Stubbed()
+    stubbed.stubber.add_client_error("invoke", "ResourceNotFoundException", http_status_code=404)
+    rows = execute_cases(
+        cases,
+        client_factory=stubbed.factory,
+        max_concurrency=1,
+        fail_fast=True,
+        say=lambda _text: None,
+        on_done=lambda _slot: None,
+        invoke_options={"sleep": lambda _s: None, "progress_interval": 0},
+    )
+    assert [(row.name, row.status) for row in rows] == [("a", "failed"), ("b", "skipped")]
+    assert rows[1].problems == ("not run: an earlier case failed (fail-fast)",)
+    for index in (0, 1):
+        with pytest.raises(LookupError, match=f"case {index + 1} has run and was let go"):
+            cases[index]
+    assert cases.not_let_go() == [] and len(cases) == 2

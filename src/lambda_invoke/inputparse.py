@@ -4,6 +4,7 @@ Each refusal is an InputError naming the input."""
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -33,6 +34,7 @@ def parse_bool(name: str, text: str) -> bool:
     raise InputError(name, f"expected true or false, got '{text}'")
 
 
+@functools.lru_cache(maxsize=512)  # a suite's cases share their figures' objects
 def parse_number(
     name: str,
     text: str,

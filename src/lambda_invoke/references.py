@@ -4,6 +4,7 @@ logical ids, roles and session names. Each refusal is an InputError naming the i
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -132,6 +133,7 @@ def _check_arn_partition(partition_id: str, region: str) -> None:
         )
 
 
+@functools.lru_cache(maxsize=512)  # a suite's cases of one function share its reference
 def function_ref(text: str, name: str, qualifier: str | None, region: str | None) -> FunctionRef:
     if not name:
         raise InputError("function-name", f"'{text}' has no function name")

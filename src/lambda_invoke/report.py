@@ -6,7 +6,9 @@ they render the same.
 
 from __future__ import annotations
 
+import collections
 import html
+import io
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -22,9 +24,8 @@ if TYPE_CHECKING:
 
 def counts(rows: Sequence[Row]) -> tuple[int, int, int]:
     """Passed, failed, not run."""
-    passed = sum(1 for row in rows if row.status == "passed")
-    failed = sum(1 for row in rows if row.status == "failed")
-    return passed, failed, len(rows) - passed - failed
+    tally = collections.Counter(row.status for row in rows)  # (one pass: rows may be packed)
+    return tally["passed"], tally["failed"], len(rows) - tally["passed"] - tally["failed"]
 
 
 def final_line(rows: Sequence[Row]) -> str:
@@ -36,14 +37,31 @@ def final_line(rows: Sequence[Row]) -> str:
 def results_json(rows: Sequence[Row], *, payloads: bool = True) -> tuple[str, bool]:
     """The ``results`` output, and whether it holds the payloads: they are left out when
     it would be larger than RESULTS_OUTPUT_LIMIT (or ``payloads`` is false: a shard left
-    them out)."""
+    them out). Built a row at a time (a list of every row's output as dicts first took
+    3 KiB a case at the end of a suite)."""
     fits = sum(len(row.payload or "") for row in rows) <= RESULTS_OUTPUT_LIMIT  # (cheap)
     if payloads and fits:
-        text = json.dumps([row.output() for row in rows], ensure_ascii=False, default=str)
-        if len(text.encode()) <= RESULTS_OUTPUT_LIMIT:
+        text = _json_list(rows, with_payload=True, limit=RESULTS_OUTPUT_LIMIT)
+        if text is not None:
             return text, True
-    lean = [row.output(with_payload=False) for row in rows]
-    return json.dumps(lean, ensure_ascii=False, default=str), False
+    return _json_list(rows, with_payload=False) or "[]", False
+
+
+def _json_list(rows: Sequence[Row], *, with_payload: bool, limit: int = 0) -> str | None:
+    """The rows' outputs as a JSON list (as ``json.dumps`` writes it); None as soon as it
+    is over ``limit`` bytes (0: no limit). Written into one buffer a row at a time: its
+    peak is about twice the text."""
+    text = io.StringIO()
+    size = 2  # the brackets
+    for row in rows:
+        part = json.dumps(row.output(with_payload=with_payload), ensure_ascii=False, default=str)
+        if limit:
+            size += len(part.encode()) + (2 if text.tell() else 0)  # and the ", " before it
+            if size > limit:
+                return None
+        text.write(", " if text.tell() else "[")
+        text.write(part)
+    return (text.getvalue() or "[") + "]"
 
 
 def junit_xml(rows: Sequence[Row], seconds: float, suite_name: str = "lambda-invoke") -> str:

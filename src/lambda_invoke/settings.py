@@ -102,6 +102,9 @@ class _Target:
     local: bool
 
 
+_STRIPPED_DEFAULTS = {name: value.strip() for name, value in DEFAULTS.items()}
+
+
 def load_settings(
     values: Mapping[str, str],
     *,
@@ -114,9 +117,8 @@ def load_settings(
     missing botocore looks further (AWS_DEFAULT_REGION, the profile).
     """
 
-    def get(name: str) -> str:
-        return values.get(name, DEFAULTS[name]).strip()
-
+    # (a dict's own lookup: a suite of 10,000 cases asks 370,000 times)
+    get: Get = {**_STRIPPED_DEFAULTS, **{n: v.strip() for n, v in values.items()}}.__getitem__
     environ = environ or {}
 
     runner = detect(environ)

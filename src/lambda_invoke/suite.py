@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -19,10 +19,10 @@ from lambda_invoke.outcome import InvokeResult
 from lambda_invoke.payload_files import write_payload
 from lambda_invoke.repeat import Pacer, aggregate
 from lambda_invoke.result import check_values, run_checks
-from lambda_invoke.rows import LOGS_KEPT, Row
+from lambda_invoke.rows import LOGS_KEPT, PackedRows, Row
 from lambda_invoke.settings import Settings
 from lambda_invoke.stopping import InFlight, run_pooled
-from lambda_invoke.suitefile import Case
+from lambda_invoke.suitefile import Case, Cases
 from lambda_invoke.verdict import judge
 
 
@@ -36,9 +36,6 @@ class CaseResult:
     seconds: float = 0.0
     resolved_name: str = ""  # the function a stack-name lookup found
     aggregates: dict[str, Any] = field(default_factory=dict)  # repeat: N
-    #: the case's row, made once when it is reported; then the result (payload, logs) and
-    #: the checks are let go: a suite's memory does not grow with its answers
-    row: Row | None = None
 
     @property
     def function_name(self) -> str:
@@ -104,7 +101,7 @@ class ClientPool:
 
 
 def execute_cases(
-    cases: Sequence[Case],
+    cases: Cases,
     *,
     client_factory: Callable[[Settings], Any],
     max_concurrency: int,
@@ -115,15 +112,17 @@ def execute_cases(
     invoke_options: Mapping[str, Any] | None = None,
     follow: Callable[..., InvokeResult] | None = None,
     max_rate: float = 0.0,
-) -> list[CaseResult]:
-    """Run every case on a thread pool; the results keep the cases' order.
+) -> PackedRows:
+    """Run every case on a thread pool; the rows keep the cases' order (a case not run, as
+    after a stop, is a skipped row).
 
     ``say`` and ``on_done`` are called from worker threads, one at a time. A case's
-    failure (AWS error included) fails that case only.
+    failure (AWS error included) fails that case only. What a case's run kept (its answer,
+    checks, result, settings) is let go once its row is made: a suite's memory is its rows.
     """
     options = dict(invoke_options or {})
     flight = options.setdefault("flight", InFlight())  # a stop: nothing more is sent
-    results = [CaseResult(case) for case in cases]
+    rows = PackedRows(len(cases))
     pacer = Pacer(max_rate, sleep=flight.pause, say=say) if max_rate else None
     runner = _CaseRunner(
         pool=ClientPool(client_factory),
@@ -132,11 +131,15 @@ def execute_cases(
         fail_fast=fail_fast,
         execute=partial(_execute, resolve=resolve, options=options, follow=follow, pacer=pacer),
     )
-    workers = max(1, min(max_concurrency, len(results)))
-    run_pooled(
-        len(results), lambda index: runner.run(results[index]), workers=workers, flight=flight
-    )
-    return results
+
+    def run(index: int) -> None:
+        rows.put(index, runner.run(CaseResult(cases[index])))
+        cases.let_go(index)
+
+    run_pooled(len(cases), run, workers=max(1, min(max_concurrency, len(cases))), flight=flight)
+    for index in cases.not_let_go():  # not run: after a stop
+        rows.put(index, CaseResult(cases[index]).to_row())
+    return rows
 
 
 class _CaseRunner:
@@ -157,15 +160,14 @@ class _CaseRunner:
         self.stop = threading.Event()
         self.lock = threading.Lock()
 
-    def run(self, slot: CaseResult) -> None:
+    def run(self, slot: CaseResult) -> Row:
         if self.stop.is_set():
             slot.problems.append("not run: an earlier case failed (fail-fast)")
         else:
             self._run(slot)
         with self.lock:
             self.on_done(slot)
-        slot.row = slot.to_row()
-        slot.result, slot.checks = None, []
+        return slot.to_row()
 
     def _run(self, slot: CaseResult) -> None:
         def case_say(text: str) -> None:

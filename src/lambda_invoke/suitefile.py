@@ -11,9 +11,9 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from lambda_invoke.errors import InputError, did_you_mean
 from lambda_invoke.inputparse import output_path, parse_bool, parse_number
@@ -24,7 +24,7 @@ from lambda_invoke.rows import MAX_SHARDS
 from lambda_invoke.runner import RunnerLayout, detect
 from lambda_invoke.serverless import DEFAULT_CONFIGS
 from lambda_invoke.settings import Settings, load_settings
-from lambda_invoke.yamltext import load_yaml
+from lambda_invoke.yamltext import NotAMapping, load_yaml, stream_mapping
 
 CASE_INPUTS = tuple(name for name in INPUT_NAMES if name not in SUITE_INPUTS)
 
@@ -48,10 +48,43 @@ class Case:
     expect_function_error: bool | str  # True: any; a string: that value; False: none
 
 
+class Cases(Sequence[Case]):
+    """A suite's checked cases, each let go once it has run (``let_go``): a long suite's
+    memory at its end is its rows, not its settings as well."""
+
+    def __init__(self, cases: Iterable[Case]) -> None:
+        self._cases: list[Case | None] = list(cases)
+
+    def __len__(self) -> int:
+        return len(self._cases)
+
+    @overload
+    def __getitem__(self, index: int) -> Case: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Case]: ...
+    def __getitem__(self, index: int | slice) -> Case | Sequence[Case]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        case = self._cases[index]
+        if case is None:
+            raise LookupError(f"case {index + 1} has run and was let go")
+        return case
+
+    def __iter__(self) -> Iterator[Case]:
+        for index in range(len(self._cases)):
+            yield self[index]
+
+    def let_go(self, index: int) -> None:
+        self._cases[index] = None
+
+    def not_let_go(self) -> list[int]:
+        return [index for index, case in enumerate(self._cases) if case is not None]
+
+
 @dataclass(frozen=True, slots=True)
 class SuiteSettings:
     source: str  # the file's path, or "inline"
-    cases: tuple[Case, ...]
+    cases: Cases
     max_concurrency: int
     fail_fast: bool
     junit_file: str | None
@@ -99,7 +132,7 @@ def load_suite_settings(
 
     return SuiteSettings(
         source,
-        tuple(cases),
+        Cases(cases),
         max_concurrency,
         fail_fast,
         junit_file,
@@ -160,12 +193,14 @@ def load_suite(
     file are relative to its ``folder``, where its serverless.yml is looked for too (a
     Docker action cannot change directory); the run's own inputs stay as given.
     """
-    defaults, raw_cases = _suite_document(text)
-    layers: list[tuple[str | None, dict[str, Any]]] = [(None, dict(base or {}))]
-    layers.append(("defaults", _in_folder(folder, _without_name(defaults))))
-    cases = []
+    cases: list[Case] = []
     seen: set[str] = set()
-    for index, raw in enumerate(raw_cases):
+    below: tuple[dict[str, Any], dict[str, str | None]] | None = None  # run inputs, defaults
+    waiting: list[Any] = []  # cases read before the defaults that come after them
+
+    def add(raw: Any) -> None:
+        assert below is not None
+        index = len(cases)
         label = f"case {index + 1}"
         if not isinstance(raw, dict):
             raise InputError("suite", f"{label} is not a mapping")
@@ -175,38 +210,77 @@ def load_suite(
             raise InputError("suite", f"{label}: the name is used twice")
         seen.add(name)
         _check_fields(label, raw)
-        merged, origin = _merge([*layers, (label, _in_folder(folder, _without_name(raw)))])
+        merged, origin = _merge([(label, _in_folder(folder, _without_name(raw)))], below)
         _find_config(merged, origin, folder, label)
         expect = merged.pop("expect-function-error", False)
         if not isinstance(expect, (bool, str)):
             raise InputError("suite", f"{label}: expect-function-error must be true, false or text")
         settings = _case_settings(merged, origin, label, environ=environ, profile=profile)
         cases.append(Case(index, name, settings, expect))
+
+    def with_defaults(defaults: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str | None]]:
+        defaults = _in_folder(folder, _without_name(defaults))
+        return _merge([(None, dict(base or {})), ("defaults", defaults)])
+
+    # Each case is checked as it is read and its YAML let go (a suite's memory is its
+    # checked cases, not its document); defaults after the cases keep them waiting.
+    defaults_later = "defaults" in text
+    for part, value in _suite_parts(text):
+        if part == "defaults":
+            if cases:  # spelled without the word: a quoted key with escapes
+                raise InputError("suite", "defaults must come before the cases")
+            below = with_defaults(value)
+            for raw in waiting:
+                add(raw)
+            waiting.clear()
+        elif below is None and defaults_later:
+            waiting.append(value)
+        else:
+            below = below or with_defaults({})
+            add(value)
+    if waiting:  # no defaults came after all
+        below = with_defaults({})
+        for raw in waiting:
+            add(raw)
+    if not cases:
+        raise InputError("suite", "has no cases")
     return cases
 
 
-def _suite_document(text: str) -> tuple[dict[str, Any], list[Any]]:
-    """The suite's ``defaults`` and ``cases``, the document's shape checked."""
+def _suite_parts(text: str) -> Iterator[tuple[str, Any]]:
+    """The suite's ``defaults`` (checked) and each case (as written), in the file's order,
+    the document's shape checked as it is read."""
     import yaml
 
+    shape = "must be a mapping with a list of cases (cases: [...])"
+    listed = False
+    unknown: list[str] = []  # said once the whole document is read (its aliases too)
     try:
-        document = load_yaml(text)
+        for key, value in stream_mapping(text, "cases"):
+            if key not in ("defaults", "cases"):
+                unknown.append(str(key))
+            elif key == "defaults":
+                defaults = value or {}
+                if not isinstance(defaults, dict):
+                    raise InputError("suite", "defaults must be a mapping of inputs")
+                _check_fields("defaults", defaults)
+                yield "defaults", defaults
+            elif isinstance(value, (str, dict)) or not isinstance(value, Iterable):
+                raise InputError("suite", shape)
+            else:
+                listed = True
+                for raw in value:
+                    yield "case", raw
     except yaml.YAMLError as error:
         raise InputError("suite", f"is not valid YAML: {' '.join(str(error).split())}") from None
     except Refused as error:
         raise InputError("suite", str(error)) from None
-    if not isinstance(document, dict) or not isinstance(document.get("cases"), list):
-        raise InputError("suite", "must be a mapping with a list of cases (cases: [...])")
-    unknown = sorted(str(key) for key in set(document) - {"defaults", "cases"})
+    except NotAMapping:
+        raise InputError("suite", shape) from None
     if unknown:
-        raise InputError("suite", f"unknown key '{unknown[0]}' (expected defaults, cases)")
-    defaults = document.get("defaults") or {}
-    if not isinstance(defaults, dict):
-        raise InputError("suite", "defaults must be a mapping of inputs")
-    _check_fields("defaults", defaults)
-    if not document["cases"]:
-        raise InputError("suite", "has no cases")
-    return defaults, document["cases"]
+        raise InputError("suite", f"unknown key '{min(unknown)}' (expected defaults, cases)")
+    if not listed:
+        raise InputError("suite", shape)
 
 
 def _find_config(
@@ -281,14 +355,16 @@ def _check_fields(label: str, mapping: Mapping[Any, Any]) -> None:
 
 def _merge(
     layers: list[tuple[str | None, dict[str, Any]]],
+    onto: tuple[dict[str, Any], dict[str, str | None]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str | None]]:
-    """Apply the layers in order; also say which layer each value came from."""
+    """Apply the layers in order (onto ``onto``, the layers below merged already); also
+    say which layer each value came from."""
 
-    merged: dict[str, Any] = {}
-    origin: dict[str, str | None] = {}
+    merged: dict[str, Any] = dict(onto[0]) if onto else {}
+    origin: dict[str, str | None] = dict(onto[1]) if onto else {}
     for where, layer in layers:
         for group in EXCLUSIVE:
-            if any(key in layer for key in group):
+            if not layer.keys().isdisjoint(group):
                 for key in group:
                     merged.pop(key, None)
         for key, value in layer.items():
