@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import ROOT, bench_env, tool
+from benchlib import ROOT, bench_env, run, tool
 from support import local_lambda, machine_slowdown
 
 HANDLER = ROOT / "tests" / "handlers" / "suite_functions.py"
@@ -38,19 +38,6 @@ CHECK_LIMITS = {
 #: seconds --check allows it (issue 28's bar is 0.6 s; scaled to a slow machine)
 SETUP_CASES = 10_000
 SETUP_LIMIT = 1.0
-
-
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one child."""
-    with tempfile.TemporaryFile() as errors:  # (a pipe would fill with a suite's lines)
-        started = time.perf_counter()
-        child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status) != 0:
-            errors.seek(0)
-            raise SystemExit(f"{command[:4]} failed: {errors.read().decode()[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def first_invoke_seconds(folder: Path, env: dict[str, str], cases: int) -> float:

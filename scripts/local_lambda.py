@@ -79,6 +79,7 @@ def run_handler(name: str, handler: Callable[[Any, Context], Any], body: bytes) 
     try:
         event = json.loads(body) if body.strip() else {}
         with _PRINT_LOCK, contextlib.redirect_stdout(logs), contextlib.redirect_stderr(logs):
+            started = time.perf_counter()  # (the handler's own time, as Lambda's Duration)
             result = handler(event, Context(name, request_id))
         payload = json.dumps(result).encode()
     except Exception as exc:  # the function's error, reported the way Lambda does
@@ -200,7 +201,11 @@ def make_server(
             reference = urllib.parse.unquote(match["name"]) if match else ""
             if ":function:" in reference:  # an ARN: keep what follows, less a qualifier
                 reference = reference.rpartition(":function:")[2]
-            name = reference.split(":")[0]
+            name, _, qualifier = reference.partition(":")
+            query = urllib.parse.parse_qs(match["query"] or "") if match else {}
+            qualifier = (query.get("Qualifier") or [qualifier])[0]
+            if f"{name}:{qualifier}" in functions:  # NAME:QUALIFIER=...: a version or alias
+                name = f"{name}:{qualifier}"
             if not match or name not in functions:
                 message = json.dumps({"message": f"Function not found: {name or self.path}"})
                 self._answer(
@@ -218,7 +223,7 @@ def make_server(
             outcome = run_handler(name, functions[name], body)
             headers = {
                 "x-amzn-RequestId": outcome["request_id"],
-                "X-Amz-Executed-Version": "$LATEST",
+                "X-Amz-Executed-Version": name.partition(":")[2] or "$LATEST",
             }
             if self.headers.get("X-Amz-Log-Type") == "Tail":
                 headers["X-Amz-Log-Result"] = base64.b64encode(outcome["logs"]).decode()
@@ -238,7 +243,12 @@ class Server(ThreadingHTTPServer):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--function", action="append", required=True, help="NAME=file.py:function")
+    parser.add_argument(
+        "--function",
+        action="append",
+        required=True,
+        help="NAME[:QUALIFIER]=file.py:function (a qualifier: that version or alias only)",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--url-file", help="write the endpoint URL here once listening")

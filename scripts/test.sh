@@ -36,4 +36,6 @@ echo "== python bench/startup.py --check (start-up budget: our CLI vs a minimal 
 python bench/startup.py --check --rounds 7
 echo "== python bench/pool.py --check (repeat and suites vs a thread pool over one botocore client)" >&2
 python bench/pool.py --check --rounds 3 --count 1000 --concurrency 64
+echo "== python bench/compare.py --check (a suite with compare-to vs without)" >&2
+python bench/compare.py --check --rounds 3
 run python -m pytest "$@"

@@ -327,11 +327,21 @@ class ScriptedLambda:
     (the last repeats; an Active, Successful function when none are given).
     """
 
-    def __init__(self, *answers: Answer, configurations: tuple[dict[str, str], ...] = ()) -> None:
+    def __init__(
+        self,
+        *answers: Answer,
+        configurations: tuple[dict[str, str], ...] = (),
+        qualified: Mapping[str, Answer] | None = None,
+    ) -> None:
+        """``qualified``: the answer to an Invoke of that qualifier (?Qualifier=live),
+        every time (compare-to's baseline), instead of the next of ``answers``."""
         import http.server
         import threading
+        import urllib.parse
 
         self.answers = list(answers) or [Answer()]
+        self.qualified = dict(qualified or {})
+        self.routed = 0  # Invokes answered from ``qualified``
         self.configurations = list(configurations) or [
             {"State": "Active", "LastUpdateStatus": "Successful"}
         ]
@@ -341,6 +351,7 @@ class ScriptedLambda:
 
         def pick(items: list[Any], method: str) -> Any:
             count = sum(1 for request in outer.requests if request[0] == method)
+            count -= outer.routed if method == "POST" else 0
             return items[min(count, len(items)) - 1]
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -402,10 +413,17 @@ class ScriptedLambda:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                qualifier = (query.get("Qualifier") or [""])[0]
                 with outer.lock:
                     outer.request_headers.append(dict(self.headers.items()))
-                    outer.requests.append(("POST", self.path, body))
-                    answer = pick(outer.answers, "POST")
+                    if qualifier in outer.qualified:
+                        answer = outer.qualified[qualifier]
+                        outer.routed += 1
+                        outer.requests.append(("POST", self.path, body))
+                    else:
+                        outer.requests.append(("POST", self.path, body))
+                        answer = pick(outer.answers, "POST")
                 if answer.delay:
                     time.sleep(answer.delay)
                 if answer.drop:
@@ -433,7 +451,7 @@ class ScriptedLambda:
     @property
     def invocations(self) -> int:
         """Invoke and InvokeWithResponseStream requests received."""
-        return sum(1 for _, path, _ in self.requests if path.endswith("invocations"))
+        return sum(1 for _, path, _ in self.requests if path.split("?")[0].endswith("invocations"))
 
     def __enter__(self) -> ScriptedLambda:
         self.thread.start()

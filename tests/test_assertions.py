@@ -356,7 +356,8 @@ def test_schema_violations_name_their_place_and_stop_at_three() -> None:
          "cold-starts, throttles, duration-ms-p50, duration-ms-p90, duration-ms-p95, "
          "duration-ms-p99, duration-ms-max, billed-duration-ms-p50, billed-duration-ms-p90, "
          "billed-duration-ms-p95, billed-duration-ms-p99, billed-duration-ms-max, "
-         "elapsed-ms-p50, elapsed-ms-p90, elapsed-ms-p95, elapsed-ms-p99, elapsed-ms-max"),
+         "elapsed-ms-p50, elapsed-ms-p90, elapsed-ms-p95, elapsed-ms-p99, elapsed-ms-max, "
+         "differences, new-function-errors, duration-ms-p95-ratio, elapsed-ms-p95-ratio"),
         ("duration: 1", "'duration' is neither a JSONPath (starting with $) nor an output "
          "(did you mean 'duration-ms'?)"),
         ("3", "must be a YAML mapping of checks (key: expected), not a number"),
@@ -416,7 +417,18 @@ def test_an_empty_assert_has_no_checks() -> None:
     ],
 )  # fmt: skip
 def test_a_proxy_body_is_decoded_only_when_it_is_one(payload: str, document: object) -> None:
-    assert decode_document(payload) == (True, document)
+    assert decode_document(payload) == (True, document, "")
+
+
+def test_a_payload_nested_past_the_limit_fails_its_check_in_one_line() -> None:
+    """It ended the run in an unexpected RecursionError (exit 3) before."""
+    deep = "[" * 50_000 + "]" * 50_000
+    assert decode_document(deep) == (
+        False, None, "the payload is not read as JSON: nested deeper than 128 levels"
+    )  # fmt: skip
+    (result,) = evaluate(parse_checks("$[0]: 1"), deep, {})
+    assert not result.passed
+    assert "the payload is not read as JSON: nested deeper than 128 levels" in result.describe()
 
 
 def test_schema_files_in_every_form_and_their_refusals_word_for_word(tmp_path: Path) -> None:

@@ -8,7 +8,12 @@ from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from lambda_invoke.dispatch import ClientFactory, run_invocation
+from lambda_invoke.dispatch import (
+    ClientFactory,
+    comparison_outputs,
+    comparison_tally,
+    run_invocation,
+)
 from lambda_invoke.following import follow_log
 from lambda_invoke.links import console_links
 from lambda_invoke.outcome import InvokeResult
@@ -61,12 +66,15 @@ def run(
     if settings.repeat > 1:
         reporter.say(_repeat_line(settings))
     follow = partial(follow_log, client_factory=client_factory, connections=connections)
+    tally = comparison_tally(settings, reporter.say)
     with _repeat_file(settings) as (figures, repeat_file):
         result, _ = run_invocation(
             settings, client_factory, say=reporter.say, warn=reporter.warn, options=options,
-            follow=follow, figures=figures,
+            follow=follow, figures=figures, tally=tally,
         )  # fmt: skip
     extra = {} if figures is None else _repeat_outputs(figures, repeat_file, reporter)
+    if tally is not None:
+        extra.update(comparison_outputs(settings, tally, reporter.say))
     for warning in answer_warnings(result):
         reporter.warn(warning)
     checks = run_checks(settings.checks, result, extra)
@@ -109,7 +117,7 @@ def _outcome(
         series=extra.get(SERIES),
         links=links,
         problems=tuple(problems),
-        aggregates=repeat_table(extra) if extra else "",
+        aggregates=repeat_table(extra) if "invocations" in extra else "",
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambda_invoke.errors import InputError, did_you_mean
-from lambda_invoke.loading import Refused
+from lambda_invoke.loading import Refused, parse_json
 from lambda_invoke.outputs import NOT_CHECKABLE, OUTPUT_NAMES
 from lambda_invoke.schemas import load_validator, violations
 from lambda_invoke.yamltext import load_yaml
@@ -185,15 +185,22 @@ def parse_checks(text: str) -> tuple[Check, ...]:
     return tuple(checks)
 
 
+def compile_path(input_name: str, text: str) -> Any:
+    """A JSONPath (jsonpath-ng's extended syntax); an InputError naming the input."""
+    if not text.startswith("$"):
+        raise InputError(input_name, f"'{text}' is not a JSONPath (it starts with $)")
+    from jsonpath_ng.ext.parser import parse
+
+    try:
+        return parse(text)
+    except Exception as error:  # jsonpath-ng raises several unrelated types
+        problem = " ".join(str(error).split()) or type(error).__name__
+        raise InputError(input_name, f"invalid JSONPath '{text}': {problem}") from None
+
+
 def _compile_target(target: str) -> Any:
     if target.startswith("$"):
-        from jsonpath_ng.ext.parser import parse
-
-        try:
-            return parse(target)
-        except Exception as error:  # jsonpath-ng raises several unrelated types
-            problem = " ".join(str(error).split()) or type(error).__name__
-            raise InputError("assert", f"invalid JSONPath '{target}': {problem}") from None
+        return compile_path("assert", target)
     if target not in CHECKABLE_OUTPUTS:
         hint = did_you_mean(target, CHECKABLE_OUTPUTS)
         known = hint or f"; outputs: {', '.join(CHECKABLE_OUTPUTS)}"
@@ -241,16 +248,20 @@ def schema_violations(validator: Any, value: Any) -> list[str]:
 # -- evaluation ----------------------------------------------------------------
 
 
-def decode_document(payload: str) -> tuple[bool, Any]:
-    """The payload as JSON (``(False, None)`` when it is not), proxy ``body`` decoded.
+def decode_document(payload: str) -> tuple[bool, Any, str]:
+    """The payload as JSON, proxy ``body`` decoded: (True, document, ""), or (False, None,
+    why not) when it is not JSON or is past the JSON limits (nested deeper than
+    loading.MAX_DEPTH: read unbounded, it would end the run in a RecursionError).
 
     An API Gateway / function-URL proxy response (``statusCode`` plus a string ``body``
     holding JSON) gets its body replaced by the decoded JSON, so ``$.body.x`` works.
     """
     try:
-        document = json.loads(payload)
+        document = parse_json(payload)
+    except Refused as error:
+        return False, None, f"the payload is not read as JSON: {error}"
     except ValueError:
-        return False, None
+        return False, None, "the payload is not JSON"
     if isinstance(document, dict) and "statusCode" in document:
         body = document.get("body")
         if isinstance(body, str):
@@ -258,10 +269,10 @@ def decode_document(payload: str) -> tuple[bool, Any]:
                 try:
                     body = base64.b64decode(body, validate=True).decode()
                 except ValueError:
-                    return True, document
-            with contextlib.suppress(ValueError):
-                document = {**document, "body": json.loads(body)}
-    return True, document
+                    return True, document, ""
+            with contextlib.suppress(ValueError):  # (Refused too: the body stays text)
+                document = {**document, "body": parse_json(body)}
+    return True, document, ""
 
 
 def evaluate(
@@ -273,7 +284,9 @@ def evaluate(
     """Run every check. ``outputs`` maps output names to typed values (None: absent);
     ``absent`` says why an output is missing (the line of a check that needed it)."""
     absent = absent or {}
-    is_json, document = decode_document(payload) if any(c.path for c in checks) else (False, None)
+    is_json, document, not_json = (
+        decode_document(payload) if any(c.path for c in checks) else (False, None, "")
+    )
     results = []
     for check in checks:
         if check.path is not None:
@@ -285,7 +298,7 @@ def evaluate(
             elif not payload and "payload" in absent:
                 missing = absent["payload"]
             else:
-                missing = "the payload is empty" if not payload else "the payload is not JSON"
+                missing = "the payload is empty" if not payload else not_json
         else:
             actual = outputs.get(check.target)
             found = actual is not None

@@ -65,3 +65,31 @@ def series_chart(series: Mapping[str, Any] | None) -> list[str]:
         f"    line [{_numbers(series['values'])}]",
         "```",
     ]
+
+
+def comparison_chart(latency: Mapping[str, Any]) -> list[str]:
+    """compare-to's latency: the candidate's and the baseline's p50 and p95 side by side as
+    bars from zero (duration-ms when the REPORT line gave it, else elapsed-ms)."""
+    for measure in ("duration-ms", "elapsed-ms"):
+        sides = latency.get(measure) or {}
+        values = [
+            (sides.get(side) or {}).get(q)
+            for q in ("p50", "p95")
+            for side in ("candidate", "baseline")
+        ]
+        if None not in values:
+            break
+    else:
+        return []
+    numbers = [float(value) for value in values if value is not None]
+    return [
+        "",
+        "```mermaid",
+        CHART_INIT,
+        "xychart-beta",
+        f'    title "{measure}: candidate and baseline"',
+        '    x-axis ["candidate p50", "baseline p50", "candidate p95", "baseline p95"]',
+        f'    y-axis "ms" 0 --> {axis_top(numbers):g}',
+        f"    bar [{_numbers(numbers)}]",
+        "```",
+    ]

@@ -14,6 +14,7 @@ GROUPS: tuple[str, ...] = (
     "invocation",
     "AWS and connection",
     "assertions",
+    "comparison",
     "logs (CloudWatch Logs)",
     "repeat",
     "outputs",
@@ -280,6 +281,25 @@ INPUTS: tuple[InputSpec, ...] = (
         default="true",
         group="assertions",
         kind="bool",
+    ),
+    InputSpec(
+        "compare-to",
+        "Also send each event to this baseline, twice, and report where the answers "
+        "differ: an alias or version of the same function (live), or another function "
+        "(name:qualifier or ARN). What differs between the baseline's own two answers is "
+        "noise, not a regression. Gates: differences (default 0), new-function-errors, "
+        "duration-ms-p95-ratio. none: no comparison (a suite case).",
+        group="comparison",
+        metavar="ALIAS|VERSION|NAME:QUALIFIER",
+    ),
+    InputSpec(
+        "compare-ignore",
+        "JSONPaths of the payload left out of the comparison (one a line): fields you "
+        "know are volatile.",
+        group="comparison",
+        metavar="JSONPATH",
+        kind="lines",
+        repeatable=True,
     ),
     InputSpec(
         "full-logs",

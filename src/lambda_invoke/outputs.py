@@ -32,10 +32,23 @@ OUTPUT_NAMES: tuple[str, ...] = (
         for q in ("p50", "p90", "p95", "p99", "max")
     ),
     "repeat-file",
+    "differences",
+    "new-function-errors",
+    "duration-ms-p95-ratio",
+    "elapsed-ms-p95-ratio",
+    "comparison",
     "assertions",
     "result",
+)
+#: Outputs of compare-to (the figures its gates check, and the comparison document).
+COMPARISON_OUTPUTS: tuple[str, ...] = (
+    "differences",
+    "new-function-errors",
+    "duration-ms-p95-ratio",
+    "elapsed-ms-p95-ratio",
+    "comparison",
 )
 #: Outputs of a suite run (``suite`` input).
 SUITE_OUTPUT_NAMES: tuple[str, ...] = ("passed", "failed", "results")
 #: Outputs that are documents or paths rather than values a check compares.
-NOT_CHECKABLE = ("payload-file", "logs-file", "repeat-file", "assertions", "result")
+NOT_CHECKABLE = ("payload-file", "logs-file", "repeat-file", "comparison", "assertions", "result")

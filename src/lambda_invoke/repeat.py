@@ -47,7 +47,8 @@ def percentile(values: Sequence[float], q: int) -> float | None:
     return ordered[rank - 1]
 
 
-def _number(text: str | None) -> float | None:
+def figure(text: str | None) -> float | None:
+    """A REPORT line figure as a number (None: not there)."""
     return None if text is None else float(text)
 
 
@@ -58,9 +59,9 @@ def row_of(result: InvokeResult) -> dict[str, Any]:
         "request-id": result.request_id,
         "status-code": result.status_code,
         "function-error": result.function_error or None,
-        "duration-ms": _number(report.duration_ms),
-        "billed-duration-ms": _number(report.billed_duration_ms),
-        "init-duration-ms": _number(report.init_duration_ms),
+        "duration-ms": figure(report.duration_ms),
+        "billed-duration-ms": figure(report.billed_duration_ms),
+        "init-duration-ms": figure(report.init_duration_ms),
         "elapsed-ms": result.elapsed_ms,
         "throttles": result.throttles,
     }

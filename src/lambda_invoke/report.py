@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from lambda_invoke.charts import QUANTILES, percentile_chart, series_chart
+from lambda_invoke.charts import QUANTILES, comparison_chart, percentile_chart, series_chart
 from lambda_invoke.links import console_links
 from lambda_invoke.rows import JUNIT_PAYLOAD, RESULTS_OUTPUT_LIMIT, Row
 
@@ -262,6 +262,65 @@ def repeat_markdown(
     return lines + percentile_chart(document) + series_chart(series)
 
 
+#: rows of a comparison's differences table in a job summary (the rest: outputs.comparison)
+COMPARISON_ROWS = 100
+#: a value in a summary's cell, at most this many characters of its JSON
+CELL_CHARS = 200
+
+
+def comparison_markdown(comparison: Mapping[str, Any]) -> list[str]:
+    """compare-to: the verdict line, each differing event's differences (pointer, both
+    values, noise or regression) and the latency of both sides as one chart."""
+    different = comparison.get("differences") or 0
+    verdict = "**different**" if different else "**answers alike**"
+    noise = ", ".join(f"`{markdown_cell(p)}`" for p in comparison.get("noise") or [])
+    lines = [
+        "",
+        f"#### Compared with {markdown_cell(comparison.get('against'))}",
+        "",
+        f"{verdict}: {different} differences in {comparison.get('compared')} events, "
+        f"{comparison.get('new-function-errors')} new function errors"
+        + (f"; noise (the baseline's own answers differ): {noise}" if noise else ""),
+    ]
+    rows = []
+    for number, event in enumerate(comparison.get("events") or []):
+        label = markdown_cell(event.get("event"))
+        if event.get("problem"):
+            rows.append(f"| {label} | | {markdown_cell(event['problem'])} | | problem |")
+        for name in ("status-code", "function-error"):
+            if event.get(name):
+                old, new = event[name].get("baseline"), event[name].get("candidate")
+                rows.append(f"| {label} | {name} | {_shown(old)} | {_shown(new)} | regression |")
+        for difference in event.get("differences") or []:
+            if difference.get("noise") and number:  # the noise once: the first event's
+                continue
+            kind = "noise" if difference.get("noise") else "regression"
+            old, new = (_side(difference, side, CELL_CHARS) for side in ("baseline", "candidate"))
+            pointer = markdown_cell(difference.get("pointer") or "(the payload)")
+            rows.append(f"| {label} | `{pointer}` | {old} | {new} | {kind} |")
+    if rows:
+        lines += ["", "| event | where | baseline | candidate | |", "|---|---|---|---|---|"]
+        lines += rows[:COMPARISON_ROWS]
+        if len(rows) > COMPARISON_ROWS:
+            lines.append(f"\n{len(rows) - COMPARISON_ROWS} more rows in outputs.comparison")
+    return lines + comparison_chart(comparison.get("latency") or {})
+
+
+def _shown(value: Any, limit: int = CELL_CHARS) -> str:
+    """A value as JSON in a cell, cut at ``limit`` characters."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return markdown_cell(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def _side(difference: Mapping[str, Any], side: str, limit: int) -> str:
+    """One side of a difference in a cell: its value, the start of a long one, or absent."""
+    if side in difference:
+        return _shown(difference[side], limit)
+    if f"{side}-cut" in difference:
+        return markdown_cell(str(difference[f"{side}-cut"])[: limit - 3] + "...")
+    return "(absent)"
+
+
 def _problem_list(problems: Sequence[str]) -> list[str]:
     """Every problem, when there is more than the heading's one."""
     if len(problems) < 2:
@@ -319,5 +378,7 @@ def invocation_markdown(
     lines += _checks_table(checks)
     if times > 1:
         lines += repeat_markdown(document, series)
+    if document.get("comparison"):
+        lines += comparison_markdown(document["comparison"])
     lines += _folded_log(document.get("logs") or "", first=times > 1)
     return "\n".join(lines) + "\n\n"

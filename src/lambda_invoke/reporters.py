@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
+from lambda_invoke.loading import parse_json
 from lambda_invoke.redaction import Secrets
 
 if TYPE_CHECKING:  # imported where used: a terminal run needs neither GitHub nor checks
@@ -68,9 +69,11 @@ class Reporter(Protocol):
 
 
 def pretty_payload(text: str) -> str:
+    """JSON indented for a terminal; anything else (not JSON, or nested past the JSON
+    limits: unbounded, it ended the run in a RecursionError) as it came."""
     try:
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except ValueError:
+        return json.dumps(parse_json(text), indent=2, ensure_ascii=False)
+    except ValueError:  # (Refused too)
         return text
 
 

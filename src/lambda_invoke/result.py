@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from lambda_invoke.outputs import OUTPUT_NAMES
+from lambda_invoke.outputs import COMPARISON_OUTPUTS, OUTPUT_NAMES
 
 if TYPE_CHECKING:
     from lambda_invoke.assertions import Check, CheckResult
@@ -118,6 +118,8 @@ def run_checks(
         measure = _measure_of(name)
         if value is None and measure in reasons:  # no invocation of the repeat had it
             reasons[name] = f"no invocation of the repeat gave {measure}: {reasons[measure]}"
+    for name in COMPARISON_OUTPUTS:
+        reasons.setdefault(name, "comparison figures come with compare-to")
     for name in OUTPUT_NAMES:
         reasons.setdefault(name, "repeat figures come with repeat: N (more than 1)")
     return evaluate(checks, result.payload_text, values, reasons)

@@ -84,6 +84,9 @@ class Settings:
     repeat: int = 1
     repeat_concurrency: int = 1
     max_rate: float = 0.0
+    #: compare-to: a qualifier of the same function (text), or another function; None: none
+    compare_to: FunctionRef | str | None = None
+    compare_ignore: tuple[Any, ...] = ()  # compiled JSONPaths
 
     @property
     def function_name(self) -> str:
@@ -128,10 +131,16 @@ def load_settings(
     payload = payload_of(values, get, runner, invocation.invocation_type)
     endpoint_url = parse_endpoint_url(get("endpoint-url"))
     checks: tuple[Check, ...] = ()
-    if get("assert"):
-        from lambda_invoke.assertions import parse_checks  # (start-up: JSONPath, YAML)
+    comparison = _comparison(get, target, invocation.invocation_type)
+    if get("assert") or comparison:
+        from lambda_invoke.assertions import compile_path, parse_checks  # (start-up: JSONPath)
 
-        checks = parse_checks(get("assert"))
+        checks = parse_checks(get("assert")) if get("assert") else ()
+        if comparison and not any(check.target == "differences" for check in checks):
+            checks += parse_checks("differences: 0")  # the default gate of a comparison
+        if comparison:
+            ignore = comparison["compare_ignore"]
+            comparison["compare_ignore"] = tuple(compile_path("compare-ignore", p) for p in ignore)
     client_context, context = client_context_of(get("client-context"), get("context-path"))
     output_file = output_path("output-file", get("output-file"), runner)
     serverless = target.serverless
@@ -164,6 +173,7 @@ def load_settings(
         **_logs(get, target.local, invocation.invocation_type),
         test_event=_test_event(get, target.local),
         **_repeat(get),
+        **comparison,
     )
 
 
@@ -208,6 +218,34 @@ def _logs(get: Get, local: bool, invocation_type: str) -> dict[str, Any]:
         "full-logs-timeout", get("full-logs-timeout"), minimum=0, maximum=MAX_SECONDS
     )
     return {"full_logs": full_logs, "full_logs_timeout": timeout, "wait_for_completion": wait}
+
+
+def _comparison(get: Get, target: _Target, invocation_type: str) -> dict[str, Any]:
+    """compare-to (none: no comparison, as a suite case opts out) and compare-ignore."""
+    text, ignore = get("compare-to"), get("compare-ignore")
+    if not text or text.lower() == "none":
+        if ignore and not text:
+            raise InputError("compare-ignore", "is read with compare-to: give compare-to too")
+        return {}
+    if target.local:
+        raise InputError("compare-to", "compares deployed versions: not with local")
+    if invocation_type != "RequestResponse":
+        raise InputError(
+            "compare-to", f"compares answers: invocation-type {invocation_type} has none"
+        )
+    baseline: FunctionRef | str
+    if ":" in text:
+        try:
+            baseline = parse_function_name(text)
+        except InputError as error:
+            raise InputError("compare-to", error.problem) from None
+    else:
+        check_qualifier("compare-to", text)
+        if text == (target.qualifier or target.function.qualifier or "$LATEST"):
+            raise InputError("compare-to", f"'{text}' is what the step invokes: name another")
+        baseline = text
+    paths = tuple(line.strip() for line in ignore.splitlines() if line.strip())
+    return {"compare_to": baseline, "compare_ignore": paths}  # (load_settings compiles them)
 
 
 def _test_event(get: Get, local: bool) -> str | None:

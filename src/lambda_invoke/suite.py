@@ -13,7 +13,13 @@ from functools import partial
 from typing import Any
 
 from lambda_invoke.assertions import CheckResult
-from lambda_invoke.dispatch import run_invocation
+from lambda_invoke.dispatch import (
+    baseline_settings,
+    comparison_outputs,
+    comparison_tally,
+    describe,
+    run_invocation,
+)
 from lambda_invoke.errors import LambdaInvokeError
 from lambda_invoke.outcome import InvokeResult
 from lambda_invoke.payload_files import write_payload
@@ -200,9 +206,11 @@ def _execute(
 
     settings = resolve(slot.case.settings)  # stack-name -> the function's name
     slot.resolved_name = settings.function_name
+    tally = comparison_tally(settings, say)
     result, figures = run_invocation(
-        settings, pool.get, say=say, warn=say, options=options, follow=follow, pacer=pacer
-    )
+        settings, pool.get, say=say, warn=say, options=options, follow=follow, pacer=pacer,
+        tally=tally,
+    )  # fmt: skip
     if figures is not None:
         slot.aggregates = aggregate(figures)
     slot.result = result
@@ -210,7 +218,8 @@ def _execute(
         say(f"warning: {warning}")
     if settings.output_file:
         write_payload(settings.output_file, result.payload, settings.runner)
-    slot.checks = run_checks(settings.checks, result, slot.aggregates)
+    compared = {} if tally is None else comparison_outputs(settings, tally, say)
+    slot.checks = run_checks(settings.checks, result, {**slot.aggregates, **compared})
     verdict = judge(
         settings,
         result,
@@ -221,3 +230,5 @@ def _execute(
     for warning in verdict.warnings:
         say(f"warning: {warning}")
     slot.problems += verdict.problems
+    if tally is not None and tally.differences and verdict.problems:  # (JUnit shows them)
+        slot.problems.append(tally.detail_line(describe(baseline_settings(settings))))

@@ -24,6 +24,7 @@ from support import (
     cli_command,
     collect_mutation_hits,
     function_answer,
+    lambda_error,
     payload_chunk,
     sandbox_env,
     time_budget,
@@ -61,6 +62,7 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
     stdin: bytes = b""
     answer: Answer | None = None
+    baseline: Answer | None = None  # compare-to live's answer (?Qualifier=live)
     links: dict[str, str] = field(default_factory=dict)  # symbolic links: name -> target
     fifo: str = ""  # a FIFO made here, which nothing writes to
     seconds: float = 2.0  # wall time bound, process start included
@@ -389,6 +391,62 @@ CASES = [
         requests=1,
         answer=Answer(headers={"X-Big": "a" * (1024 * 1024)}),
     ),
+    Case(
+        "a payload nested 50,000 deep, checked and printed: one failure line (it crashed)",
+        ("--assert", "$[0]: 1"),
+        1,
+        "the payload is not read as JSON: nested deeper than 128 levels",
+        requests=1,
+        answer=Answer(body=b"[" * 50_000 + b"]" * 50_000),
+    ),
+    # compare-to: the candidate's answer, and the baseline's (?Qualifier=live) each time
+    Case(
+        "compare-to: 200,000 differences between 5 MB answers, bounded in the outputs",
+        ("--compare-to", "live", "--json"),
+        1,
+        "differences equals 0: got 199999",  # (0 and -0 are one number)
+        requests=3,
+        answer=function_answer(list(range(200_000))),
+        baseline=function_answer([-n for n in range(200_000)]),
+        seconds=8.0,
+        memory_mb=300.0,
+    ),
+    Case(
+        "compare-to: nested 50,000 deep on one side, compared as text",
+        ("--compare-to", "live"),
+        1,
+        "@@ (the payload)",
+        requests=3,
+        answer=Answer(body=b"[" * 50_000 + b"]" * 50_000),
+        baseline=function_answer([1]),
+    ),
+    Case(
+        "compare-to: not JSON on one side only",
+        ("--compare-to", "live"),
+        1,
+        '+"<html>oops</html>"',
+        requests=3,
+        answer=Answer(body=b"<html>oops</html>"),
+        baseline=function_answer({"ok": True}),
+    ),
+    Case(
+        "compare-to: the baseline throttled until the attempts run out: its problem, shown",
+        ("--compare-to", "live", "--max-attempts", "2"),
+        1,
+        "! the baseline fn:live: ",
+        requests=5,
+        baseline=lambda_error(429, "TooManyRequestsException", "Rate Exceeded."),
+        seconds=6.0,
+    ),
+    Case(
+        "compare-to: a baseline answer of workflow commands stays inert",
+        ("--compare-to", "live", "--json"),
+        1,
+        '-"::error::owned"',
+        requests=3,
+        answer=function_answer({"ok": "x"}),
+        baseline=function_answer({"ok": "::error::owned"}),
+    ),
 ]
 
 
@@ -432,7 +490,8 @@ def test_hostile(case: Case, tmp_path: Path) -> None:
     if case.fifo:
         os.mkfifo(tmp_path / case.fifo)
     answer = case.answer or function_answer({"ok": True})
-    with contextlib.ExitStack() as stack, ScriptedLambda(answer) as endpoint:
+    qualified = {"live": case.baseline} if case.baseline else None
+    with contextlib.ExitStack() as stack, ScriptedLambda(answer, qualified=qualified) as endpoint:
         argv = list(case.argv)
         if argv[:1] == ["merge"]:
             command = [*cli_command(), *argv]

@@ -258,3 +258,22 @@ def test_serverless_names_from_ssm_and_stack_outputs(
         assert "-f missing: the function 'missing' of serverless.yml, deployed as ${ssm:" in (
             done.stderr
         )
+
+
+@pytest.mark.parametrize("baseline", ["live", "1", "echo:1"])
+def test_compare_to_a_version_or_alias_moto_holds(
+    moto_endpoint: MotoEndpoint, baseline: str
+) -> None:
+    """moto holds echo with version 1 and the alias live: the same event to $LATEST and,
+    twice, to the baseline answers alike (moto echoes the event: it cannot vary answers,
+    and it answers any qualifier, held or not; tests/integration/test_compare.py has
+    versions that differ and a baseline that is not there)."""
+    done = cli(moto_endpoint, "-f", "echo", "--compare-to", baseline, "-d", '{"q": 2}', "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["differences"] == 0 and document["new-function-errors"] == 0
+    assert document["comparison"]["verdict"] == "same"
+    assert document["comparison"]["compared"] == 1
+    assert f"compared with echo:{baseline.removeprefix('echo:')}" in done.stderr or (
+        f"compared with {baseline}" in done.stderr
+    )

@@ -209,3 +209,28 @@ def test_a_stop_while_reading_the_log_names_the_request(
     assert process.returncode == 143, stderr
     assert seconds < time_budget(1.0)
     assert stderr.strip().splitlines()[-1] == f"lambda-invoke: error: {line}"
+
+
+def test_a_stop_between_the_candidate_and_the_baseline_calls() -> None:
+    """compare-to: the candidate has answered, the baseline's two calls wait (a slow
+    live alias): a stop names them, sends nothing more and ends within a second."""
+    with ScriptedLambda(Answer(), qualified={"live": Answer(delay=30)}) as endpoint:
+        process, _ = start(
+            [*cli_command(), "-f", "slow", "--compare-to", "live", "--endpoint-url", endpoint.url],
+            as_pid_1=False,
+        )
+        wait_for_request(endpoint, 3)
+        stopped = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=10)
+        seconds = time.monotonic() - stopped
+        sent = endpoint.invocations
+    assert process.returncode == 143, stderr
+    assert seconds < time_budget(1.0)
+    assert sent == 3
+    assert (
+        stderr.strip()
+        .splitlines()[-1]
+        .startswith("lambda-invoke: error: stopped (SIGTERM) while waiting for slow")
+    ), stderr
+    assert "Traceback" not in stderr

@@ -1,0 +1,166 @@
+"""compare-to's comparison, without calls: differences as JSON pointers, noise learned
+from the baseline's own two answers, the gates' figures, the CLI's diff."""
+
+from __future__ import annotations
+
+import pytest
+
+from lambda_invoke.comparison import (
+    ABSENT,
+    MAX_KEPT,
+    MAX_SHOWN_EVENTS,
+    Answer,
+    Tally,
+    compare,
+    diff_lines,
+    differences,
+    failed_answer,
+)
+
+
+def answer(document: object, *, error: str | None = None, ms: float = 10.0) -> Answer:
+    return Answer(200, error, document, ms, ms + 5)
+
+
+def test_differences_are_json_pointers_in_document_order() -> None:
+    baseline = {"a": 1, "b/c": {"d": [1, 2]}, "gone": True, "same": "x"}
+    candidate = {"a": 1.0, "b/c": {"d": [1, 3, 4]}, "same": "x", "new": None}
+    found, total = differences(baseline, candidate)
+    assert found == [
+        ("/b~1c/d/1", 2, 3),
+        ("/b~1c/d/2", ABSENT, 4),
+        ("/gone", True, ABSENT),
+        ("/new", ABSENT, None),
+    ]
+    assert total == 4
+
+
+@pytest.mark.parametrize(
+    ("old", "new"), [(1, True), (0, False), (None, False), ("1", 1), ([], {}), ({"a": 1}, [1])]
+)
+def test_a_change_of_kind_is_a_difference(old: object, new: object) -> None:
+    assert differences({"x": old}, {"x": new})[0] == [("/x", old, new)]
+
+
+def test_the_differences_kept_are_bounded_and_all_counted() -> None:
+    found, total = differences(list(range(5000)), [n + 1 for n in range(5000)], limit=10)
+    assert len(found) == 10 and total == 5000
+
+
+def test_noise_is_learned_from_the_baseline_and_not_a_regression() -> None:
+    """A field the baseline's two answers disagree on (a timestamp) is noise; a renamed
+    status is a regression; a body gone is a regression though fields in it are noisy."""
+    primary = answer({"body": {"status": "ok", "at": 1.0}})
+    secondary = answer({"body": {"status": "ok", "at": 2.0}})
+    renamed = compare("e", answer({"body": {"status": "OK", "at": 3.0}}), primary, secondary)
+    assert renamed.noise == ("/body/at",)
+    assert [(d.pointer, d.noise) for d in renamed.differences] == [
+        ("/body/status", False),
+        ("/body/at", True),
+    ]
+    assert renamed.regressions == 1 and renamed.failed
+    same = compare("e", answer({"body": {"status": "ok", "at": 9.0}}), primary, secondary)
+    assert same.regressions == 0 and not same.failed
+    gone = compare("e", answer({"statusCode": 500}), primary, secondary)
+    assert gone.regressions == 2  # /body gone, /statusCode new
+
+
+def test_a_new_function_error_and_a_status_change_are_reported() -> None:
+    primary, secondary = answer({"ok": True}), answer({"ok": True})
+    crashed = compare("e", answer({"errorType": "X"}, error="Unhandled"), primary, secondary)
+    assert crashed.new_function_error and crashed.function_error == (None, "Unhandled")
+    flaky = answer({"ok": True}, error="Unhandled")  # the baseline errs one time in two
+    steady = compare("e", answer({"ok": True}, error="Unhandled"), primary, flaky)
+    assert not steady.new_function_error and steady.function_error is None
+
+
+def test_a_failed_baseline_call_is_the_events_problem() -> None:
+    event = compare("e", answer({}), failed_answer("the baseline f:live: throttled"), answer({}))
+    assert event.problem == "the baseline f:live: throttled" and event.failed
+    tally = Tally()
+    tally.add(event, answer({}))
+    assert tally.differences == 1
+    assert tally.outputs("f:live")["comparison"]["events"][0]["problem"] == event.problem
+
+
+def test_the_tally_gives_the_gates_figures() -> None:
+    tally = Tally()
+    for n in range(20):
+        candidate = answer({"n": n}, ms=12.0)
+        event = compare(f"invocation {n}", candidate, answer({"n": n}), answer({"n": n}))
+        tally.add(event, candidate, answer({"n": n}, ms=10.0), answer({"n": n}, ms=10.0))
+    outputs = tally.outputs("f:live")
+    assert outputs["differences"] == 0 and outputs["new-function-errors"] == 0
+    assert outputs["duration-ms-p95-ratio"] == 1.2
+    assert outputs["elapsed-ms-p95-ratio"] == round(17 / 15, 3)
+    assert outputs["comparison"]["verdict"] == "same"
+    assert outputs["comparison"]["compared"] == 20 and outputs["comparison"]["events"] == []
+
+
+def test_thousands_of_differences_stay_bounded() -> None:
+    tally = Tally()
+    big = answer({"v": list(range(5000))})
+    other = answer({"v": [-n for n in range(5000)]})
+    for n in range(MAX_SHOWN_EVENTS + 10):
+        tally.add(compare(f"invocation {n}", other, big, big), other, big, big)
+    document = tally.outputs("f:live")["comparison"]
+    assert len(document["events"]) == MAX_SHOWN_EVENTS
+    assert document["events-not-shown"] == 10
+    assert sum(len(event["differences"]) for event in document["events"]) <= MAX_KEPT
+    assert document["differences"] == (MAX_SHOWN_EVENTS + 10) * 4999
+
+
+def test_the_diff_is_compact_and_inert() -> None:
+    primary = answer({"status": "ok", "at": 1})
+    event = compare(
+        "the event",
+        answer({"status": "::error::x" + "y" * 500, "at": 2}),
+        primary,
+        answer({"status": "ok", "at": 3}),
+    )
+    lines = diff_lines(event)
+    assert lines[:3] == ["--- baseline (the event)", "+++ candidate (the event)", "@@ /status"]
+    assert lines[3] == '-"ok"'
+    assert lines[4].startswith('+"::error::xyy') and lines[4].endswith("...")
+    assert len(lines[4]) <= 201
+    assert not any("/at" in line for line in lines)  # noise is not shown
+
+
+def test_a_long_value_is_kept_cut_in_the_document() -> None:
+    from lambda_invoke.comparison import KEPT_CHARS, Difference
+
+    long = "x" * (KEPT_CHARS * 3)
+    document = Difference("/a", long, 1).to_dict()
+    assert document == {
+        "pointer": "/a",
+        "noise": False,
+        "baseline-cut": '"' + "x" * (KEPT_CHARS - 1),
+        "candidate": 1,
+    }
+
+
+def test_the_summary_shows_each_regression_and_the_noise_once() -> None:
+    from lambda_invoke.report import COMPARISON_ROWS, comparison_markdown
+
+    tally = Tally()
+    for n in range(3):
+        primary, secondary = answer({"s": "ok", "at": n}), answer({"s": "ok", "at": n + 1})
+        candidate = answer({"s": "O|K`x", "at": n + 2})
+        tally.add(compare(f"invocation {n}", candidate, primary, secondary), candidate, primary)
+    lines = comparison_markdown(tally.outputs("f:live")["comparison"])
+    text = "\n".join(lines)
+    assert "#### Compared with f:live" in text
+    assert "**different**: 3 differences in 3 events" in text
+    assert "| invocation 0 | `/s` | &quot;ok&quot; |" not in text  # (quotes stay quotes)
+    assert '| invocation 0 | `/s` | "ok" | "O&#124;K&#96;x" | regression |' in text
+    assert text.count("| noise |") == 1  # once, from the first event
+    assert "xychart-beta" in text and '"candidate p95", "baseline p95"' in text
+    many = Tally()
+    big, other = answer({"v": list(range(5000))}), answer({"v": [-n for n in range(5000)]})
+    many.add(compare("e", other, big, big), other, big, big)
+    rows = [
+        line
+        for line in comparison_markdown(many.outputs("f:live")["comparison"])
+        if line.startswith("| e |")
+    ]
+    assert len(rows) == COMPARISON_ROWS
