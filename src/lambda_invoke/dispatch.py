@@ -64,11 +64,13 @@ def run_invocation(
     client = None if settings.local else client_factory(settings)  # one client for all
     baseline = baseline_settings(settings) if tally is not None else None
     events = itertools.count(1)
+    quiet = {**options, "on_chunk": None}  # (a streamed baseline answer is not printed)
 
     def invoke_once(target: Settings) -> InvokeResult:
         if pacer is not None:
             pacer.wait_turn()
-        return call_function(target, lambda _: client, say=say, options=options)
+        own = options if target is settings else quiet
+        return call_function(target, lambda _: client, say=say, options=own)
 
     def call() -> InvokeResult:
         if baseline is None or tally is None:
@@ -157,23 +159,29 @@ def describe(settings: Settings) -> str:
     return f"{name}:{settings.qualifier}" if settings.qualifier else name
 
 
-def comparison_tally(settings: Settings, say: Callable[[str], None]) -> Tally | None:
-    """compare-to: the tally its comparisons go into (None: no comparison), said first."""
+def comparison_tally(settings: Settings, say: Callable[[str], None] | None) -> Tally | None:
+    """compare-to: the tally its comparisons go into (None: no comparison), said first
+    (``say`` None: a suite case's, whose line says it)."""
     if settings.compare_to is None:
         return None
     from lambda_invoke.comparison import Tally  # (start-up: only a comparison needs it)
 
-    say(f"comparing with {describe(baseline_settings(settings))}: each event sent to it twice")
+    if say is not None:
+        baseline = describe(baseline_settings(settings))
+        say(f"comparing with {baseline}: each event sent to it twice")
     return Tally()
 
 
 def comparison_outputs(
-    settings: Settings, tally: Tally, say: Callable[[str], None]
+    settings: Settings, tally: Tally, say: Callable[[str], None], *, quiet_when_same: bool = False
 ) -> dict[str, Any]:
     """compare-to: its outputs (what the gates check), each differing event shown as a
-    compact unified diff, and one verdict line."""
+    compact unified diff, and one verdict line (``quiet_when_same``: none when the answers
+    are alike, as for a suite's passing cases)."""
     against = describe(baseline_settings(settings))
     outputs = tally.outputs(against)
+    if quiet_when_same and not tally.differences:
+        return outputs
     for event in tally.shown:
         for line in event.diff_lines():
             say(line)

@@ -206,7 +206,7 @@ def _execute(
 
     settings = resolve(slot.case.settings)  # stack-name -> the function's name
     slot.resolved_name = settings.function_name
-    tally = comparison_tally(settings, say)
+    tally = comparison_tally(settings, None)
     result, figures = run_invocation(
         settings, pool.get, say=say, warn=say, options=options, follow=follow, pacer=pacer,
         tally=tally,
@@ -218,7 +218,9 @@ def _execute(
         say(f"warning: {warning}")
     if settings.output_file:
         write_payload(settings.output_file, result.payload, settings.runner)
-    compared = {} if tally is None else comparison_outputs(settings, tally, say)
+    compared = (
+        {} if tally is None else comparison_outputs(settings, tally, say, quiet_when_same=True)
+    )
     slot.checks = run_checks(settings.checks, result, {**slot.aggregates, **compared})
     verdict = judge(
         settings,

@@ -172,3 +172,26 @@ def test_a_suite_compares_each_case_and_a_case_may_opt_out(
         'from orders:live: /body/status "ok" -> "OK"' in done.stderr
     )  # (and in JUnit)
     assert "PASS [3/3] writes" in done.stderr and "PASS [1/3] same" in done.stderr
+    assert "same: compar" not in done.stderr  # a passing case says nothing more
+
+
+def test_a_streamed_baseline_is_compared_not_printed() -> None:
+    """invoke-mode stream: stdout is the candidate's answer only; the baseline's stream is
+    read and compared (it printed into the candidate's output before)."""
+    from support import Answer, ScriptedLambda, invoke_complete, payload_chunk
+
+    def streamed(text: bytes) -> Answer:
+        return Answer(stream=((0.0, payload_chunk(text)), (0.0, invoke_complete())))
+
+    candidate, live = streamed(b'{"v": "new"}'), streamed(b'{"v": "old"}')
+    with ScriptedLambda(candidate, qualified={"live": live}) as scripted:
+        done = run_command(
+            [*cli_command(), "-f", "fn", "--endpoint-url", scripted.url,
+             "--invoke-mode", "stream", "--compare-to", "live"],
+            env=sandbox_env(),
+        )  # fmt: skip
+        sent = scripted.invocations
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == '{"v": "new"}\n' or done.stdout.strip() == '{"v": "new"}'
+    assert '@@ /v\nlambda-invoke: -"old"\nlambda-invoke: +"new"' in done.stderr
+    assert sent == 3
