@@ -103,7 +103,7 @@ def test_the_subcommand_helps_put_their_own_options_first(stubbed: Stubbed) -> N
 def test_an_unknown_help_topic_is_one_line_exit_2(stubbed: Stubbed) -> None:
     run = stubbed.run(["help", "everything"])
     assert run.code == 2
-    topics = "(topics: suite, local, assert, merge, exit-codes)"
+    topics = "(topics: suite, local, assert, compare, merge, exit-codes)"
     assert f"no help topic 'everything' {topics}" in run.stderr
 
 
@@ -176,3 +176,10 @@ def test_help_assert_names_every_operator() -> None:
 
     missing = [name for name in OPERATORS if name not in ASSERT_HELP.replace(",", " ").split()]
     assert not missing
+
+
+def test_the_compare_topic_names_the_gates(stubbed: Stubbed) -> None:
+    run = stubbed.run(["help", "compare"])
+    assert run.code == 0
+    for gate in ("differences", "new-function-errors", "duration-ms-p95-ratio", "none"):
+        assert gate in run.stdout

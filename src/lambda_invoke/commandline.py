@@ -61,6 +61,17 @@ A check on an output that did not come back fails and says why (only exists: fal
   duration-ms: { lt: 2000 }'
 """
 
+COMPARE_HELP = """\
+--compare-to ALIAS|VERSION|NAME:QUALIFIER: each event also sent twice to this baseline (the
+three at once). What differs between the baseline's own two answers is noise; any other
+difference is shown as a unified diff of JSON pointers and fails the default gate
+differences: 0. Gates: differences, new-function-errors, duration-ms-p95-ratio,
+elapsed-ms-p95-ratio (the candidate's p95 over the baseline's). --compare-ignore JSONPATH
+leaves a volatile field out; in a suite, compare-to: none keeps a case away from live.
+  lambda-invoke -f orders-api:42 --compare-to live -p event.json \\
+      --assert 'duration-ms-p95-ratio: { lt: 1.2 }'
+"""
+
 EXIT_HELP = """\
 Exit codes:
   0    invoked; no function error (or fail-on-function-error false); every assertion passed
@@ -84,6 +95,7 @@ HELP_TOPICS = {
     "suite": SUITE_HELP,
     "local": LOCAL_HELP,
     "assert": ASSERT_HELP,
+    "compare": COMPARE_HELP,
     "merge": MERGE_HELP,
     "exit-codes": EXIT_HELP,
 }

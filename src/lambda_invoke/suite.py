@@ -232,5 +232,6 @@ def _execute(
     for warning in verdict.warnings:
         say(f"warning: {warning}")
     slot.problems += verdict.problems
-    if tally is not None and tally.differences and verdict.problems:  # (JUnit shows them)
-        slot.problems.append(tally.detail_line(describe(baseline_settings(settings))))
+    if tally is not None and tally.differences and verdict.problems:
+        # first: the summary's cell and JUnit's message show what differs, not only how many
+        slot.problems.insert(0, tally.detail_line(describe(baseline_settings(settings))))
