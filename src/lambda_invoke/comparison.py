@@ -227,6 +227,7 @@ class Tally:
     changed: int = 0  # events whose status or function error changed, or a call failed
     new_function_errors: int = 0
     failed_events: int = 0
+    kept: int = 0  # differences kept in ``shown``
     shown: list[EventComparison] = field(default_factory=list)
     noise: dict[str, None] = field(default_factory=dict)  # every noisy place, in order
     candidate_ms: dict[str, list[float]] = field(default_factory=dict)
@@ -243,8 +244,9 @@ class Tally:
             for pointer in event.noise[: max(0, MAX_DIFFERENCES - len(self.noise))]:
                 self.noise[pointer] = None
             if event.failed and len(self.shown) < MAX_SHOWN_EVENTS:
-                room = max(0, MAX_KEPT - sum(len(e.differences) for e in self.shown))
-                self.shown.append(_with(event, event.differences[:room]))
+                kept = event.differences[: max(0, MAX_KEPT - self.kept)]
+                self.kept += len(kept)
+                self.shown.append(_with(event, kept))
             for measure in ("duration_ms", "elapsed_ms"):
                 self._sample(self.candidate_ms, measure, getattr(candidate, measure))
                 for side in baseline:

@@ -93,13 +93,12 @@ def check_budget(root: yaml.Node) -> None:
         _measure_shared_once(root)  # says why (and an alias that holds itself)
 
 
-def _walk_within_budget(root: yaml.Node, spent: tuple[int, int, int] = (0, 0, 0)) -> bool:
+def _walk_within_budget(root: yaml.Node) -> bool:
     """Whether a walk of the document, every alias followed, stays within the budget. It
     stops at the first limit passed, so it is bounded however far the aliases expand; a
     document without aliases (a suite) is walked once, at a third of the cost of
-    ``_measure_shared_once``. ``spent``: the nodes and bytes of the parts of the
-    document measured before this one, and the depth ``root`` is at, less one."""
-    return _walk(root, spent) is not None
+    ``_measure_shared_once``."""
+    return _walk(root, (0, 0, 0)) is not None
 
 
 @functools.cache
@@ -111,7 +110,8 @@ def _node_types() -> tuple[type[yaml.MappingNode], type[yaml.ScalarNode]]:
 
 def _walk(root: yaml.Node, spent: tuple[int, int, int]) -> tuple[int, int] | None:
     """``_walk_within_budget``'s walk: the nodes and bytes spent with ``root``'s, or None
-    past a limit."""
+    past a limit. ``spent``: the nodes and bytes of the parts of the document measured
+    before this one, and the depth ``root`` is at, less one."""
     MappingNode, ScalarNode = _node_types()
     nodes, size, above = spent
     stack = [(root, above + 1)]
@@ -138,7 +138,7 @@ def _measure_shared_once(root: yaml.Node, spent: tuple[int, int, int] = (0, 0, 0
     """Nodes, scalar bytes and depth of the document with every alias expanded (each
     shared node measured once: linear in the document's own size); ``Refused`` over the
     budget, or when an alias refers to the node that holds it. ``spent``: as for
-    ``_walk_within_budget``."""
+    ``_walk``."""
     import yaml
 
     measured: dict[int, tuple[int, int, int]] = {}  # node -> (nodes, bytes, depth)
@@ -239,7 +239,7 @@ def stream_mapping(text: str, streamed: str) -> Iterator[tuple[Any, Any]]:
             yield from entries
 
     for key, value in worded(_stream_entries(text, streamed, c_parser=_C_PARSER)):
-        yield key, _Items(worded(iter(value))) if isinstance(value, _Items) else value
+        yield key, worded(iter(value)) if isinstance(value, _Items) else value
 
 
 #: items of a streamed list built ahead of the reader: parsing and the reader's work one
