@@ -47,6 +47,7 @@ def test_every_input_reaches_a_settings_field() -> None:
         "role-session-name": "role",
         "role-duration-seconds": "role",
         "audience": "role",
+        "update-snapshots": "snapshot",
     }
     # merge is a mode of its own (cli._merge_input), with no settings of a run
     suite_fields = set(SuiteSettings.__dataclass_fields__) | {"suite", "merge"}

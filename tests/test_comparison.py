@@ -1,7 +1,10 @@
-"""compare-to's comparison, without calls: differences as JSON pointers, noise learned
-from the baseline's own two answers, the gates' figures, the CLI's diff."""
+"""compare-to's and snapshot's comparison, without calls: differences as JSON pointers,
+noise learned from the baseline's own two answers (or a snapshot's recording), the
+gates' figures, the CLI's diff, a snapshot's file."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -77,19 +80,19 @@ def test_a_new_function_error_and_a_status_change_are_reported() -> None:
 def test_a_failed_baseline_call_is_the_events_problem() -> None:
     event = compare("e", answer({}), failed_answer("the baseline f:live: throttled"), answer({}))
     assert event.problem == "the baseline f:live: throttled" and event.failed
-    tally = Tally()
+    tally = Tally(against="f:live")
     tally.add(event, answer({}))
     assert tally.differences == 1
-    assert tally.outputs("f:live")["comparison"]["events"][0]["problem"] == event.problem
+    assert tally.outputs()["comparison"]["events"][0]["problem"] == event.problem
 
 
 def test_the_tally_gives_the_gates_figures() -> None:
-    tally = Tally()
+    tally = Tally(against="f:live")
     for n in range(20):
         candidate = answer({"n": n}, ms=12.0)
         event = compare(f"invocation {n}", candidate, answer({"n": n}), answer({"n": n}))
         tally.add(event, candidate, answer({"n": n}, ms=10.0), answer({"n": n}, ms=10.0))
-    outputs = tally.outputs("f:live")
+    outputs = tally.outputs()
     assert outputs["differences"] == 0 and outputs["new-function-errors"] == 0
     assert outputs["duration-ms-p95-ratio"] == 1.2
     assert outputs["elapsed-ms-p95-ratio"] == round(17 / 15, 3)
@@ -98,12 +101,12 @@ def test_the_tally_gives_the_gates_figures() -> None:
 
 
 def test_thousands_of_differences_stay_bounded() -> None:
-    tally = Tally()
+    tally = Tally(against="f:live")
     big = answer({"v": list(range(5000))})
     other = answer({"v": [-n for n in range(5000)]})
     for n in range(MAX_SHOWN_EVENTS + 10):
         tally.add(compare(f"invocation {n}", other, big, big), other, big, big)
-    document = tally.outputs("f:live")["comparison"]
+    document = tally.outputs()["comparison"]
     assert len(document["events"]) == MAX_SHOWN_EVENTS
     assert document["events-not-shown"] == 10
     assert sum(len(event["differences"]) for event in document["events"]) <= MAX_KEPT
@@ -142,12 +145,12 @@ def test_a_long_value_is_kept_cut_in_the_document() -> None:
 def test_the_summary_shows_each_regression_and_the_noise_once() -> None:
     from lambda_invoke.report import COMPARISON_ROWS, comparison_markdown
 
-    tally = Tally()
+    tally = Tally(against="f:live")
     for n in range(3):
         primary, secondary = answer({"s": "ok", "at": n}), answer({"s": "ok", "at": n + 1})
         candidate = answer({"s": "O|K`x", "at": n + 2})
         tally.add(compare(f"invocation {n}", candidate, primary, secondary), candidate, primary)
-    lines = comparison_markdown(tally.outputs("f:live")["comparison"])
+    lines = comparison_markdown(tally.outputs()["comparison"])
     text = "\n".join(lines)
     assert "#### Compared with f:live" in text
     assert "**different**: 3 differences in 3 events" in text
@@ -155,12 +158,59 @@ def test_the_summary_shows_each_regression_and_the_noise_once() -> None:
     assert '| invocation 0 | `/s` | "ok" | "O&#124;K&#96;x" | regression |' in text
     assert text.count("| noise |") == 1  # once, from the first event
     assert "xychart-beta" in text and '"candidate p95", "baseline p95"' in text
-    many = Tally()
+    many = Tally(against="f:live")
     big, other = answer({"v": list(range(5000))}), answer({"v": [-n for n in range(5000)]})
     many.add(compare("e", other, big, big), other, big, big)
     rows = [
         line
-        for line in comparison_markdown(many.outputs("f:live")["comparison"])
+        for line in comparison_markdown(many.outputs()["comparison"])
         if line.startswith("| e |")
     ]
     assert len(rows) == COMPARISON_ROWS
+
+
+def test_a_snapshot_recording_leaves_the_noise_out_and_sorts_the_keys() -> None:
+    from lambda_invoke.snapshots import record
+
+    first = Answer(200, None, {"z": 1, "a": {"at": 5, "k": [1, {"id": "x"}, 3]}}, 1.0, 2.0)
+    data = record(200, None, first.document, is_json=True, noise=["/a/at", "/a/k/1", "/nope/x"])
+    document = json.loads(data)
+    assert document["payload"] == {"a": {"k": [1, None, 3]}, "z": 1}
+    assert list(document["payload"]) == ["a", "z"] and document["noise"][0] == "/a/at"
+    assert first.document["a"]["at"] == 5  # (the answer itself is left as it was)
+    assert data.endswith(b"\n") and b'\n  "status-code": 200,' in data
+
+
+def test_a_snapshots_known_noise_is_not_a_regression() -> None:
+    recorded = Answer(200, None, {"status": "ok"}, None, None)
+    candidate = Answer(200, None, {"status": "ok", "at": 7, "esc/~": 1}, 1.0, 1.0)
+    event = compare("e", candidate, recorded, recorded, ["/at", "/esc~1~0"])
+    assert event.regressions == 0 and [d.noise for d in event.differences] == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("name", "file"),
+    [("plain order", "plain-order.json"), ("renamed / status", "renamed-status.json"),
+     ("../../etc/passwd", "etc-passwd.json"), ("...", "case.json"),
+     ("x" * 300, "x" * 100 + ".json")],
+)  # fmt: skip
+def test_a_case_names_its_snapshot_file_inside_the_folder(name: str, file: str) -> None:
+    from lambda_invoke.snapshots import case_file
+
+    assert case_file(name) == file
+
+
+def test_a_snapshot_comparison_names_its_side_in_the_summary() -> None:
+    from lambda_invoke.report import comparison_markdown
+
+    tally = Tally(against="the snapshot s.json", snapshot=True)
+    recorded = Answer(200, None, {"status": "ok"}, None, None)
+    candidate = Answer(200, None, {"status": "OK", "at": 1}, 1.0, 1.0)
+    tally.add(compare("the event", candidate, recorded, recorded, ["/at"]), candidate)
+    text = "\n".join(comparison_markdown(tally.outputs()["comparison"]))
+    assert "#### Compared with the snapshot s.json" in text
+    assert "noise (as recorded): `/at`" in text
+    assert "| event | where | snapshot | candidate | |" in text
+    assert '| the event | `/status` | "ok" | "OK" | regression |' in text
+    assert "| the event | `/at` | (noise: not recorded) | 1 | noise |" in text
+    assert "xychart" not in text  # (no baseline latency: no chart)

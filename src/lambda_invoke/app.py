@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.dispatch import (
     ClientFactory,
-    comparison_outputs,
-    comparison_tally,
+    comparison_of,
     run_invocation,
 )
 from lambda_invoke.following import follow_log
@@ -66,15 +65,15 @@ def run(
     if settings.repeat > 1:
         reporter.say(_repeat_line(settings))
     follow = partial(follow_log, client_factory=client_factory, connections=connections)
-    tally = comparison_tally(settings, reporter.say)
+    comparing = comparison_of(settings, reporter.say)
     with _repeat_file(settings) as (figures, repeat_file):
         result, _ = run_invocation(
             settings, client_factory, say=reporter.say, warn=reporter.warn, options=options,
-            follow=follow, figures=figures, tally=tally,
+            follow=follow, figures=figures, comparing=comparing,
         )  # fmt: skip
     extra = {} if figures is None else _repeat_outputs(figures, repeat_file, reporter)
-    if tally is not None:
-        extra.update(comparison_outputs(settings, tally, reporter.say))
+    if comparing is not None:
+        extra.update(comparing.conclude(reporter.say))
     for warning in answer_warnings(result):
         reporter.warn(warning)
     checks = run_checks(settings.checks, result, extra)

@@ -213,11 +213,11 @@ def _dispatch(
 ) -> int:
     """Help, merge, a suite or one run, as the command line and inputs say."""
     _check_environment(environ, as_action=as_action, in_actions=in_actions)
-    shown = help_text(args_list)
+    parser = build_parser()  # (once: building it is a start-up cost)
+    shown = help_text(args_list, parser)
     if shown is not None:
         stdout.write(shown)
         return 0
-    parser = build_parser()
     args = parser.parse_args(subcommand(args_list, parser))
     reporter.print_json = args.json
     values = collect_inputs(environ, args)

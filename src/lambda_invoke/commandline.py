@@ -70,6 +70,10 @@ elapsed-ms-p95-ratio (the candidate's p95 over the baseline's). --compare-ignore
 leaves a volatile field out; in a suite, compare-to: none keeps a case away from live.
   lambda-invoke -f orders-api:42 --compare-to live -p event.json \\
       --assert 'duration-ms-p95-ratio: { lt: 1.2 }'
+--snapshot PATH: compare with an answer recorded in PATH instead (a suite: a folder, one
+file per case). A missing snapshot is recorded (in CI it fails); --update-snapshots records
+anew. Recording sends each event twice: what differs is noise, left out of the file.
+  lambda-invoke -f orders-api -p event.json --snapshot snapshots/order.json
 """
 
 EXIT_HELP = """\
@@ -184,11 +188,11 @@ def _add_serverless_flags(
     )
 
 
-def help_text(args: Sequence[str]) -> str | None:
+def help_text(args: Sequence[str], parser: argparse.ArgumentParser) -> str | None:
     """The help asked for (``-h``/``--help`` anywhere before ``--``, or ``help [TOPIC]``),
-    or None when no help was asked for. An unknown topic is an input error."""
+    or None when no help was asked for; ``parser`` is the main one (build_parser()). An
+    unknown topic is an input error."""
     words = list(args[: args.index("--")] if "--" in args else args)
-    parser = build_parser()
     index = _first_positional(words, parser)
     word = words[index] if index is not None else None
     if index is not None and word == "help":

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.assertions import decode_document
 from lambda_invoke.repeat import figure, percentile
+from lambda_invoke.snapshots import Snapshot, record
 
 if TYPE_CHECKING:
     from lambda_invoke.outcome import InvokeResult
@@ -135,6 +136,7 @@ class Answer:
     duration_ms: float | None
     elapsed_ms: float | None
     problem: str = ""  # the call failed (an AWS error): nothing else is known
+    is_json: bool = True  # (False: document is the payload's text)
 
 
 def answer_of(result: InvokeResult, ignore: Sequence[Any] = ()) -> Answer:
@@ -151,6 +153,7 @@ def answer_of(result: InvokeResult, ignore: Sequence[Any] = ()) -> Answer:
         document=document if is_json else text,
         duration_ms=figure(result.report.duration_ms),
         elapsed_ms=result.elapsed_ms,
+        is_json=is_json,
     )
 
 
@@ -175,17 +178,24 @@ class EventComparison:
     def failed(self) -> bool:
         return bool(self.regressions or self.status or self.function_error or self.problem)
 
-    def diff_lines(self, limit: int = 20) -> list[str]:
-        return diff_lines(self, limit)
+    def diff_lines(self, limit: int = 20, baseline: str = "baseline") -> list[str]:
+        return diff_lines(self, limit, baseline)
 
 
-def compare(label: str, candidate: Answer, primary: Answer, secondary: Answer) -> EventComparison:
-    """The candidate against the baseline's first answer, noise learned from its second."""
+def compare(
+    label: str,
+    candidate: Answer,
+    primary: Answer,
+    secondary: Answer,
+    known_noise: Sequence[str] = (),
+) -> EventComparison:
+    """The candidate against the baseline's first answer, noise learned from its second
+    (and ``known_noise``: a snapshot's, learned when it was recorded)."""
     problem = next((a.problem for a in (candidate, primary, secondary) if a.problem), "")
     if problem:
         return EventComparison(label, (), 0, (), None, None, False, problem)
     noisy, _ = differences(primary.document, secondary.document, limit=MAX_DIFFERENCES)
-    noise = tuple(pointer for pointer, _, _ in noisy)
+    noise = (*known_noise, *(pointer for pointer, _, _ in noisy))
     found, total = differences(primary.document, candidate.document)
     shown = tuple(
         Difference(pointer, old, new, noise=_related(pointer, noise)) for pointer, old, new in found
@@ -218,10 +228,15 @@ MAX_SHOWN_EVENTS = 50
 @dataclass
 class Tally:
     """Every event's comparison of a run (a single invoke, each invocation of a repeat, or
-    a suite case's), and the latency of both sides side by side, sent together in one run.
-    Bounded: the events with something to show are kept up to MAX_SHOWN_EVENTS, their
-    differences up to MAX_KEPT; the rest are counted. Thread-safe (a repeat's workers)."""
+    a suite case's) with ``against`` (the baseline, or a snapshot), and the latency of both
+    sides side by side, sent together in one run. Bounded: the events with something to
+    show are kept up to MAX_SHOWN_EVENTS, their differences up to MAX_KEPT; the rest are
+    counted. Thread-safe (a repeat's workers). ``recording``: a snapshot to write instead
+    (update-snapshots), nothing compared."""
 
+    against: str = ""
+    snapshot: bool = False  # against a snapshot (its noise learned when it was recorded)
+    recording: bytes | None = None
     compared: int = 0
     regressions: int = 0
     changed: int = 0  # events whose status or function error changed, or a call failed
@@ -268,12 +283,40 @@ class Tally:
         answer = answer_of(candidate, ignore)
         self.add(compare(label, answer, sides[0], sides[1]), answer, *sides)
 
+    def record_against_snapshot(
+        self, label: str, candidate: InvokeResult, snapshot: Snapshot, ignore: Sequence[Any] = ()
+    ) -> None:
+        """One event: the candidate's result against a recorded snapshot (its noise known
+        from the recording; it has no latency)."""
+        answer = answer_of(candidate, ignore)
+        recorded = Answer(
+            snapshot.status_code, snapshot.function_error, snapshot.payload, None, None,
+            is_json=snapshot.is_json,
+        )  # fmt: skip
+        self.add(compare(label, answer, recorded, recorded, snapshot.noise), answer)
+
+    def keep_recording(
+        self, first: InvokeResult, second: InvokeResult, ignore: Sequence[Any] = ()
+    ) -> None:
+        """update-snapshots: the snapshot of one event from two answers to it (what
+        differs between them is noise, left out)."""
+        answers = [answer_of(result, ignore) for result in (first, second)]
+        noisy, _ = differences(answers[0].document, answers[1].document)
+        noise = [pointer for pointer, _, _ in noisy]
+        kept = answers[0]
+        with self.lock:
+            self.recording = record(
+                kept.status_code, kept.function_error, kept.document,
+                is_json=kept.is_json, noise=noise,
+            )  # fmt: skip
+            self.noise.update(dict.fromkeys(noise[:MAX_DIFFERENCES]))
+
     @staticmethod
     def _sample(into: dict[str, list[float]], measure: str, value: float | None) -> None:
         if value is not None:
             into.setdefault(measure, []).append(value)
 
-    def detail_line(self, against: str, limit: int = 5) -> str:
+    def detail_line(self, limit: int = 5) -> str:
         """The differences on one line (a suite case's problem, its JUnit failure): the
         first ``limit`` of them, each its pointer and both values."""
         parts: list[str] = []
@@ -292,14 +335,14 @@ class Tally:
                 if not d.noise
             ]
         more = f" (and {len(parts) - limit} more)" if len(parts) > limit else ""
-        return f"differences from {against}: {'; '.join(parts[:limit])}{more}"
+        return f"differences from {self.against}: {'; '.join(parts[:limit])}{more}"
 
     @property
     def differences(self) -> int:
         """What the ``differences`` gate counts: regressions and changed events."""
         return self.regressions + self.changed
 
-    def outputs(self, against: str) -> dict[str, Any]:
+    def outputs(self) -> dict[str, Any]:
         """The comparison's outputs: the figures assertions gate on and the document."""
         latency = {
             measure.replace("_", "-"): {
@@ -313,7 +356,8 @@ class Tally:
             for measure, sides in latency.items()
         }
         document = {
-            "against": against,
+            "against": self.against,
+            "snapshot": self.snapshot,
             "verdict": "different" if self.differences else "same",
             "compared": self.compared,
             "differences": self.differences,
@@ -382,10 +426,11 @@ def shown(value: Any) -> str:
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
 
 
-def diff_lines(event: EventComparison, limit: int = 20) -> list[str]:
-    """The CLI's compact unified diff of one event: ``-`` the baseline, ``+`` the
-    candidate; the noise is not shown (the verdict line names where it was)."""
-    lines = [f"--- baseline ({event.label})", f"+++ candidate ({event.label})"]
+def diff_lines(event: EventComparison, limit: int = 20, baseline: str = "baseline") -> list[str]:
+    """The CLI's compact unified diff of one event: ``-`` the baseline (or the
+    snapshot), ``+`` the candidate; the noise is not shown (the verdict line names where
+    it was)."""
+    lines = [f"--- {baseline} ({event.label})", f"+++ candidate ({event.label})"]
     if event.problem:
         return [*lines, f"! {event.problem}"]
     if event.status:

@@ -302,6 +302,23 @@ INPUTS: tuple[InputSpec, ...] = (
         repeatable=True,
     ),
     InputSpec(
+        "snapshot",
+        "Compare each answer with the one recorded in this JSON file (a suite: a folder, "
+        "one file per case), reported as compare-to reports. A missing file is recorded, "
+        "except in CI, where it fails. none: no snapshot (a suite case).",
+        group="comparison",
+        metavar="PATH",
+        kind="path",
+    ),
+    InputSpec(
+        "update-snapshots",
+        "Record the snapshot files anew instead of comparing: each event is sent twice, "
+        "and what differs between the two answers is left out as noise.",
+        default="false",
+        group="comparison",
+        kind="bool",
+    ),
+    InputSpec(
         "full-logs",
         "Read the invocation's whole log from CloudWatch Logs (not only the 4 KB tail), "
         "waiting up to full-logs-timeout for its REPORT line.",

@@ -19,6 +19,8 @@ LOG_TYPES = ("Tail", "None")
 
 @dataclass(frozen=True, slots=True)
 class Invocation:
+    """How the function is invoked: type, mode, log tail, tenant, durable name."""
+
     invocation_type: str
     invoke_mode: str
     log_type: str

@@ -40,7 +40,8 @@ OUTPUT_NAMES: tuple[str, ...] = (
     "assertions",
     "result",
 )
-#: Outputs of compare-to (the figures its gates check, and the comparison document).
+#: Outputs of compare-to and snapshot (the figures their gates check, and the comparison
+#: document).
 COMPARISON_OUTPUTS: tuple[str, ...] = (
     "differences",
     "new-function-errors",
@@ -48,6 +49,8 @@ COMPARISON_OUTPUTS: tuple[str, ...] = (
     "elapsed-ms-p95-ratio",
     "comparison",
 )
+#: where a comparison's noise came from, as its lines and summary say it (by ``snapshot``)
+NOISE_LEARNED = {False: "the baseline's own answers differ", True: "as recorded"}
 #: Outputs of a suite run (``suite`` input).
 SUITE_OUTPUT_NAMES: tuple[str, ...] = ("passed", "failed", "results")
 #: Outputs that are documents or paths rather than values a check compares.

@@ -24,6 +24,8 @@ IDLE_SECONDS = 2.0
 
 @dataclass
 class _Waiting:
+    """A call waited for: who says its lines, what it is, and when its next line is due."""
+
     say: Say
     what: str
     start: float

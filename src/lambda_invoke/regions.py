@@ -18,6 +18,8 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Partition:
+    """A partition of AWS (aws, aws-cn, ...): the regions it has and how to know one."""
+
     id: str  # as in ARNs: aws, aws-cn, aws-us-gov, aws-eusc, ...
     pattern: re.Pattern[str]
     regions: frozenset[str]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.charts import QUANTILES, comparison_chart, percentile_chart, series_chart
 from lambda_invoke.links import console_links
+from lambda_invoke.outputs import NOISE_LEARNED
 from lambda_invoke.rows import JUNIT_PAYLOAD, RESULTS_OUTPUT_LIMIT, Row
 
 if TYPE_CHECKING:
@@ -269,8 +270,10 @@ CELL_CHARS = 200
 
 
 def comparison_markdown(comparison: Mapping[str, Any]) -> list[str]:
-    """compare-to: the verdict line, each differing event's differences (pointer, both
-    values, noise or regression) and the latency of both sides as one chart."""
+    """compare-to or snapshot: the verdict line, each differing event's differences
+    (pointer, both values, noise or regression) and the latency of both sides as one chart
+    (a snapshot has no latency: no chart)."""
+    snapshot = comparison.get("snapshot") is True
     different = comparison.get("differences") or 0
     verdict = "**different**" if different else "**answers alike**"
     noise = ", ".join(f"`{markdown_cell(p)}`" for p in comparison.get("noise") or [])
@@ -280,7 +283,7 @@ def comparison_markdown(comparison: Mapping[str, Any]) -> list[str]:
         "",
         f"{verdict}: {different} differences in {comparison.get('compared')} events, "
         f"{comparison.get('new-function-errors')} new function errors"
-        + (f"; noise (the baseline's own answers differ): {noise}" if noise else ""),
+        + (f"; noise ({NOISE_LEARNED[snapshot]}): {noise}" if noise else ""),
     ]
     rows = []
     for number, event in enumerate(comparison.get("events") or []):
@@ -296,10 +299,13 @@ def comparison_markdown(comparison: Mapping[str, Any]) -> list[str]:
                 continue
             kind = "noise" if difference.get("noise") else "regression"
             old, new = (_side(difference, side, CELL_CHARS) for side in ("baseline", "candidate"))
+            if snapshot and kind == "noise" and old == "(absent)":
+                old = "(noise: not recorded)"
             pointer = markdown_cell(difference.get("pointer") or "(the payload)")
             rows.append(f"| {label} | `{pointer}` | {old} | {new} | {kind} |")
     if rows:
-        lines += ["", "| event | where | baseline | candidate | |", "|---|---|---|---|---|"]
+        side = "snapshot" if snapshot else "baseline"
+        lines += ["", f"| event | where | {side} | candidate | |", "|---|---|---|---|---|"]
         lines += rows[:COMPARISON_ROWS]
         if len(rows) > COMPARISON_ROWS:
             lines.append(f"\n{len(rows) - COMPARISON_ROWS} more rows in outputs.comparison")

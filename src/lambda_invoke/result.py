@@ -100,6 +100,20 @@ def _measure_of(name: str) -> str:
     return name.rsplit("-", 1)[0]
 
 
+def _no_ratio(name: str, comparison: Mapping[str, Any], reasons: Mapping[str, str]) -> str:
+    """Why a comparison's p95 ratio is missing: a snapshot has no latency, or a side gave
+    no figures (why, as the candidate's own output says it)."""
+    if comparison.get("snapshot") is True:
+        return "a snapshot records no latency (compare-to compares it)"
+    measure = name.removesuffix("-p95-ratio")
+    sides = (comparison.get("latency") or {}).get(measure) or {}
+    missing = [side for side in ("candidate", "baseline") if not (sides.get(side) or {}).get("n")]
+    why = reasons.get(measure)
+    return f"no {measure} from the {' or the '.join(missing) or 'baseline'}" + (
+        f": {why}" if why else ""
+    )
+
+
 def run_checks(
     checks: tuple[Check, ...], result: InvokeResult, extra: Mapping[str, Any] | None = None
 ) -> list[CheckResult]:
@@ -118,8 +132,12 @@ def run_checks(
         measure = _measure_of(name)
         if value is None and measure in reasons:  # no invocation of the repeat had it
             reasons[name] = f"no invocation of the repeat gave {measure}: {reasons[measure]}"
+    comparison = (extra or {}).get("comparison")
     for name in COMPARISON_OUTPUTS:
-        reasons.setdefault(name, "comparison figures come with compare-to")
+        if not isinstance(comparison, Mapping):
+            reasons.setdefault(name, "comparison figures come with compare-to or snapshot")
+        elif name.endswith("-p95-ratio") and values.get(name) is None:
+            reasons[name] = _no_ratio(name, comparison, reasons)
     for name in OUTPUT_NAMES:
         reasons.setdefault(name, "repeat figures come with repeat: N (more than 1)")
     return evaluate(checks, result.payload_text, values, reasons)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from lambda_invoke.errors import InputError
 from lambda_invoke.inputparse import (
     Get,
+    check_reachable,
     environment_lines,
     output_path,
     parse_bool,
@@ -18,6 +19,7 @@ from lambda_invoke.inputparse import (
 )
 from lambda_invoke.interface import DEFAULTS
 from lambda_invoke.invocation import invocation_of
+from lambda_invoke.outputs import COMPARISON_OUTPUTS
 from lambda_invoke.payloads import client_context_of, payload_of
 from lambda_invoke.references import (
     FunctionRef,
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from lambda_invoke.assertions import Check
     from lambda_invoke.runner import RunnerLayout
     from lambda_invoke.serverless import ServerlessFunction
+    from lambda_invoke.snapshots import Snapshot
 
 #: upper bounds of the number inputs: Lambda runs a function 900 s at most, so an hour is
 #: more than any wait needs; attempts are for throttling and connect failures only
@@ -48,6 +51,8 @@ MAX_REPEAT = 10_000
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """Every input of one run (or one suite case), validated."""
+
     function: FunctionRef
     qualifier: str | None  # the qualifier input (separate from one inside function-name)
     payload: bytes | None
@@ -87,6 +92,7 @@ class Settings:
     #: compare-to: a qualifier of the same function (text), or another function; None: none
     compare_to: FunctionRef | str | None = None
     compare_ignore: tuple[Any, ...] = ()  # compiled JSONPaths
+    snapshot: Snapshot | None = None  # snapshot: its file, read (or to be recorded)
 
     @property
     def function_name(self) -> str:
@@ -130,17 +136,9 @@ def load_settings(
     invocation = invocation_of(get, target.local)
     payload = payload_of(values, get, runner, invocation.invocation_type)
     endpoint_url = parse_endpoint_url(get("endpoint-url"))
-    checks: tuple[Check, ...] = ()
-    comparison = _comparison(get, target, invocation.invocation_type)
-    if get("assert") or comparison:
-        from lambda_invoke.assertions import compile_path, parse_checks  # (start-up: JSONPath)
-
-        checks = parse_checks(get("assert")) if get("assert") else ()
-        if comparison and not any(check.target == "differences" for check in checks):
-            checks += parse_checks("differences: 0")  # the default gate of a comparison
-        if comparison:
-            ignore = comparison["compare_ignore"]
-            comparison["compare_ignore"] = tuple(compile_path("compare-ignore", p) for p in ignore)
+    repeat = _repeat(get)
+    comparison = _comparison(get, target, invocation.invocation_type, environ, runner)
+    checks = _checks(get, comparison, repeat["repeat"], warnings)
     client_context, context = client_context_of(get("client-context"), get("context-path"))
     output_file = output_path("output-file", get("output-file"), runner)
     serverless = target.serverless
@@ -172,7 +170,7 @@ def load_settings(
         runner=runner,
         **_logs(get, target.local, invocation.invocation_type),
         test_event=_test_event(get, target.local),
-        **_repeat(get),
+        **repeat,
         **comparison,
     )
 
@@ -220,19 +218,41 @@ def _logs(get: Get, local: bool, invocation_type: str) -> dict[str, Any]:
     return {"full_logs": full_logs, "full_logs_timeout": timeout, "wait_for_completion": wait}
 
 
-def _comparison(get: Get, target: _Target, invocation_type: str) -> dict[str, Any]:
-    """compare-to (none: no comparison, as a suite case opts out) and compare-ignore."""
+def _comparison(
+    get: Get,
+    target: _Target,
+    invocation_type: str,
+    environ: Mapping[str, str],
+    runner: RunnerLayout | None,
+) -> dict[str, Any]:
+    """compare-to or snapshot (none: no comparison, as a suite case opts out) and
+    compare-ignore."""
     text, ignore = get("compare-to"), get("compare-ignore")
-    if not text or text.lower() == "none":
-        if ignore and not text:
-            raise InputError("compare-ignore", "is read with compare-to: give compare-to too")
+    snapshot, update = get("snapshot"), parse_bool("update-snapshots", get("update-snapshots"))
+    wanted = {name: value for name, value in (("compare-to", text), ("snapshot", snapshot))
+              if value and value.lower() != "none"}  # fmt: skip
+    if len(wanted) == 2:
+        raise InputError("snapshot", "give compare-to or snapshot, not both")
+    if update and not snapshot:
+        raise InputError("update-snapshots", "is read with snapshot: give snapshot too")
+    if not wanted:
+        if ignore and not (text or snapshot):
+            raise InputError(
+                "compare-ignore", "is read with compare-to or snapshot: give one of them too"
+            )
         return {}
+    if invocation_type != "RequestResponse":
+        name = next(iter(wanted))
+        raise InputError(name, f"compares answers: invocation-type {invocation_type} has none")
+    paths = tuple(line.strip() for line in ignore.splitlines() if line.strip())
+    if "snapshot" in wanted:
+        from lambda_invoke.snapshots import load_snapshot  # (start-up: only snapshots need it)
+
+        check_reachable("snapshot", snapshot, runner)
+        loaded = load_snapshot(snapshot, update=update, environ=environ)
+        return {"snapshot": loaded, "compare_ignore": paths}
     if target.local:
         raise InputError("compare-to", "compares deployed versions: not with local")
-    if invocation_type != "RequestResponse":
-        raise InputError(
-            "compare-to", f"compares answers: invocation-type {invocation_type} has none"
-        )
     baseline: FunctionRef | str
     if ":" in text:
         try:
@@ -244,8 +264,60 @@ def _comparison(get: Get, target: _Target, invocation_type: str) -> dict[str, An
         if text == (target.qualifier or target.function.qualifier or "$LATEST"):
             raise InputError("compare-to", f"'{text}' is what the step invokes: name another")
         baseline = text
-    paths = tuple(line.strip() for line in ignore.splitlines() if line.strip())
     return {"compare_to": baseline, "compare_ignore": paths}  # (load_settings compiles them)
+
+
+def _checks(
+    get: Get, comparison: dict[str, Any], repeat: int, warnings: list[str]
+) -> tuple[Check, ...]:
+    """The assert checks, with a comparison's gates: ``differences: 0`` unless the user
+    gates it (not while a snapshot is recorded); a comparison's compare-ignore compiled."""
+    if not get("assert") and not comparison:
+        return ()
+    from lambda_invoke.assertions import compile_path, parse_checks  # (start-up: JSONPath)
+
+    checks = parse_checks(get("assert")) if get("assert") else ()
+    if not comparison:
+        return _gates_without_comparison(checks, get)
+    checks = _recording_gates(checks, comparison, repeat, warnings)
+    recording = comparison.get("snapshot") is not None and comparison["snapshot"].recording
+    if not recording and not any(check.target == "differences" for check in checks):
+        checks += parse_checks("differences: 0")  # the default gate of a comparison
+    ignore = comparison["compare_ignore"]
+    comparison["compare_ignore"] = tuple(compile_path("compare-ignore", p) for p in ignore)
+    return checks
+
+
+def _gates_without_comparison(checks: tuple[Check, ...], get: Get) -> tuple[Check, ...]:
+    """A gate on a comparison's output needs a comparison: a suite case that opts out
+    (compare-to: none, snapshot: none) drops the gates it inherits; elsewhere it is an input
+    error (it could never see its evidence)."""
+    gated = [check for check in checks if check.target in COMPARISON_OUTPUTS]
+    if not gated:
+        return checks
+    if "none" in (get("compare-to").lower(), get("snapshot").lower()):
+        return tuple(check for check in checks if check.target not in COMPARISON_OUTPUTS)
+    raise InputError(
+        "assert",
+        f"{gated[0].target} is an output of compare-to or snapshot: give one of them",
+    )
+
+
+def _recording_gates(
+    checks: tuple[Check, ...], comparison: Mapping[str, Any], repeat: int, warnings: list[str]
+) -> tuple[Check, ...]:
+    """Recording a snapshot compares nothing: the comparison's gates are left out, said
+    in a warning (and a recording is of one event, not a repeat)."""
+    snapshot = comparison.get("snapshot")
+    if snapshot is None or not snapshot.recording:
+        return checks
+    if repeat > 1:
+        raise InputError("update-snapshots", "records one event: not with repeat")
+    gated = [check for check in checks if check.target in COMPARISON_OUTPUTS]
+    if gated:
+        names = ", ".join(dict.fromkeys(check.target for check in gated))
+        warnings.append(f"recording the snapshot {snapshot.path}: {names} not checked")
+    return tuple(check for check in checks if check.target not in COMPARISON_OUTPUTS)
 
 
 def _test_event(get: Get, local: bool) -> str | None:

@@ -14,10 +14,7 @@ from typing import Any
 
 from lambda_invoke.assertions import CheckResult
 from lambda_invoke.dispatch import (
-    baseline_settings,
-    comparison_outputs,
-    comparison_tally,
-    describe,
+    comparison_of,
     run_invocation,
 )
 from lambda_invoke.errors import LambdaInvokeError
@@ -206,10 +203,10 @@ def _execute(
 
     settings = resolve(slot.case.settings)  # stack-name -> the function's name
     slot.resolved_name = settings.function_name
-    tally = comparison_tally(settings, None)
+    comparing = comparison_of(settings, None)
     result, figures = run_invocation(
         settings, pool.get, say=say, warn=say, options=options, follow=follow, pacer=pacer,
-        tally=tally,
+        comparing=comparing,
     )  # fmt: skip
     if figures is not None:
         slot.aggregates = aggregate(figures)
@@ -218,9 +215,7 @@ def _execute(
         say(f"warning: {warning}")
     if settings.output_file:
         write_payload(settings.output_file, result.payload, settings.runner)
-    compared = (
-        {} if tally is None else comparison_outputs(settings, tally, say, quiet_when_same=True)
-    )
+    compared = {} if comparing is None else comparing.conclude(say, quiet_when_same=True)
     slot.checks = run_checks(settings.checks, result, {**slot.aggregates, **compared})
     verdict = judge(
         settings,
@@ -232,6 +227,6 @@ def _execute(
     for warning in verdict.warnings:
         say(f"warning: {warning}")
     slot.problems += verdict.problems
-    if tally is not None and tally.differences and verdict.problems:
+    if comparing is not None and comparing.tally.differences and verdict.problems:
         # first: the summary's cell and JUnit's message show what differs, not only how many
-        slot.problems.insert(0, tally.detail_line(describe(baseline_settings(settings))))
+        slot.problems.insert(0, comparing.tally.detail_line())

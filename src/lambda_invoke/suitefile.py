@@ -24,6 +24,7 @@ from lambda_invoke.rows import MAX_SHARDS
 from lambda_invoke.runner import RunnerLayout, detect
 from lambda_invoke.serverless import DEFAULT_CONFIGS
 from lambda_invoke.settings import Settings, load_settings
+from lambda_invoke.snapshots import case_file
 from lambda_invoke.yamltext import NotAMapping, load_yaml, stream_mapping
 
 CASE_INPUTS = tuple(name for name in INPUT_NAMES if name not in SUITE_INPUTS)
@@ -195,6 +196,7 @@ def load_suite(
     """
     cases: list[Case] = []
     seen: set[str] = set()
+    snapshots: dict[str, str] = {}  # a case's snapshot file -> the case's label
     below: tuple[dict[str, Any], dict[str, str | None]] | None = None  # run inputs, defaults
     waiting: list[Any] = []  # cases read before the defaults that come after them
 
@@ -212,6 +214,7 @@ def load_suite(
         _check_fields(label, raw)
         merged, origin = _merge([(label, _in_folder(folder, _without_name(raw)))], below)
         _find_config(merged, origin, folder, label)
+        _case_snapshot(merged, origin, label, name, snapshots)
         expect = merged.pop("expect-function-error", False)
         if not isinstance(expect, (bool, str)):
             raise InputError("suite", f"{label}: expect-function-error must be true, false or text")
@@ -294,6 +297,39 @@ def _find_config(
             merged["config"], origin["config"] = os.path.join(folder, found[0]), label
 
 
+def _case_snapshot(
+    merged: dict[str, Any],
+    origin: dict[str, str | None],
+    label: str,
+    name: str,
+    taken: dict[str, str],
+) -> None:
+    """A suite's snapshot (from the run's inputs or the defaults) is a folder: each case's
+    is a file in it named from the case (a case's own snapshot is its file, as given)."""
+    folder = merged.get("snapshot")
+    if not isinstance(folder, str) or folder.strip().lower() in ("", "none"):
+        return
+    if origin.get("snapshot") == label:
+        return
+    where = origin.get("snapshot")
+
+    def refuse(problem: str) -> InputError:
+        if where is None:
+            return InputError("snapshot", problem)
+        return InputError("suite", f"{where}: field 'snapshot': {problem}")
+
+    folder = folder.strip()
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise refuse(f"'{folder}' is not a folder: a suite's snapshot is a folder, a file a case")
+    path = os.path.normpath(os.path.join(folder, case_file(name)))
+    if path in taken:
+        raise InputError(
+            "suite", f"{label}: its snapshot file '{path}' is {taken[path]}'s too: rename one"
+        )
+    taken[path] = label
+    merged["snapshot"] = path
+
+
 def _case_settings(
     merged: Mapping[str, Any],
     origin: Mapping[str, str | None],
@@ -314,7 +350,7 @@ def _case_settings(
 
 
 #: case fields that name a file (payload may too: file://PATH)
-PATH_FIELDS = ("payload-file", "context-path", "config", "output-file")
+PATH_FIELDS = ("payload-file", "context-path", "config", "output-file", "snapshot")
 
 
 def _in_folder(folder: str, layer: dict[str, Any]) -> dict[str, Any]:
@@ -324,7 +360,11 @@ def _in_folder(folder: str, layer: dict[str, Any]) -> dict[str, Any]:
     moved = dict(layer)
     for key in PATH_FIELDS:
         value = moved.get(key)
-        if isinstance(value, str) and value not in ("", "-") and not os.path.isabs(value):
+        if (
+            isinstance(value, str)
+            and value.lower() not in ("", "-", "none")
+            and not os.path.isabs(value)
+        ):
             moved[key] = os.path.join(folder, value)
     payload = moved.get("payload")
     if isinstance(payload, str):

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Verdict:
+    """What a run comes to: its failure lines, its warnings and its exit code."""
+
     problems: tuple[str, ...]  # each one failure line; none: a pass
     warnings: tuple[str, ...]
     exit_code: int  # 0 passed, 1 failed, 3 the outcome is unknown (it may have run)

@@ -369,3 +369,20 @@ if __name__ == "__main__":
         log(f"{image}: {image_size_mb(engine, image):.0f} MB")
     finally:
         engine.stop()
+
+
+def aws_cli_platform_image(engine: Engine, base: str, tag: str = "lambda-invoke-awscli:e2e") -> str:
+    """The base image with the AWS CLI (the version requirements/dev.txt pins), for act jobs
+    that run ``aws`` as GitHub's ubuntu-latest can."""
+    pinned = re.search(r"^awscli==(\S+)", (ROOT / "requirements" / "dev.txt").read_text(), re.M)
+    if pinned is None:
+        raise EngineUnavailable("requirements/dev.txt pins no awscli")
+    with tempfile.TemporaryDirectory(prefix="li-awscli-") as folder:
+        (Path(folder) / "Dockerfile").write_text(
+            f"FROM {base}\nRUN python -m pip install --no-cache-dir --quiet "
+            f"awscli=={pinned.group(1)}\n"
+        )
+        done = engine.docker("build", "--network", "host", "--tag", tag, folder, timeout=600)
+        if done.returncode != 0:
+            raise EngineUnavailable(f"building {tag} failed: {done.stderr[-1000:]}")
+    return tag

@@ -28,9 +28,11 @@ from support import (
     FAKE_SECRET,
     REPORT_LOGS,
     Answer,
+    MotoEndpoint,
     ScriptedLambda,
     function_answer,
     local_lambda,
+    make_zip,
     skip_or_fail,
 )
 
@@ -261,6 +263,7 @@ AWS_ENV = {  # what the example's configure-aws-credentials step would give: fak
     "AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKEFAKE",
     "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
     "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",  # (it sets both; the AWS CLI v1 reads this one)
     "AWS_EC2_METADATA_DISABLED": "true",
 }
 
@@ -321,3 +324,65 @@ def test_the_sharded_example_runs_with_acts_artifact_server(
     assert re.search(r"6 passed, 0 failed in [\d.]+ s \(merged 4 shards\)", run.output)
     assert invokes == 6  # each case ran once, in exactly one shard
     assert not list(run.workspace.glob("shard-*.json"))  # nothing came through this folder
+
+
+def test_the_compare_example_moves_the_alias_only_when_the_step_passed(
+    act, engine: Engine, moto_endpoint: MotoEndpoint, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """examples/workflows/compare-before-traffic.yml as written, against moto's server
+    holding orders-api (version 1, alias live): the AWS CLI publishes version 2; the action
+    sends the smoke suite to it and twice to live (moto echoes: the answers are alike), but
+    moto sends no REPORT line, so the example's duration gate cannot see its evidence and
+    fails; the step that moves live is not run. configure-aws-credentials is the no-op
+    stand-in; the job container has the AWS CLI, as GitHub's ubuntu-latest has."""
+    from harness import aws_cli_platform_image
+
+    lam = moto_endpoint.client()
+    role = moto_endpoint.client("iam").get_role(RoleName="lambda-role")["Role"]["Arn"]
+    lam.create_function(
+        FunctionName="orders-api", Runtime="python3.12", Role=role, Handler="handler.handle",
+        Code={"ZipFile": make_zip("def handle(event, context):\n    return event\n")},
+    )  # fmt: skip
+    first = lam.publish_version(FunctionName="orders-api")["Version"]
+    lam.create_alias(FunctionName="orders-api", Name="live", FunctionVersion=first)
+    lam.update_function_code(  # the deploy before the example: new code, not yet published
+        FunctionName="orders-api",
+        ZipFile=make_zip("def handle(event, context):\n    return event  # v2\n"),
+    )
+    example = ROOT / "examples" / "workflows" / "compare-before-traffic.yml"
+    pins = dict(re.findall(r"uses: ([\w-]+/[\w-]+)@(\w+)", example.read_text()))
+    replaced = [
+        f"aws-actions/configure-aws-credentials@{pins['aws-actions/configure-aws-credentials']}"
+        f"={ARTIFACTS / 'configure-aws-credentials'}",
+        f"lambda-invoke-action/lambda-invoke-action@v1={tmp_path / 'repo'}",
+    ]
+    (tmp_path / "repo" / "smoke.yml").write_text(
+        "cases:\n"
+        "  - {name: get an order, payload: {order: 7}}\n"
+        "  - {name: place an order, compare-to: none, payload: {place: true}}\n"
+    )
+    run = act(
+        example,
+        event="workflow_dispatch",
+        platform=aws_cli_platform_image(engine, base_image(engine)),
+        endpoint_url=moto_endpoint.url,
+        extra=(
+            *(item for pair in (("--local-repository", r) for r in replaced) for item in pair),
+            "--env", f"AWS_ENDPOINT_URL_LAMBDA={moto_endpoint.url}",
+            *(item for name, value in AWS_ENV.items() for item in ("--env", f"{name}={value}")),
+        ),
+    )  # fmt: skip
+    (tmp_path / "act.log").write_text(run.output)
+    log_file = tmp_path / "act.log"
+    # moto sends no REPORT line: the duration ratio has no evidence, so the gate fails and
+    # says why (never a pass it could not see), and the alias stays where it was
+    assert run.code != 0, f"{log_file}:\n{run.output[-6000:]}"
+    second = str(int(first) + 1)
+    assert re.search(rf"✗ \[\d/2\] get an order \(orders-api:{second}\): assertion failed "
+                     r"\(1 of 3\): duration-ms-p95-ratio lt 1.2: no duration-ms from the "
+                     r"candidate or the baseline", run.output), run.output[-3000:]  # fmt: skip
+    assert re.search(r"✓ \[\d/2\] place an order", run.output)  # opted out: no gates
+    assert "Move live to the new version" not in run.output.split("The new version against")[1]
+    assert lam.get_alias(FunctionName="orders-api", Name="live")["FunctionVersion"] == first
+    versions = lam.list_versions_by_function(FunctionName="orders-api")["Versions"]
+    assert {v["Version"] for v in versions} == {"$LATEST", first, second}

@@ -127,6 +127,9 @@ def test_a_missing_baseline_is_the_comparisons_problem(endpoint: str) -> None:
          "input 'compare-ignore': invalid JSONPath '$[('"),
         (("--compare-to", "live", "--compare-ignore", "body"),
          "input 'compare-ignore': 'body' is not a JSONPath"),
+        (("--assert", "duration-ms-p95-ratio: {lt: 1.2}"),
+         "input 'assert': duration-ms-p95-ratio is an output of compare-to or snapshot: give "
+         "one of them"),
     ],
 )  # fmt: skip
 def test_bad_comparison_inputs_exit_2_before_any_call(argv: tuple[str, ...], line: str) -> None:
@@ -142,8 +145,9 @@ def test_a_suite_compares_each_case_and_a_case_may_opt_out(
     """compare-to in the defaults; a case with side effects says compare-to: none and is
     sent once, to the candidate only (3 calls a compared case, 1 for it)."""
     suite = tmp_path / "smoke.yml"
-    suite.write_text(
-        "defaults: {function-name: orders:candidate, compare-to: live}\n"
+    suite.write_text(  # (the gates of the defaults: an opted-out case does not inherit them)
+        "defaults: {function-name: orders:candidate, compare-to: live,\n"
+        "           assert: {new-function-errors: 0, elapsed-ms-p95-ratio: {lt: 100}}}\n"
         "cases:\n"
         "  - {name: same, payload: {}}\n"
         "  - {name: renamed, payload: {rename: true}}\n"
@@ -169,7 +173,7 @@ def test_a_suite_compares_each_case_and_a_case_may_opt_out(
     assert "renamed: @@ /body/status" in done.stderr
     assert (
         'case renamed: differences from orders:live: /body/status "ok" -> "OK"; assertion '
-        "failed (1 of 1): differences equals 0: got 1" in done.stderr
+        "failed (1 of 3): differences equals 0: got 1" in done.stderr
     )  # (the first problem is the summary's cell and JUnit's message)
     assert "PASS [3/3] writes" in done.stderr and "PASS [1/3] same" in done.stderr
     assert "same: compar" not in done.stderr  # a passing case says nothing more

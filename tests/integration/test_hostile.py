@@ -86,6 +86,14 @@ def shard(index: int, count: int, names: tuple[str, ...] = ("a",), **fields: obj
     return json.dumps(document)
 
 
+def snapshot_file(payload: object, noise: list[str] | None = None, **fields: object) -> str:
+    """A snapshot file as update-snapshots writes it, with ``fields`` replaced."""
+    document = {"format": "lambda-invoke snapshot 1", "status-code": 200,
+                "function-error": None, "payload-format": "json", "payload": payload,
+                "noise": noise or [], **fields}  # fmt: skip
+    return json.dumps(document, indent=2)
+
+
 OVER = "gives more than 8388608 bytes"
 SHARD_REFUSED = "input 'merge': 'a.json' is not a results document"
 CASES = [
@@ -446,6 +454,85 @@ CASES = [
         requests=3,
         answer=function_answer({"ok": "x"}),
         baseline=function_answer({"ok": "::error::owned"}),
+    ),
+    # snapshot: the file or folder is checked before anything is sent
+    Case(
+        "snapshot: a FIFO, refused unread",
+        ("--snapshot", "s.json"),
+        2,
+        "input 'snapshot': 's.json' is not a regular file (a FIFO, device or socket)",
+        fifo="s.json",
+    ),
+    Case(
+        "snapshot: a symbolic link out of the workspace",
+        ("--snapshot", "s.json"),
+        2,
+        "input 'snapshot': 's.json' is a symbolic link: a snapshot is a plain file",
+        links={"s.json": "/etc/hostname"},
+    ),
+    Case(
+        "snapshot: a suite's folder that is a FIFO",
+        ("suite", "s.yml", "--snapshot", "snaps"),
+        2,
+        "input 'snapshot': 'snaps' is not a folder",
+        files={"s.yml": "cases: [{name: a, function-name: fn}]\n"},
+        fifo="snaps",
+    ),
+    Case(
+        "snapshot: a suite's folder linked out of the workspace",
+        ("suite", "s.yml"),
+        2,
+        "input 'suite': defaults: field 'snapshot': 'snaps/a.json' is outside the workspace",
+        files={"s.yml": "defaults: {snapshot: snaps}\ncases: [{name: a, function-name: fn}]\n"},
+        links={"snaps": "/tmp"},
+    ),
+    Case(
+        "snapshot: a 9 MB file, refused unread",
+        ("--snapshot", "s.json"),
+        2,
+        "input 'snapshot': file 's.json' is 9000000 bytes; at most 8388608",
+        files={"s.json": " " * 9_000_000},
+    ),
+    Case(
+        "snapshot: nested 100,000 deep",
+        ("--snapshot", "s.json"),
+        2,
+        "input 'snapshot': 's.json' is not a snapshot: nested deeper than 128 levels",
+        files={"s.json": DEEP_JSON},
+    ),
+    Case(
+        "snapshot: 100,000 noise pointers",
+        ("--snapshot", "s.json"),
+        2,
+        "input 'snapshot': 's.json' is not a snapshot: noise names 100000 places; at most 200",
+        files={"s.json": snapshot_file({"ok": True}, noise=[f"/{n}" for n in range(100_000)])},
+    ),
+    Case(
+        "snapshot: a field of the wrong type",
+        ("--snapshot", "s.json"),
+        2,
+        "input 'snapshot': 's.json' is not a snapshot: status-code must be a number or null",
+        files={"s.json": snapshot_file({"ok": True}, **{"status-code": "200"})},
+    ),
+    Case(
+        "snapshot: 200,000 differences from a 2 MB snapshot, bounded in the outputs",
+        ("--snapshot", "s.json", "--json"),
+        1,
+        "differences equals 0: got 199999",
+        requests=1,
+        files={"s.json": snapshot_file([-n for n in range(200_000)])},
+        answer=function_answer(list(range(200_000))),
+        seconds=8.0,
+        memory_mb=300.0,
+    ),
+    Case(
+        "snapshot: recorded workflow commands stay inert",
+        ("--snapshot", "s.json"),
+        1,
+        '-"::error::owned"',
+        requests=1,
+        files={"s.json": snapshot_file({"ok": "::error::owned"})},
+        answer=function_answer({"ok": "x"}),
     ),
 ]
 

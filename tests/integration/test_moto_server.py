@@ -277,3 +277,24 @@ def test_compare_to_a_version_or_alias_moto_holds(
     assert f"compared with echo:{baseline.removeprefix('echo:')}" in done.stderr or (
         f"compared with {baseline}" in done.stderr
     )
+
+
+def test_a_snapshot_round_trips_on_moto(moto_endpoint: MotoEndpoint, tmp_path: Path) -> None:
+    """Recorded from echo's alias live (two calls alike: no noise), then compared: the same
+    event passes, another differs where it differs."""
+    record = cli(moto_endpoint, "-f", "echo:live", "-d", '{"q": 2, "a": [1]}',
+                 "--snapshot", "snaps/echo.json", cwd=tmp_path)  # fmt: skip
+    assert record.returncode == 0, record.stderr
+    assert "recorded the snapshot snaps/echo.json: review it and commit it" in record.stderr
+    saved = json.loads((tmp_path / "snaps" / "echo.json").read_text())
+    assert saved["payload"] == {"a": [1], "q": 2} and saved["noise"] == []
+    same = cli(moto_endpoint, "-f", "echo:live", "-d", '{"a": [1], "q": 2}',
+               "--snapshot", "snaps/echo.json", cwd=tmp_path)  # fmt: skip
+    assert same.returncode == 0, same.stderr
+    other = cli(moto_endpoint, "-f", "echo:live", "-d", '{"q": 3, "a": [1]}',
+                "--snapshot", "snaps/echo.json", "--json", cwd=tmp_path)  # fmt: skip
+    assert other.returncode == 1
+    (event,) = json.loads(other.stdout)["comparison"]["events"]
+    assert event["differences"] == [
+        {"pointer": "/q", "noise": False, "baseline": 2, "candidate": 3}
+    ]

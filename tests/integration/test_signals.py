@@ -234,3 +234,30 @@ def test_a_stop_between_the_candidate_and_the_baseline_calls() -> None:
         .startswith("lambda-invoke: error: stopped (SIGTERM) while waiting for slow")
     ), stderr
     assert "Traceback" not in stderr
+
+
+def test_a_stop_while_a_snapshot_is_recorded(tmp_path: Path) -> None:
+    """update-snapshots: the event's two calls wait (a slow function): a stop names them,
+    sends nothing more, ends within a second and writes no snapshot."""
+    snapshot = tmp_path / "s.json"
+    with ScriptedLambda(Answer(delay=30)) as endpoint:
+        process, _ = start(
+            [*cli_command(), "-f", "slow", "--snapshot", str(snapshot), "--update-snapshots",
+             "--endpoint-url", endpoint.url],
+            as_pid_1=False,
+            env=sandbox_env(GITHUB_WORKSPACE=str(tmp_path)),
+        )  # fmt: skip
+        wait_for_request(endpoint, 2)
+        stopped = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=10)
+        seconds = time.monotonic() - stopped
+        sent = endpoint.invocations
+    assert process.returncode == 143, stderr
+    assert seconds < time_budget(1.0)
+    assert sent == 2 and not snapshot.exists()
+    assert (
+        stderr.strip()
+        .splitlines()[-1]
+        .startswith("lambda-invoke: error: stopped (SIGTERM) while waiting for slow")
+    ), stderr
