@@ -214,3 +214,26 @@ def test_a_snapshot_comparison_names_its_side_in_the_summary() -> None:
     assert '| the event | `/status` | "ok" | "OK" | regression |' in text
     assert "| the event | `/at` | (noise: not recorded) | 1 | noise |" in text
     assert "xychart" not in text  # (no baseline latency: no chart)
+
+
+def test_a_cases_differences_in_a_suite_summary_are_bounded_and_inert() -> None:
+    """A shard's rows are untrusted: their values are shown as escaped JSON, cut; at most
+    20 cases get a table."""
+    from lambda_invoke.report import summary_markdown
+    from lambda_invoke.rows import Row
+
+    hostile = "<img src=x onerror=alert(1)>|`[x](http://evil)`" + "y" * 500
+    difference = {"pointer": "/a|b", "noise": False, "baseline": hostile, "candidate": 1}
+    comparison = {"against": "fn:live", "snapshot": False, "differences": 1,
+                  "new-function-errors": 0, "noise": [],
+                  "events": [{"event": "the event", "differences": [difference]}]}  # fmt: skip
+    rows = [
+        Row(n, f"case {n}", "fn", "failed", 200, None, 1.0, 1.0, 2.0, "r", (), None,
+            ("differences",), "{}", comparison=comparison)
+        for n in range(25)
+    ]  # fmt: skip
+    text = summary_markdown(rows)
+    assert text.count("differences from fn:live") == 20
+    assert "5 more cases differ: outputs.results" in text
+    assert "<img" not in text and "&lt;img" in text and "&#124;" in text
+    assert "y" * 100 in text and "y" * 200 not in text  # (cut at 200 characters)

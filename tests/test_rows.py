@@ -95,6 +95,13 @@ def test_a_row_goes_through_its_shard_document_unchanged() -> None:
         request_id="r", assertions=({"path": "$.ok", "passed": False},),
         repeat={"invocations": 3, "duration-ms-p50": 1.0}, problems=("x",), payload='{"e": 1}',
         seconds=0.25, logs="START\nEND\n", region="eu-west-1", trace_id="Root=1-abc",
+        comparison={"against": "fn:live", "snapshot": False, "differences": 2,
+                    "new-function-errors": 1, "noise": ["/at"],
+                    "events": [{"event": "the event",
+                                "differences": [{"pointer": "/s", "noise": False,
+                                                 "baseline": {"a": [1]}, "candidate-cut": "x"}],
+                                "function-error": {"baseline": None, "candidate": "Unhandled"},
+                                "problem": "p"}]},
     )  # fmt: skip
     document = shard_document([row], suite="s", shard=(1, 1), cases=1, seconds=0.25)
     read = parse_shard_document("p", document)

@@ -223,6 +223,8 @@ def compare(
 
 #: events with something to show kept for the reports (the rest are counted)
 MAX_SHOWN_EVENTS = 50
+#: a suite case's row keeps this many events, and this many differences of each
+CASE_DIFFERENCES = 20
 
 
 @dataclass
@@ -336,6 +338,29 @@ class Tally:
             ]
         more = f" (and {len(parts) - limit} more)" if len(parts) > limit else ""
         return f"differences from {self.against}: {'; '.join(parts[:limit])}{more}"
+
+    def case_document(self, limit: int = CASE_DIFFERENCES) -> dict[str, Any] | None:
+        """A suite case's comparison as its row keeps it (None when the answers were
+        alike): the figures, and the first ``limit`` events with differences, each with
+        its first ``limit`` differences (a suite of many differing cases stays small)."""
+        if not self.differences:
+            return None
+        document = self.outputs()["comparison"]
+        events = [
+            {
+                "event": event["event"],
+                "differences": event["differences"][:limit],
+                **{key: event[key] for key in ("status-code", "function-error", "problem")
+                   if key in event},
+            }
+            for event in document["events"][:limit]
+        ]  # fmt: skip
+        keys = ("against", "snapshot", "differences", "new-function-errors")
+        return {
+            **{key: document[key] for key in keys},
+            "noise": document["noise"][:limit],
+            "events": events,
+        }
 
     @property
     def differences(self) -> int:

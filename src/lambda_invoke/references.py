@@ -22,16 +22,17 @@ _ARN = re.compile(
     r"arn:(?P<partition>[a-z-]+):lambda:(?P<region>[^:]*):(?P<account>[^:]*):function:"
     r"(?P<name>[^:]*)(?::(?P<qualifier>[^:]*))?"
 )
-_PARTIAL_ARN = re.compile(r"(?P<account>[^:]*):function:(?P<name>[^:]*)(?::(?P<qualifier>[^:]*))?")
+# The patterns below are compiled when first used (re's cache): most runs need none of them.
+_PARTIAL_ARN = r"(?P<account>[^:]*):function:(?P<name>[^:]*)(?::(?P<qualifier>[^:]*))?"
 _ARN_FORM = "arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]"
-_ROLE_ARN = re.compile(r"arn:aws[a-zA-Z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
-_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
-_STACK_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,127}")
-_STACK_ARN = re.compile(
+_ROLE_ARN = r"arn:aws[a-zA-Z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}"
+_SESSION_NAME = r"[\w+=,.@-]{2,64}"
+_STACK_NAME = r"[A-Za-z][A-Za-z0-9-]{0,127}"
+_STACK_ARN = (
     r"arn:aws[a-zA-Z-]*:cloudformation:(?P<region>[a-z0-9-]+):\d{12}:stack/"
     r"(?P<name>[A-Za-z][A-Za-z0-9-]{0,127})/[\w-]+"
 )
-_LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")
+_LOGICAL_ID = r"[A-Za-z0-9]{1,255}"
 MAX_FUNCTION_NAME = 64
 MAX_FUNCTION_REFERENCE = 170  # FunctionName of Invoke: the ARN with a qualifier
 MAX_QUALIFIER = 128
@@ -90,7 +91,7 @@ def parse_function_name(text: str) -> FunctionRef:
         region = match["region"]
         _check_arn_partition(match["partition"], region)
     elif ":function:" in text:
-        match = _PARTIAL_ARN.fullmatch(text)
+        match = re.fullmatch(_PARTIAL_ARN, text)
         if not match:
             raise InputError(
                 "function-name",
@@ -166,14 +167,14 @@ def stack_of(get: Any, serverless: ServerlessFunction | None) -> StackRef | None
         return None
     if serverless is not None:
         raise InputError("stack-name", "give stack-name or function (serverless.yml), not both")
-    if not (_STACK_NAME.fullmatch(stack_name) or _STACK_ARN.fullmatch(stack_name)):
+    if not (re.fullmatch(_STACK_NAME, stack_name) or re.fullmatch(_STACK_ARN, stack_name)):
         raise InputError(
             "stack-name",
             f"'{stack_name}' is not a stack name (a letter, then letters, digits, hyphens; "
             "at most 128) or a stack ARN",
         )
     logical_id = get("function-name") or None
-    if logical_id is not None and not _LOGICAL_ID.fullmatch(logical_id):
+    if logical_id is not None and not re.fullmatch(_LOGICAL_ID, logical_id):
         raise InputError(
             "function-name",
             f"with stack-name, function-name is the function's logical id in the template "
@@ -183,7 +184,7 @@ def stack_of(get: Any, serverless: ServerlessFunction | None) -> StackRef | None
 
 
 def stack_region(stack_name: str) -> str | None:
-    match = _STACK_ARN.fullmatch(stack_name)
+    match = re.fullmatch(_STACK_ARN, stack_name)
     if not match:
         return None
     check_region("stack-name", match["region"])
@@ -194,12 +195,12 @@ def role_of(get: Any) -> RoleSettings | None:
     arn = get("role-to-assume")
     if not arn:
         return None
-    if not _ROLE_ARN.fullmatch(arn):
+    if not re.fullmatch(_ROLE_ARN, arn):
         raise InputError(
             "role-to-assume", f"'{arn}' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"
         )
     session_name = get("role-session-name")
-    if not _SESSION_NAME.fullmatch(session_name):
+    if not re.fullmatch(_SESSION_NAME, session_name):
         raise InputError(
             "role-session-name",
             f"'{session_name}' must be 2 to 64 letters, digits or _+=,.@- characters",

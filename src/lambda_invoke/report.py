@@ -11,7 +11,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.charts import QUANTILES, comparison_chart, percentile_chart, series_chart
@@ -94,7 +94,7 @@ def junit_xml(rows: Sequence[Row], seconds: float, suite_name: str = "lambda-inv
             failure = ElementTree.SubElement(
                 case, "failure", message=xml_text(row.problems[0]), type="failure"
             )
-            details = list(row.problems)
+            details = [*row.problems, *_difference_lines(row.comparison)]
             if row.function_error and row.payload is not None:
                 details.append(f"payload: {row.payload[:JUNIT_PAYLOAD]}")
             failure.text = xml_text("\n".join(details))
@@ -106,6 +106,21 @@ def junit_xml(rows: Sequence[Row], seconds: float, suite_name: str = "lambda-inv
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(
         suites, encoding="unicode"
     )
+
+
+def _difference_lines(comparison: Mapping[str, Any] | None) -> list[str]:
+    """A case's differences, one a line, for its JUnit failure (noise left out)."""
+    if not comparison:
+        return []
+    lines = [f"differences from {comparison.get('against')}:"]
+    for event in comparison.get("events") or []:
+        for difference in event.get("differences") or []:
+            if not difference.get("noise"):
+                old, new = (
+                    _side(difference, side, CELL_CHARS) for side in ("baseline", "candidate")
+                )
+                lines.append(f"  {difference.get('pointer') or '(the payload)'}: {old} -> {new}")
+    return lines
 
 
 def xml_text(text: str) -> str:
@@ -176,6 +191,7 @@ def summary_markdown(rows: Sequence[Row]) -> str:
     for index in order:
         cells = _case_cells(rows[index]) + ([consoles[index]] if any(consoles) else [])
         lines.append("| " + " | ".join(cells) + " |")
+    lines += case_comparisons_markdown(rows)
     return "\n".join(lines) + "\n\n"
 
 
@@ -285,45 +301,79 @@ def comparison_markdown(comparison: Mapping[str, Any]) -> list[str]:
         f"{comparison.get('new-function-errors')} new function errors"
         + (f"; noise ({NOISE_LEARNED[snapshot]}): {noise}" if noise else ""),
     ]
+    lines += _differences_table(comparison, COMPARISON_ROWS)
+    return lines + comparison_chart(comparison.get("latency") or {})
+
+
+def _differences_table(comparison: Mapping[str, Any], most: int) -> list[str]:
+    """The differences of each event (pointer, both values, noise or regression; the
+    noise once, from the first event), at most ``most`` rows."""
+    snapshot = comparison.get("snapshot") is True
     rows = []
     for number, event in enumerate(comparison.get("events") or []):
         label = markdown_cell(event.get("event"))
         if event.get("problem"):
             rows.append(f"| {label} | | {markdown_cell(event['problem'])} | | problem |")
         for name in ("status-code", "function-error"):
-            if event.get(name):
+            if isinstance(event.get(name), Mapping):
                 old, new = event[name].get("baseline"), event[name].get("candidate")
                 rows.append(f"| {label} | {name} | {_shown(old)} | {_shown(new)} | regression |")
         for difference in event.get("differences") or []:
             if difference.get("noise") and number:  # the noise once: the first event's
                 continue
             kind = "noise" if difference.get("noise") else "regression"
-            old, new = (_side(difference, side, CELL_CHARS) for side in ("baseline", "candidate"))
+            old, new = (_side(difference, side, CELL_CHARS) for side in SIDES)
             if snapshot and kind == "noise" and old == "(absent)":
                 old = "(noise: not recorded)"
             pointer = markdown_cell(difference.get("pointer") or "(the payload)")
             rows.append(f"| {label} | `{pointer}` | {old} | {new} | {kind} |")
-    if rows:
-        side = "snapshot" if snapshot else "baseline"
-        lines += ["", f"| event | where | {side} | candidate | |", "|---|---|---|---|---|"]
-        lines += rows[:COMPARISON_ROWS]
-        if len(rows) > COMPARISON_ROWS:
-            lines.append(f"\n{len(rows) - COMPARISON_ROWS} more rows in outputs.comparison")
-    return lines + comparison_chart(comparison.get("latency") or {})
+    if not rows:
+        return []
+    side = "snapshot" if snapshot else "baseline"
+    lines = ["", f"| event | where | {side} | candidate | |", "|---|---|---|---|---|"]
+    lines += rows[:most]
+    if len(rows) > most:
+        lines.append(f"\n{len(rows) - most} more rows in outputs.comparison")
+    return lines
 
 
-def _shown(value: Any, limit: int = CELL_CHARS) -> str:
-    """A value as JSON in a cell, cut at ``limit`` characters."""
+def case_comparisons_markdown(rows: Sequence[Row], most: int = 20) -> list[str]:
+    """A suite's cases whose answers differed: each its differences table (at most
+    ``most`` cases, each at most ``most`` rows: the rest are in the results output)."""
+    compared = [row for row in rows if row.comparison and row.comparison.get("differences")]
+    lines: list[str] = []
+    for row in compared[:most]:
+        comparison = row.comparison or {}
+        lines += [
+            "",
+            f"#### {markdown_cell(row.name)}: {comparison.get('differences')} differences "
+            f"from {markdown_cell(comparison.get('against'))}",
+            *_differences_table(comparison, most),
+        ]
+    if len(compared) > most:
+        lines += ["", f"{len(compared) - most} more cases differ: outputs.results"]
+    return lines
+
+
+#: the two sides of a difference, as the comparison document names them
+SIDES = ("baseline", "candidate")
+
+
+def _shown(value: Any, limit: int = CELL_CHARS, cell: Callable[[str], str] = markdown_cell) -> str:
+    """A value as JSON in a cell (``cell``: made safe for it), cut at ``limit``
+    characters."""
     text = json.dumps(value, ensure_ascii=False, default=str)
-    return markdown_cell(text if len(text) <= limit else text[: limit - 3] + "...")
+    return cell(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
-def _side(difference: Mapping[str, Any], side: str, limit: int) -> str:
+def _side(
+    difference: Mapping[str, Any], side: str, limit: int, cell: Callable[[str], str] = markdown_cell
+) -> str:
     """One side of a difference in a cell: its value, the start of a long one, or absent."""
     if side in difference:
-        return _shown(difference[side], limit)
+        return _shown(difference[side], limit, cell)
     if f"{side}-cut" in difference:
-        return markdown_cell(str(difference[f"{side}-cut"])[: limit - 3] + "...")
+        return cell(str(difference[f"{side}-cut"])[: limit - 3] + "...")
     return "(absent)"
 
 

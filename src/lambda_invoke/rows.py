@@ -60,6 +60,8 @@ class Row:
     region: str | None = None  # for the console links (None: not AWS's endpoint)
     log_group: str | None = None  # the group the log was read from (full-logs)
     trace_id: str | None = None
+    #: compare-to, snapshot: the case's differences (comparison.Tally.case_document)
+    comparison: Mapping[str, Any] | None = None
 
     def output(self, *, with_payload: bool = True) -> dict[str, Any]:
         """The row of the ``results`` output."""
@@ -77,6 +79,7 @@ class Row:
             **({"repeat": dict(self.repeat)} if self.repeat else {}),
             "problems": list(self.problems),
             "payload": self.payload if with_payload else None,
+            **({"comparison": dict(self.comparison)} if self.comparison else {}),
         }
 
     def shard_row(self, *, with_payload: bool) -> dict[str, Any]:
@@ -242,9 +245,69 @@ def _row(item: Any, number: int, cases: int) -> Row:
             region=_text(row, "region", limit=64, optional=True),
             log_group=_text(row, "log-group", limit=MAX_NAME, optional=True),
             trace_id=_text(row, "trace-id", limit=MAX_NAME, optional=True),
+            comparison=_comparison(row.get("comparison")),
         )
     except _Bad as error:
         raise _Bad(f"{where}: {error}") from None
+
+
+#: a case's comparison in a shard: events, differences of each and noise places kept
+MAX_COMPARED = 20
+
+
+def _comparison(value: Any) -> dict[str, Any] | None:
+    """A case's comparison, as suite._execute keeps it: figures, noise and up to
+    MAX_COMPARED events of up to MAX_COMPARED differences; the values are any JSON (shown
+    cut, never evaluated)."""
+    if value is None:
+        return None
+    top = _mapping(value, "field 'comparison'")
+    try:
+        events = _list_of(top, "events", dict, "objects")
+        noise = _list_of(top, "noise", str, "texts")
+        if len(events) > MAX_COMPARED or len(noise) > MAX_COMPARED:
+            raise _Bad(f"over {MAX_COMPARED} events or noise places")
+        return {
+            "against": _text(top, "against", limit=MAX_NAME),
+            "snapshot": _boolean(top, "snapshot"),
+            "differences": _integer(top, "differences", 0, 10**12),
+            "new-function-errors": _integer(top, "new-function-errors", 0, 10**12),
+            "noise": [_cut(place) for place in noise],
+            "events": [_compared_event(event) for event in events],
+        }
+    except _Bad as error:
+        raise _Bad(f"field 'comparison': {error}") from None
+
+
+def _compared_event(event: Mapping[str, Any]) -> dict[str, Any]:
+    differences = _list_of(event, "differences", dict, "objects")
+    if len(differences) > MAX_COMPARED:
+        raise _Bad(f"an event with over {MAX_COMPARED} differences")
+    kept: dict[str, Any] = {
+        "event": _text(event, "event", limit=MAX_NAME),
+        "differences": [_difference(item) for item in differences],
+    }
+    for name in ("status-code", "function-error"):
+        if event.get(name) is not None:
+            change = _mapping(event[name], f"field '{name}'")
+            kept[name] = {side: change.get(side) for side in ("baseline", "candidate")}
+    problem = _text(event, "problem", limit=MAX_TEXT, optional=True)
+    if problem:
+        kept["problem"] = problem
+    return kept
+
+
+def _difference(item: Mapping[str, Any]) -> dict[str, Any]:
+    kept: dict[str, Any] = {
+        "pointer": _text(item, "pointer", limit=MAX_NAME),
+        "noise": _boolean(item, "noise"),
+    }
+    for side in ("baseline", "candidate"):
+        if side in item:
+            kept[side] = item[side]
+        elif f"{side}-cut" in item:
+            kept[f"{side}-cut"] = _text(item, f"{side}-cut", limit=MAX_TEXT)
+    return kept
 
 
 def _list_of(row: Mapping[str, Any], key: str, kind: type, what: str) -> list[Any]:

@@ -39,6 +39,7 @@ class CaseResult:
     seconds: float = 0.0
     resolved_name: str = ""  # the function a stack-name lookup found
     aggregates: dict[str, Any] = field(default_factory=dict)  # repeat: N
+    comparison: dict[str, Any] | None = None  # compare-to, snapshot: when answers differed
 
     @property
     def function_name(self) -> str:
@@ -68,6 +69,7 @@ class CaseResult:
             region=result.region if result else None,
             log_group=result.log_group if result else None,
             trace_id=result.trace_id if result else None,
+            comparison=self.comparison,
         )
 
 
@@ -216,6 +218,8 @@ def _execute(
     if settings.output_file:
         write_payload(settings.output_file, result.payload, settings.runner)
     compared = {} if comparing is None else comparing.conclude(say, quiet_when_same=True)
+    if comparing is not None:
+        slot.comparison = comparing.tally.case_document()
     slot.checks = run_checks(settings.checks, result, {**slot.aggregates, **compared})
     verdict = judge(
         settings,

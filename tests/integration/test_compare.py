@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from support import (
     ROOT,
     LocalLambda,
+    action_env,
     cli_command,
     read_github_output,
     run_command,
@@ -199,3 +201,45 @@ def test_a_streamed_baseline_is_compared_not_printed() -> None:
     assert done.stdout == '{"v": "new"}\n' or done.stdout.strip() == '{"v": "new"}'
     assert '@@ /v\nlambda-invoke: -"old"\nlambda-invoke: +"new"' in done.stderr
     assert sent == 3
+
+
+def test_a_suites_differences_reach_its_summary_junit_and_a_merged_shard(
+    server: LocalLambda, tmp_path: Path
+) -> None:
+    """Each differing case: a differences table in the job summary, its differences in its
+    JUnit failure and in its row of results; a shard's results file carries them to merge."""
+    suite = tmp_path / "smoke.yml"
+    suite.write_text(
+        "defaults: {function-name: orders:candidate, compare-to: live}\n"
+        "cases:\n  - {name: same, payload: {}}\n  - {name: renamed, payload: {rename: true}}\n"
+    )
+    env = action_env(GITHUB_OUTPUT=str(tmp_path / "out"),
+                     GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"))  # fmt: skip
+    done = run_command(
+        [*cli_command(), "suite", str(suite), "--endpoint-url", server.url, "--junit-file",
+         "junit.xml", "--shard", "1/1", "--results-file", "shard.json"],
+        env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    summary = (tmp_path / "summary.md").read_text()
+    assert "#### renamed: 1 differences from orders:live" in summary
+    assert '| the event | `/body/status` | "ok" | "OK" | regression |' in summary
+    assert "#### same" not in summary
+    failure = ElementTree.parse(tmp_path / "junit.xml").find(".//failure")
+    assert failure is not None and '  /body/status: "ok" -> "OK"' in (failure.text or "")
+    rows = {row["name"]: row for row in json.loads(read_github_output(tmp_path / "out")["results"])}
+    assert "comparison" not in rows["same"]
+    assert rows["renamed"]["comparison"]["differences"] == 1
+    assert rows["renamed"]["comparison"]["events"][0]["differences"][0]["pointer"] == "/body/status"
+
+    merged = run_command(
+        [*cli_command(), "merge", "shard.json"],
+        env=action_env(GITHUB_OUTPUT=str(tmp_path / "out2"),
+                       GITHUB_STEP_SUMMARY=str(tmp_path / "merged.md")),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert merged.returncode == 1, merged.stderr
+    assert (
+        '| the event | `/body/status` | "ok" | "OK" | regression |'
+        in (tmp_path / "merged.md").read_text()
+    )

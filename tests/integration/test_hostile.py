@@ -94,6 +94,16 @@ def snapshot_file(payload: object, noise: list[str] | None = None, **fields: obj
     return json.dumps(document, indent=2)
 
 
+def compared_shard(comparison: object) -> str:
+    """A shard whose one (failed) case carries ``comparison``."""
+    document = json.loads(shard(1, 1))
+    document["results"][0].update(status="failed", problems=["differences"], comparison=comparison)
+    return json.dumps(document)
+
+
+COMPARED = {"against": "fn:live", "snapshot": False, "differences": 1, "new-function-errors": 0,
+            "noise": [], "events": []}  # fmt: skip
+
 OVER = "gives more than 8388608 bytes"
 SHARD_REFUSED = "input 'merge': 'a.json' is not a results document"
 CASES = [
@@ -407,6 +417,34 @@ CASES = [
         requests=1,
         answer=Answer(body=b"[" * 50_000 + b"]" * 50_000),
     ),
+    Case(
+        "a shard row's comparison with events as text",
+        ("merge", "a.json"),
+        2,
+        f"{SHARD_REFUSED}: row 1: field 'comparison': field 'events' must be a list of objects",
+        files={"a.json": compared_shard({**COMPARED, "events": "many"})},
+    ),
+    Case(
+        "a shard row's comparison of 10,000 events",
+        ("merge", "a.json"),
+        2,
+        f"{SHARD_REFUSED}: row 1: field 'comparison': over 20 events or noise places",
+        files={"a.json": compared_shard({**COMPARED, "events": [{}] * 10_000})},
+    ),
+    Case(
+        "a shard row's difference with a pointer of a number",
+        ("merge", "a.json"),
+        2,
+        f"{SHARD_REFUSED}: row 1: field 'comparison': field 'pointer' must be",
+        files={
+            "a.json": compared_shard(
+                {
+                    **COMPARED,
+                    "events": [{"event": "e", "differences": [{"pointer": 7, "noise": False}]}],
+                }
+            )
+        },
+    ),
     # compare-to: the candidate's answer, and the baseline's (?Qualifier=live) each time
     Case(
         "compare-to: 200,000 differences between 5 MB answers, bounded in the outputs",
@@ -656,3 +694,25 @@ def test_an_8_mib_shard_stays_within_githubs_limits(tmp_path: Path) -> None:
     assert spilled, stdout[-3000:]
     assert len(json.loads((tmp_path / spilled[2]).read_text())) == 19_000  # nothing lost
     assert seconds < time_budget(30) and peak < 600
+
+
+def test_thousands_of_differences_stay_within_githubs_limits(tmp_path: Path) -> None:
+    """compare-to as the action, 200,000 differences between two 5 MB answers: the job
+    summary and the outputs stay within GitHub's limits (100 rows of differences shown, the
+    rest counted), and the step fails on them."""
+    answer = function_answer([f"new {n}" for n in range(200_000)])
+    live = function_answer([f"old {n}" for n in range(200_000)])
+    with ScriptedLambda(answer, qualified={"live": live}) as endpoint:
+        env = {**action_env(), "GITHUB_OUTPUT": "out", "GITHUB_STEP_SUMMARY": "summary.md",
+               "INPUT_FUNCTION-NAME": "fn", "INPUT_COMPARE-TO": "live",
+               "INPUT_ENDPOINT-URL": endpoint.url}  # fmt: skip
+        code, stdout, _, seconds, peak = run_measured(cli_command(), env, tmp_path, b"")
+        sent = endpoint.invocations
+    print(f"200,000 differences as the action: exit {code}, {seconds:.2f} s, {peak:.0f} MiB")
+    summary = (tmp_path / "summary.md").read_text()
+    assert code == 1 and sent == 3, stdout[-2000:]
+    assert "**different**: 200000 differences in 1 events" in summary
+    assert summary.count("| regression |") == 100
+    assert len(summary.encode()) <= 1000 * 1024
+    assert (tmp_path / "out").stat().st_size < 1000 * 1000
+    assert seconds < time_budget(10) and peak < 400
