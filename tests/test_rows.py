@@ -101,7 +101,9 @@ def test_a_row_goes_through_its_shard_document_unchanged() -> None:
                                 "differences": [{"pointer": "/s", "noise": False,
                                                  "baseline": {"a": [1]}, "candidate-cut": "x"}],
                                 "function-error": {"baseline": None, "candidate": "Unhandled"},
-                                "problem": "p"}]},
+                                "problem": "p"}],
+                    "latency": {"duration-ms": {"candidate": [1.5], "baseline": [1.0, 2]},
+                                "elapsed-ms": {"candidate": [], "baseline": []}}},
     )  # fmt: skip
     document = shard_document([row], suite="s", shard=(1, 1), cases=1, seconds=0.25)
     read = parse_shard_document("p", document)

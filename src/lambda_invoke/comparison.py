@@ -225,6 +225,8 @@ def compare(
 MAX_SHOWN_EVENTS = 50
 #: a suite case's row keeps this many events, and this many differences of each
 CASE_DIFFERENCES = 20
+#: a suite case's row keeps this many latency samples of each side and measure
+CASE_SAMPLES = 50
 
 
 @dataclass
@@ -340,10 +342,12 @@ class Tally:
         return f"differences from {self.against}: {'; '.join(parts[:limit])}{more}"
 
     def case_document(self, limit: int = CASE_DIFFERENCES) -> dict[str, Any] | None:
-        """A suite case's comparison as its row keeps it (None when the answers were
-        alike): the figures, and the first ``limit`` events with differences, each with
-        its first ``limit`` differences (a suite of many differing cases stays small)."""
-        if not self.differences:
+        """A suite case's comparison as its row keeps it (None: nothing was compared, a
+        snapshot was recorded): the figures, the noise, the first ``limit`` events with
+        differences, each with its first ``limit`` differences, and up to CASE_SAMPLES
+        latency samples a side (the suite's chart pools them), so that a suite of many
+        cases stays small."""
+        if not self.compared:
             return None
         document = self.outputs()["comparison"]
         events = [
@@ -356,10 +360,18 @@ class Tally:
             for event in document["events"][:limit]
         ]  # fmt: skip
         keys = ("against", "snapshot", "differences", "new-function-errors")
+        latency = {
+            measure.replace("_", "-"): {
+                "candidate": self.candidate_ms.get(measure, [])[:CASE_SAMPLES],
+                "baseline": self.baseline_ms.get(measure, [])[:CASE_SAMPLES],
+            }
+            for measure in ("duration_ms", "elapsed_ms")
+        }
         return {
             **{key: document[key] for key in keys},
             "noise": document["noise"][:limit],
             "events": events,
+            "latency": latency,
         }
 
     @property

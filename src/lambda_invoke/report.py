@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from lambda_invoke.charts import QUANTILES, comparison_chart, percentile_chart, series_chart
 from lambda_invoke.links import console_links
 from lambda_invoke.outputs import NOISE_LEARNED
+from lambda_invoke.repeat import percentile
 from lambda_invoke.rows import JUNIT_PAYLOAD, RESULTS_OUTPUT_LIMIT, Row
 
 if TYPE_CHECKING:
@@ -191,7 +192,7 @@ def summary_markdown(rows: Sequence[Row]) -> str:
     for index in order:
         cells = _case_cells(rows[index]) + ([consoles[index]] if any(consoles) else [])
         lines.append("| " + " | ".join(cells) + " |")
-    lines += case_comparisons_markdown(rows)
+    lines += suite_comparison_markdown(rows)
     return "\n".join(lines) + "\n\n"
 
 
@@ -337,12 +338,28 @@ def _differences_table(comparison: Mapping[str, Any], most: int) -> list[str]:
     return lines
 
 
-def case_comparisons_markdown(rows: Sequence[Row], most: int = 20) -> list[str]:
-    """A suite's cases whose answers differed: each its differences table (at most
-    ``most`` cases, each at most ``most`` rows: the rest are in the results output)."""
-    compared = [row for row in rows if row.comparison and row.comparison.get("differences")]
-    lines: list[str] = []
-    for row in compared[:most]:
+def suite_comparison_markdown(rows: Sequence[Row], most: int = 20) -> list[str]:
+    """compare-to or snapshot in a suite: a verdict line, the latency of both sides over
+    every compared case as one chart, and each case whose answers differed with its
+    differences table (at most ``most`` cases, each at most ``most`` rows: the rest are in
+    the results output)."""
+    compared = [row for row in rows if row.comparison]
+    if not compared:
+        return []
+    differing = [row for row in compared if (row.comparison or {}).get("differences")]
+    against = {str((row.comparison or {}).get("against")) for row in compared}
+    errors = sum(int((row.comparison or {}).get("new-function-errors") or 0) for row in compared)
+    verdict = "**different**" if differing else "**answers alike**"
+    named = against.pop() if len(against) == 1 else "their baselines"
+    lines = [
+        "",
+        f"#### Compared with {markdown_cell(named)}",
+        "",
+        f"{verdict}: {len(differing)} of {len(compared)} compared cases differ, "
+        f"{errors} new function errors",
+        *comparison_chart(_pooled_latency(compared)),
+    ]
+    for row in differing[:most]:
         comparison = row.comparison or {}
         lines += [
             "",
@@ -350,9 +367,28 @@ def case_comparisons_markdown(rows: Sequence[Row], most: int = 20) -> list[str]:
             f"from {markdown_cell(comparison.get('against'))}",
             *_differences_table(comparison, most),
         ]
-    if len(compared) > most:
-        lines += ["", f"{len(compared) - most} more cases differ: outputs.results"]
+    if len(differing) > most:
+        lines += ["", f"{len(differing) - most} more cases differ: outputs.results"]
     return lines
+
+
+def _pooled_latency(rows: Sequence[Row]) -> dict[str, Any]:
+    """Each side's p50 and p95 over the latency samples of every compared case."""
+    pooled: dict[str, Any] = {}
+    for measure in ("duration-ms", "elapsed-ms"):
+        pooled[measure] = {}
+        for side in SIDES:
+            samples = [
+                value
+                for row in rows
+                for value in (((row.comparison or {}).get("latency") or {}).get(measure) or {}).get(
+                    side, []
+                )
+            ]
+            pooled[measure][side] = {
+                q: percentile(samples, n) for q, n in (("p50", 50), ("p95", 95))
+            }
+    return pooled
 
 
 #: the two sides of a difference, as the comparison document names them

@@ -274,9 +274,33 @@ def _comparison(value: Any) -> dict[str, Any] | None:
             "new-function-errors": _integer(top, "new-function-errors", 0, 10**12),
             "noise": [_cut(place) for place in noise],
             "events": [_compared_event(event) for event in events],
+            "latency": _latency(top.get("latency")),
         }
     except _Bad as error:
         raise _Bad(f"field 'comparison': {error}") from None
+
+
+#: latency samples a case's comparison keeps of each side and measure
+MAX_SAMPLES = 50
+
+
+def _latency(value: Any) -> dict[str, dict[str, list[float]]]:
+    """A case's latency samples: duration-ms and elapsed-ms, candidate and baseline, each
+    at most MAX_SAMPLES figures."""
+    top = _mapping(value, "field 'latency'")
+    latency: dict[str, dict[str, list[float]]] = {}
+    for measure in ("duration-ms", "elapsed-ms"):
+        sides = _mapping(top.get(measure), f"field '{measure}'")
+        latency[measure] = {}
+        for side in ("candidate", "baseline"):
+            samples = sides.get(side)
+            if not isinstance(samples, list) or len(samples) > MAX_SAMPLES:
+                raise _Bad(f"field '{measure}.{side}' must be a list of at most {MAX_SAMPLES}")
+            name = f"{measure}.{side}"
+            latency[measure][side] = [
+                _figure({name: item}, name, required=True) for item in samples
+            ]
+    return latency
 
 
 def _compared_event(event: Mapping[str, Any]) -> dict[str, Any]:

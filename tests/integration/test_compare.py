@@ -222,13 +222,17 @@ def test_a_suites_differences_reach_its_summary_junit_and_a_merged_shard(
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
     summary = (tmp_path / "summary.md").read_text()
+    assert "#### Compared with orders:live" in summary
+    assert "**different**: 1 of 2 compared cases differ, 0 new function errors" in summary
+    assert 'title "duration-ms: candidate and baseline"' in summary  # the cases' samples, pooled
     assert "#### renamed: 1 differences from orders:live" in summary
     assert '| the event | `/body/status` | "ok" | "OK" | regression |' in summary
     assert "#### same" not in summary
     failure = ElementTree.parse(tmp_path / "junit.xml").find(".//failure")
     assert failure is not None and '  /body/status: "ok" -> "OK"' in (failure.text or "")
     rows = {row["name"]: row for row in json.loads(read_github_output(tmp_path / "out")["results"])}
-    assert "comparison" not in rows["same"]
+    assert rows["same"]["comparison"]["differences"] == 0
+    assert len(rows["same"]["comparison"]["latency"]["elapsed-ms"]["baseline"]) == 2
     assert rows["renamed"]["comparison"]["differences"] == 1
     assert rows["renamed"]["comparison"]["events"][0]["differences"][0]["pointer"] == "/body/status"
 

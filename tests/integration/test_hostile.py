@@ -445,6 +445,21 @@ CASES = [
             )
         },
     ),
+    Case(
+        "a shard row's comparison with 100,000 latency samples",
+        ("merge", "a.json"),
+        2,
+        f"{SHARD_REFUSED}: row 1: field 'comparison': field 'duration-ms.candidate' must be a "
+        "list of at most 50",
+        files={
+            "a.json": compared_shard(
+                {
+                    **COMPARED,
+                    "latency": {"duration-ms": {"candidate": [1.0] * 100_000, "baseline": []}},
+                }
+            )
+        },
+    ),
     # compare-to: the candidate's answer, and the baseline's (?Qualifier=live) each time
     Case(
         "compare-to: 200,000 differences between 5 MB answers, bounded in the outputs",

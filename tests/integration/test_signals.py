@@ -34,6 +34,14 @@ def as_a_foreground_job() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def terminated(process: subprocess.Popen[str]) -> tuple[str, float]:
+    """SIGTERM to the CLI: its stderr, and the seconds from the signal to its end."""
+    stopped = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=10)
+    return stderr, time.monotonic() - stopped
+
+
 def start(
     command: list[str], as_pid_1: bool, env: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen[str], int]:
@@ -202,10 +210,7 @@ def test_a_stop_while_reading_the_log_names_the_request(
         while not logs.requests and time.monotonic() < deadline:
             time.sleep(0.05)
         assert logs.requests, "the log was never read"
-        stopped = time.monotonic()
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=10)
-        seconds = time.monotonic() - stopped
+        stderr, seconds = terminated(process)
     assert process.returncode == 143, stderr
     assert seconds < time_budget(1.0)
     assert stderr.strip().splitlines()[-1] == f"lambda-invoke: error: {line}"
@@ -220,19 +225,20 @@ def test_a_stop_between_the_candidate_and_the_baseline_calls() -> None:
             as_pid_1=False,
         )
         wait_for_request(endpoint, 3)
-        stopped = time.monotonic()
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=10)
-        seconds = time.monotonic() - stopped
+        stderr, seconds = terminated(process)
         sent = endpoint.invocations
+    assert sent == 3
+    assert_stopped_waiting_for_slow(process, stderr, seconds)
+
+
+def assert_stopped_waiting_for_slow(
+    process: subprocess.Popen[str], stderr: str, seconds: float
+) -> None:
+    """Ended by the SIGTERM within a second, its last line naming the call that waited."""
     assert process.returncode == 143, stderr
     assert seconds < time_budget(1.0)
-    assert sent == 3
-    assert (
-        stderr.strip()
-        .splitlines()[-1]
-        .startswith("lambda-invoke: error: stopped (SIGTERM) while waiting for slow")
-    ), stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("lambda-invoke: error: stopped (SIGTERM) while waiting for slow"), stderr
     assert "Traceback" not in stderr
 
 
@@ -248,16 +254,7 @@ def test_a_stop_while_a_snapshot_is_recorded(tmp_path: Path) -> None:
             env=sandbox_env(GITHUB_WORKSPACE=str(tmp_path)),
         )  # fmt: skip
         wait_for_request(endpoint, 2)
-        stopped = time.monotonic()
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=10)
-        seconds = time.monotonic() - stopped
+        stderr, seconds = terminated(process)
         sent = endpoint.invocations
-    assert process.returncode == 143, stderr
-    assert seconds < time_budget(1.0)
     assert sent == 2 and not snapshot.exists()
-    assert (
-        stderr.strip()
-        .splitlines()[-1]
-        .startswith("lambda-invoke: error: stopped (SIGTERM) while waiting for slow")
-    ), stderr
+    assert_stopped_waiting_for_slow(process, stderr, seconds)
