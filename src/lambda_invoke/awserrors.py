@@ -4,14 +4,12 @@ for a ClientError, an Invoke's error answer and botocore's own errors. Every AWS
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from lambda_invoke.errors import AwsError
 
 
-@dataclass(frozen=True)
-class ErrorAnswer:
+class ErrorAnswer(NamedTuple):
     """What an error answer (a ClientError) says. botocore fills Error and ResponseMetadata;
     anything else raising ClientError may not: what is missing is empty."""
 

@@ -5,7 +5,7 @@ them with action.yml so they cannot drift apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: the help's option groups, in order
 GROUPS: tuple[str, ...] = (
@@ -35,10 +35,10 @@ KINDS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class InputSpec:
+class InputSpec(NamedTuple):
     """Every fact about one input: action.yml, the composite action, the suite schema and
-    the CLI's options and help are made from these rows."""
+    the CLI's options and help are made from these rows. (A NamedTuple: read at every
+    start, where a dataclass's generated methods cost more; checked below the table.)"""
 
     name: str
     description: str
@@ -51,10 +51,6 @@ class InputSpec:
     #: the CLI option may be repeated; the values are joined with newlines
     repeatable: bool = False
     common: bool = False  # one of the few most runs need: listed first in the README
-
-    def __post_init__(self) -> None:
-        if self.group not in GROUPS or self.kind not in KINDS:
-            raise ValueError(f"input {self.name}: group {self.group!r} or kind {self.kind!r}")
 
     @property
     def boolean(self) -> bool:
@@ -451,6 +447,10 @@ INPUTS: tuple[InputSpec, ...] = (
         kind="environment",
     ),
 )
+
+for _spec in INPUTS:
+    if _spec.group not in GROUPS or _spec.kind not in KINDS:
+        raise ValueError(f"input {_spec.name}: group {_spec.group!r} or kind {_spec.kind!r}")
 
 INPUT_NAMES: tuple[str, ...] = tuple(spec.name for spec in INPUTS)
 #: inputs of a suite run as a whole; the others are also fields of each case

@@ -5,7 +5,7 @@ installed botocore's own model. Each refusal is an InputError naming the input."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lambda_invoke.errors import InputError
 from lambda_invoke.inputparse import Get, choice
@@ -17,8 +17,7 @@ INVOKE_MODES = ("buffered", "stream")
 LOG_TYPES = ("Tail", "None")
 
 
-@dataclass(frozen=True, slots=True)
-class Invocation:
+class Invocation(NamedTuple):
     """How the function is invoked: type, mode, log tail, tenant, durable name."""
 
     invocation_type: str

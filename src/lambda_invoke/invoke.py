@@ -13,8 +13,8 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 from lambda_invoke.answers import (
     function_failure,
@@ -89,8 +89,7 @@ def build_request(settings: Settings, *, log_tail_refused: bool = False) -> dict
     return request
 
 
-@dataclass(frozen=True)
-class _Next:
+class _Next(NamedTuple):
     """What to do after a failed attempt that certainly did not run the function."""
 
     action: str = "retry"  # or "again" (at once, not counted), "wait" (until ready)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _REPORT_FIELDS = {
     "duration_ms": r"(?<!Billed )(?<!Init )\bDuration: (\S{1,4096}) ms",
@@ -26,8 +27,7 @@ FIGURE_OUTPUTS = {
 Say = Callable[[str], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     """Figures from the REPORT line of the log tail, as text (None: not present)."""
 
     duration_ms: str | None = None

@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 Say = Callable[[str], None]
 #: a watcher with no call waiting this long ends its thread (the next call starts one):
@@ -22,15 +21,15 @@ Say = Callable[[str], None]
 IDLE_SECONDS = 2.0
 
 
-@dataclass
 class _Waiting:
-    """A call waited for: who says its lines, what it is, and when its next line is due."""
+    """A call waited for: who says its lines, what it is, and when its next line is due.
+    (A plain class: a dataclass would cost start-up to generate, for one line of code.)"""
 
-    say: Say
-    what: str
-    start: float
-    every: float
-    due: float  # when its next line is due
+    __slots__ = ("due", "every", "say", "start", "what")
+
+    def __init__(self, say: Say, what: str, start: float, every: float) -> None:
+        self.say, self.what, self.start, self.every = say, what, start, every
+        self.due = start + every  # when its next line is due
 
 
 class Watcher:
@@ -60,7 +59,7 @@ class Watcher:
             return
         token = next(self._tokens)
         start = self._clock()
-        self._waiting[token] = _Waiting(say, what, start, every, start + every)
+        self._waiting[token] = _Waiting(say, what, start, every)
         if self._thread is None or start + every < self._wake_at:
             self._wake(start + every)
         try:

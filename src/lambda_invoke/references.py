@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lambda_invoke.errors import InputError
 from lambda_invoke.inputparse import parse_number
@@ -48,8 +48,7 @@ class FunctionRef:
     region: str | None  # from a full ARN
 
 
-@dataclass(frozen=True, slots=True)
-class RoleSettings:
+class RoleSettings(NamedTuple):
     """A role to assume before anything else (role-to-assume and its companions)."""
 
     arn: str
@@ -58,8 +57,7 @@ class RoleSettings:
     audience: str  # of the GitHub OIDC token
 
 
-@dataclass(frozen=True, slots=True)
-class StackRef:
+class StackRef(NamedTuple):
     """A function named through CloudFormation: the stack and the function's logical id."""
 
     stack_name: str

@@ -12,12 +12,11 @@ import functools
 import importlib.util
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Partition:
+class Partition(NamedTuple):
     """A partition of AWS (aws, aws-cn, ...): the regions it has and how to know one."""
 
     id: str  # as in ARNs: aws, aws-cn, aws-us-gov, aws-eusc, ...

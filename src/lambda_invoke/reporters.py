@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 
 from lambda_invoke.loading import parse_json
 from lambda_invoke.redaction import Secrets
@@ -22,8 +22,7 @@ if TYPE_CHECKING:  # imported where used: a terminal run needs neither GitHub no
 LOG_PAYLOAD_LIMIT = 64 * 1024
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What a finished invocation shows: the result, its outputs and the checks."""
 
     function_name: str
@@ -32,14 +31,13 @@ class Outcome:
     outputs: Mapping[str, str]
     checks: Sequence[CheckResult]
     summary: bool
-    links: Mapping[str, str] = field(default_factory=dict)  # console: logs, trace
+    links: Mapping[str, str] = MappingProxyType({})  # console: logs, trace
     series: Mapping[str, Any] | None = None  # repeat: round trips by invocation (a chart)
     problems: Sequence[str] = ()  # why the run fails (verdict.judge); () when it passes
     aggregates: str = ""  # repeat: the aggregates' table, shown last
 
 
-@dataclass(frozen=True)
-class SuiteOutcome:
+class SuiteOutcome(NamedTuple):
     """What a finished suite shows: every case in the file's order, outputs, summary."""
 
     rows: Sequence[Row]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 CONTAINER_WORKSPACE = "/github/workspace"
 #: container folder -> the host folder behind it, relative to the runner's _work folder
@@ -32,8 +32,7 @@ _TEMP_MOUNTS = (
 )
 
 
-@dataclass(frozen=True)
-class RunnerLayout:
+class RunnerLayout(NamedTuple):
     """The runner's Docker-action layout: container folders and the host folders behind."""
 
     host_work: str  # the runner's _work folder on the host

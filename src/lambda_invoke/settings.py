@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lambda_invoke.errors import InputError
 from lambda_invoke.inputparse import (
@@ -99,8 +99,7 @@ class Settings:
         return self.function.value or self.function.name
 
 
-@dataclass(frozen=True, slots=True)
-class _Target:
+class _Target(NamedTuple):
     """What to invoke: the function (and where it came from) and its region."""
 
     function: FunctionRef

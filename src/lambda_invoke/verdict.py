@@ -6,8 +6,7 @@ warnings and the exit code. A single run and a suite's case are judged alike.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lambda_invoke.errors import EXIT_AWS, EXIT_FAILED, EXIT_OK
 from lambda_invoke.result import function_error_line
@@ -18,8 +17,7 @@ if TYPE_CHECKING:
     from lambda_invoke.settings import Settings
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """What a run comes to: its failure lines, its warnings and its exit code."""
 
     problems: tuple[str, ...]  # each one failure line; none: a pass
