@@ -5,6 +5,7 @@ gates' figures, the CLI's diff, a snapshot's file."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,7 @@ from lambda_invoke.comparison import (
     differences,
     failed_answer,
 )
+from lambda_invoke.errors import LambdaInvokeError
 
 
 def answer(document: object, *, error: str | None = None, ms: float = 10.0) -> Answer:
@@ -237,3 +239,27 @@ def test_a_cases_differences_in_a_suite_summary_are_bounded_and_inert() -> None:
     assert "5 more cases differ: outputs.results" in text
     assert "<img" not in text and "&lt;img" in text and "&#124;" in text
     assert "y" * 100 in text and "y" * 200 not in text  # (cut at 200 characters)
+
+
+def test_a_recorded_snapshot_and_the_folders_made_for_it_go_to_the_workspace_owner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the runner's Docker layout we run as root: every folder made for a snapshot and
+    the file itself are handed to the workspace's owner; a folder already there is not."""
+    from lambda_invoke.snapshots import write_snapshot
+
+    given: list[str] = []
+
+    class Layout:
+        def give_to_workspace_owner(self, path: str) -> None:
+            given.append(path)
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "snaps").mkdir()
+    write_snapshot("snaps/a/b/s.json", b"{}\n", Layout())  # type: ignore[arg-type]
+    assert given == ["snaps/a", "snaps/a/b", "snaps/a/b/s.json"]
+    assert (tmp_path / "snaps" / "a" / "b" / "s.json").read_bytes() == b"{}\n"
+    (tmp_path / "link.json").symlink_to(tmp_path / "elsewhere.json")
+    with pytest.raises(LambdaInvokeError, match=r"cannot write the snapshot 'link\.json'"):
+        write_snapshot("link.json", b"{}", None)  # (O_NOFOLLOW: not through a link)
+    assert not (tmp_path / "elsewhere.json").exists()

@@ -234,11 +234,17 @@ def case_file(name: str) -> str:
 
 
 def write_snapshot(path: str, data: bytes, runner: RunnerLayout | None) -> None:
-    """The recorded file, its folder made when missing; never through a symbolic link
-    (O_NOFOLLOW: one put there since the run's check is refused)."""
+    """The recorded file, its folders made when missing; never through a symbolic link
+    (O_NOFOLLOW: one put there since the run's check is refused). In the runner's Docker
+    layout what was made belongs to the workspace's owner (we run as root; the next step,
+    and the developer's checkout, must be able to change it)."""
+    made: list[str] = []
     folder = os.path.dirname(path)
+    while folder and not os.path.exists(folder):
+        made.insert(0, folder)
+        folder = os.path.dirname(folder)
     try:
-        if folder:
+        for folder in made:
             os.makedirs(folder, exist_ok=True)
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
         fd = os.open(path, flags, 0o644)
@@ -249,4 +255,5 @@ def write_snapshot(path: str, data: bytes, runner: RunnerLayout | None) -> None:
             f"invoked, but cannot write the snapshot '{path}': {error.strerror}"
         ) from None
     if runner is not None:
-        runner.give_to_workspace_owner(path)
+        for made_path in (*made, path):
+            runner.give_to_workspace_owner(made_path)

@@ -241,6 +241,34 @@ def test_spill_file_is_the_runner_users_and_git_status_stays_clean(runner: Runne
     assert not (runner.workspace / ".lambda-invoke").exists()
 
 
+def test_a_snapshot_is_recorded_as_the_runners_user_and_compared(runner: Runner) -> None:
+    """The Docker action runs as root: a snapshot recorded into a folder it makes belongs
+    to the runner's user (the next step and the checkout can change it); the next run
+    compares with it; in CI a missing one fails before anything is invoked."""
+    with ScriptedLambda(OK) as endpoint:
+        code, log, _ = runner.step(
+            {"INPUT_SNAPSHOT": "snapshots/smoke/hello.json", "INPUT_UPDATE-SNAPSHOTS": "true"},
+            endpoint.url,
+        )
+        recorded_with = len(endpoint.requests)
+    assert code == 0, log
+    assert recorded_with == 2  # the event twice: what differs would be noise
+    for made in ("snapshots", "snapshots/smoke", "snapshots/smoke/hello.json"):
+        stat = (runner.workspace / made).stat()
+        assert (stat.st_uid, stat.st_gid) == (RUNNER_UID, RUNNER_UID), made
+    with ScriptedLambda(OK) as endpoint:
+        code, log, outputs = runner.step({"INPUT_SNAPSHOT": "snapshots/smoke/hello.json"},
+                                         endpoint.url)  # fmt: skip
+    assert code == 0, log
+    assert outputs["differences"] == "0"
+    with ScriptedLambda(OK) as endpoint:
+        code, log, _ = runner.step({"INPUT_SNAPSHOT": "snapshots/other.json"}, endpoint.url)
+        assert endpoint.requests == []
+    assert code == 2 and "'snapshots/other.json' does not exist (in CI" in log, log
+    done = runner.host_step("echo edited > snapshots/smoke/hello.json; rm -r snapshots")
+    assert done.returncode == 0, done.stderr
+
+
 CANCELLED = (
     "stopped ({signal}) while waiting for fn to answer: the request was sent and the "
     "function may still be running"
