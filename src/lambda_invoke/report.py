@@ -378,17 +378,15 @@ def _pooled_latency(rows: Sequence[Row]) -> dict[str, Any]:
     for measure in ("duration-ms", "elapsed-ms"):
         pooled[measure] = {}
         for side in SIDES:
-            samples = [
-                value
-                for row in rows
-                for value in (((row.comparison or {}).get("latency") or {}).get(measure) or {}).get(
-                    side, []
-                )
-            ]
-            pooled[measure][side] = {
-                q: percentile(samples, n) for q, n in (("p50", 50), ("p95", 95))
-            }
+            samples = [value for row in rows for value in _samples(row, measure, side)]
+            pooled[measure][side] = {"p50": percentile(samples, 50), "p95": percentile(samples, 95)}
     return pooled
+
+
+def _samples(row: Row, measure: str, side: str) -> list[float]:
+    """A case's latency samples of one side (a row's comparison holds them: rows._latency)."""
+    latency = (row.comparison or {}).get("latency") or {}
+    return list((latency.get(measure) or {}).get(side) or [])
 
 
 #: the two sides of a difference, as the comparison document names them
