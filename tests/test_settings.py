@@ -905,3 +905,42 @@ def test_what_is_refused_in_a_file_is_named_by_its_input(tmp_path: Path) -> None
 def test_the_profile_given_to_the_cli_is_kept() -> None:
     assert load_settings(BASE, environ={}, profile="ci").profile == "ci"
     assert load_settings(BASE, environ={}).profile is None
+
+
+def _loaded_or_refused(load, values: dict[str, str]):  # type: ignore[no-untyped-def]
+    try:
+        return load(values)
+    except InputError as error:
+        return f"{error.input_name}: {error.problem}"
+
+
+def test_a_suites_loader_gives_what_load_settings_gives_case_after_case(tmp_path: Path) -> None:
+    """SettingsLoader checks what a case shares with an earlier one once: case after case
+    (payloads that differ, one that is refused, a test-event that meets a payload, a
+    payload file) its settings and its refusals are load_settings' own."""
+    from lambda_invoke.settings import SettingsLoader
+
+    event = tmp_path / "event.json"
+    event.write_text('{"from": "file"}')
+    cases = [
+        {"function-name": "fn"},
+        {"function-name": "fn"},
+        {"function-name": "fn", "payload": '{"a": 1}'},
+        {"function-name": "fn", "payload": '{"a": 2}'},
+        {"function-name": "fn", "payload": "{not json"},
+        {"function-name": "fn", "payload-file": str(event)},
+        {"function-name": "fn", "payload": "x" * (1024 * 1024 + 1), "invocation-type": "Event"},
+        {"function-name": "fn", "payload": '{"a": 3}', "invocation-type": "Event"},
+        {"function-name": "fn", "test-event": "saved"},
+        {"function-name": "fn", "test-event": "saved", "payload": '{"a": 4}'},
+        {"function-name": "fn", "test-event": "saved", "payload": '{"a": 5}'},
+        {"function-name": "other", "payload": '{"a": 1}'},
+        {"function-name": "fn", "payload": '{"a": 1}', "raw": "true"},
+    ]
+    loader = SettingsLoader(environ={}, profile=None)
+    for values in cases:
+        expected = _loaded_or_refused(lambda v: load_settings(v, environ={}), values)
+        assert _loaded_or_refused(loader.load, values) == expected, values
+    shared = loader.load({"function-name": "fn", "payload": '{"a": 9}'})
+    assert shared.payload == b'{"a": 9}'
+    assert loader.load({"function-name": "fn"}) is loader.load({"function-name": "fn"})

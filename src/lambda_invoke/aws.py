@@ -47,14 +47,16 @@ class Connections:
 
     def lambda_client(self, settings: Settings, *, pool_size: int = 10) -> Any:
         """The Lambda client: our timeouts, botocore's retries off (invoke.py retries only
-        what cannot have run twice) but its adaptive rate limiter on: after Lambda throttles
-        a call, every thread sending with this client slows down (a suite or a repeat
-        shares it), then speeds up again; it waits at most 2 s a call. ``pool_size``
-        connections may be open at once. It comes from botocore's session, the same client boto3
-        would return: importing boto3 also imports s3transfer, ~70 ms (bench/README.md).
+        what cannot have run twice) but its adaptive rate limiter on (throttle_limiter):
+        after Lambda throttles a call, every thread sending with this client slows down (a
+        suite or a repeat shares it), then speeds up again; it waits at most 2 s a call.
+        ``pool_size`` connections may be open at once. It comes from botocore's session,
+        the same client boto3 would return: importing boto3 also imports s3transfer, ~70 ms
+        (bench/README.md).
         """
         client = self.client("lambda", settings, **lambda_config(settings, pool_size))
         user_agent_once(client)
+        throttle_limiter(client)
         return client
 
     def _session(self, settings: Settings) -> Any:
@@ -165,14 +167,73 @@ class Connections:
 
 
 def lambda_config(settings: Settings, pool_size: int = 10) -> dict[str, Any]:
-    """The Lambda client's botocore Config settings (Connections.lambda_client says why)."""
+    """The Lambda client's botocore Config settings (Connections.lambda_client says why).
+
+    Retries "standard" with one attempt: none by botocore; the adaptive limiter is added by
+    throttle_limiter. No parameter validation: every request is built from settings that
+    were validated before any call (botocore's check costs some 17 us an Invoke, bench/)."""
     return {
         "connect_timeout": settings.connect_timeout,
         "read_timeout": settings.read_timeout,
-        "retries": {"mode": "adaptive", "total_max_attempts": 1},
+        "retries": {"mode": "standard", "total_max_attempts": 1},
         "tcp_keepalive": True,
         "max_pool_connections": max(10, pool_size),
+        "parameter_validation": False,
     }
+
+
+def throttle_limiter(client: Any) -> None:
+    """botocore's adaptive rate limiter (what retries mode "adaptive" adds to "standard"),
+    fed every answer only once one was not a success.
+
+    The limiter does nothing until Lambda throttles a call: before that, every answer only
+    updates the measured send rate, from which the first throttle sets the new rate. Yet
+    botocore's handler judges each answer for throttling, under two locks the pool's
+    threads queue for: some 30 us of CPU an Invoke (bench/pool.py), a suite's or repeat's
+    largest cost of its own. Here a success (HTTP status below 400, no exception) is only
+    counted in the measured rate until the first answer that is not one; from then on
+    every answer goes to botocore's limiter, as in adaptive mode. The limiter is made of
+    botocore's own parts, as ``botocore.retries.adaptive.register_retry_handler`` makes
+    it; a botocore without them gets its own handler, as it is.
+    """
+    from botocore.retries import adaptive
+
+    events = client.meta.events
+    try:
+        from botocore.retries import bucket, standard, throttling
+
+        clock = bucket.Clock()
+        clocker = adaptive.RateClocker(clock)
+        limiter = adaptive.ClientRateLimiter(
+            rate_adjustor=throttling.CubicCalculator(
+                starting_max_rate=0, start_time=clock.current_time()
+            ),
+            rate_clocker=clocker,
+            token_bucket=bucket.TokenBucket(max_rate=1, clock=clock),
+            throttling_detector=standard.ThrottlingErrorDetector(
+                retry_event_adapter=standard.RetryEventAdapter()
+            ),
+            clock=clock,
+        )
+    except (AttributeError, ImportError, TypeError):  # a botocore without these parts
+        adaptive.register_retry_handler(client)
+        return
+    every_answer = False
+
+    def on_answer(response: Any = None, caught_exception: Any = None, **kwargs: Any) -> None:
+        nonlocal every_answer
+        if not every_answer:
+            status = getattr(response[0], "status_code", 0) if response else 0
+            if caught_exception is None and 0 < status < 400:
+                clocker.record()
+                return
+            every_answer = True  # (a benign race: two threads may both set it)
+        limiter.on_receiving_response(
+            response=response, caught_exception=caught_exception, **kwargs
+        )
+
+    events.register("before-send", limiter.on_sending_request)
+    events.register("needs-retry", on_answer)
 
 
 def user_agent_once(client: Any) -> None:

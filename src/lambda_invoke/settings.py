@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lambda_invoke.errors import InputError
@@ -172,6 +172,46 @@ def load_settings(
         **repeat,
         **comparison,
     )
+
+
+#: the inputs a suite's cases most often differ in: checked apart (SettingsLoader)
+PAYLOAD_INPUTS = frozenset({"payload", "payload-file"})
+
+
+class SettingsLoader:
+    """``load_settings`` for the many sets of inputs of one suite's cases: what a case shares
+    with an earlier one is not validated twice.
+
+    Inputs other than the payload are checked together (one may refuse another), so a
+    case whose other inputs equal an earlier case's, text for text, gets the earlier
+    case's settings: the same checks on the same text give the same settings, which are
+    frozen. Its payload is checked on its own, by the same ``payload_of`` as
+    ``load_settings`` (the only check that looks at the payload and another input is
+    whether there is one at all, with test-event: that is part of the key). A snapshot is
+    read for each case (its file is the case's). Made for one suite's loading and then let
+    go: what it keeps is every distinct case's settings.
+    """
+
+    def __init__(self, *, environ: Mapping[str, str], profile: str | None) -> None:
+        self._environ, self._profile = environ, profile
+        self._loaded: dict[tuple[Any, ...], Settings] = {}
+
+    def load(self, values: Mapping[str, str]) -> Settings:
+        payload_given = any(values.get(name, "").strip() for name in PAYLOAD_INPUTS)
+        key = (payload_given, *sorted((n, v) for n, v in values.items() if n not in PAYLOAD_INPUTS))
+        known = self._loaded.get(key)
+        if known is None or known.snapshot is not None:
+            settings = load_settings(values, environ=self._environ, profile=self._profile)
+            self._loaded[key] = settings
+            return settings
+        if not payload_given:  # (nothing else payload_of reads is outside the key)
+            return known
+
+        def get(name: str) -> str:
+            return values[name].strip() if name in values else _STRIPPED_DEFAULTS[name]
+
+        payload = payload_of(values, get, known.runner, known.invocation_type)
+        return known if payload == known.payload else replace(known, payload=payload)
 
 
 #: the longest a run may spend on pacing alone (max-rate): as long as any wait may take

@@ -23,7 +23,7 @@ from lambda_invoke.repeat import MAX_RATE
 from lambda_invoke.rows import MAX_SHARDS
 from lambda_invoke.runner import RunnerLayout, detect
 from lambda_invoke.serverless import DEFAULT_CONFIGS
-from lambda_invoke.settings import Settings, load_settings
+from lambda_invoke.settings import Settings, SettingsLoader
 from lambda_invoke.snapshots import case_file
 from lambda_invoke.yamltext import NotAMapping, load_yaml, stream_mapping
 
@@ -199,6 +199,7 @@ def load_suite(
     snapshots: dict[str, str] = {}  # a case's snapshot file -> the case's label
     below: tuple[dict[str, Any], dict[str, str | None]] | None = None  # run inputs, defaults
     waiting: list[Any] = []  # cases read before the defaults that come after them
+    loader = SettingsLoader(environ=environ, profile=profile)
 
     def add(raw: Any) -> None:
         assert below is not None
@@ -218,7 +219,7 @@ def load_suite(
         expect = merged.pop("expect-function-error", False)
         if not isinstance(expect, (bool, str)):
             raise InputError("suite", f"{label}: expect-function-error must be true, false or text")
-        settings = _case_settings(merged, origin, label, environ=environ, profile=profile)
+        settings = _case_settings(merged, origin, label, loader)
         cases.append(Case(index, name, settings, expect))
 
     def with_defaults(defaults: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str | None]]:
@@ -334,13 +335,11 @@ def _case_settings(
     merged: Mapping[str, Any],
     origin: Mapping[str, str | None],
     label: str,
-    *,
-    environ: Mapping[str, str],
-    profile: str | None,
+    loader: SettingsLoader,
 ) -> Settings:
     """The case's settings; a refusal names the layer its value came from."""
     try:
-        return load_settings(_as_text(merged), environ=environ, profile=profile)
+        return loader.load(_as_text(merged))
     except InputError as error:
         where = origin.get(error.input_name, label)
         if where is None:  # the run's own input: its message names it already
