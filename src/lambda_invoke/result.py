@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from lambda_invoke.outcome import InvokeResult
 
 
-def _number(text: str | None) -> float | int | None:
+def as_number(text: str | None) -> float | int | None:
+    """A REPORT line's figure as the outputs give it: an integer when it is one."""
     if text is None:
         return None
     value = float(text)
@@ -23,24 +24,29 @@ def _number(text: str | None) -> float | int | None:
 def check_values(result: InvokeResult) -> dict[str, Any]:
     """Typed output values that assertions may name (None: not returned; see ``absent``)."""
     report = result.report
-    no_answer = ran_later(result)
     return {
         "payload": result.payload_text,
         "status-code": result.status_code,
-        "function-error": (result.function_error or None) if no_answer else result.function_error,
+        "function-error": function_error_value(result),
         "logs": result.logs,
         "executed-version": result.executed_version,
         "request-id": result.request_id,
-        "duration-ms": _number(report.duration_ms),
-        "billed-duration-ms": _number(report.billed_duration_ms),
-        "max-memory-used-mb": _number(report.max_memory_used_mb),
-        "init-duration-ms": _number(report.init_duration_ms),
+        "duration-ms": as_number(report.duration_ms),
+        "billed-duration-ms": as_number(report.billed_duration_ms),
+        "max-memory-used-mb": as_number(report.max_memory_used_mb),
+        "init-duration-ms": as_number(report.init_duration_ms),
         "elapsed-ms": result.elapsed_ms,
         "logs-complete": result.logs_complete,
         "durable-execution-arn": result.durable_execution_arn or None,
         "error-details": result.error_details,
         "stream-complete": (not result.incomplete) if result.streamed else None,
     }
+
+
+def function_error_value(result: InvokeResult) -> str | None:
+    """The function-error output: "" when the function answered without one, None when it
+    has not answered (an accepted Event run)."""
+    return (result.function_error or None) if ran_later(result) else result.function_error
 
 
 def ran_later(result: InvokeResult) -> bool:

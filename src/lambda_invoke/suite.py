@@ -21,7 +21,7 @@ from lambda_invoke.errors import LambdaInvokeError
 from lambda_invoke.outcome import InvokeResult
 from lambda_invoke.payload_files import write_payload
 from lambda_invoke.repeat import Pacer, aggregate
-from lambda_invoke.result import check_values, run_checks
+from lambda_invoke.result import as_number, function_error_value, run_checks
 from lambda_invoke.rows import LOGS_KEPT, PackedRows, Row
 from lambda_invoke.settings import Settings
 from lambda_invoke.stopping import InFlight, run_pooled
@@ -47,30 +47,43 @@ class CaseResult:
 
     def to_row(self) -> Row:
         """The case's row, from which every report is rendered (report.py)."""
-        result = self.result
-        values = check_values(result) if result else {}
         return Row(
             index=self.case.index,
             name=self.case.name,
             function=self.function_name,
             status=self.status,
-            status_code=values.get("status-code"),
-            function_error=values.get("function-error"),
-            duration_ms=values.get("duration-ms"),
-            billed_duration_ms=values.get("billed-duration-ms"),
-            elapsed_ms=values.get("elapsed-ms"),
-            request_id=values.get("request-id"),
             assertions=tuple(check.to_dict() for check in self.checks),
             repeat=self.aggregates or None,
             problems=tuple(self.problems),
-            payload=result.payload_text if result else None,
             seconds=self.seconds,
-            logs=None if result is None or result.logs is None else result.logs[-LOGS_KEPT:],
-            region=result.region if result else None,
-            log_group=result.log_group if result else None,
-            trace_id=result.trace_id if result else None,
             comparison=self.comparison,
+            **(_answered(self.result) if self.result else _NOT_ANSWERED),
         )
+
+
+#: a row's fields from the answer, for a case that has none (not run, or its call failed)
+_NOT_ANSWERED: dict[str, Any] = dict.fromkeys(
+    ("status_code", "function_error", "duration_ms", "billed_duration_ms", "elapsed_ms",
+     "request_id", "payload")
+)  # fmt: skip
+
+
+def _answered(result: InvokeResult) -> dict[str, Any]:
+    """A row's fields from the answer (the outputs' values: result.check_values)."""
+    report = result.report
+    return {
+        "status_code": result.status_code,
+        "function_error": function_error_value(result),
+        "duration_ms": as_number(report.duration_ms),
+        "billed_duration_ms": as_number(report.billed_duration_ms),
+        "elapsed_ms": result.elapsed_ms,
+        "request_id": result.request_id,
+        "payload": result.payload_text,
+        "logs": None if result.logs is None else result.logs[-LOGS_KEPT:],
+        "region": result.region,
+        "log_group": result.log_group,
+        "trace_id": result.trace_id,
+    }
 
 
 # -- loading and validation ---------------------------------------------------------
