@@ -58,12 +58,12 @@ def run_invocation(
     compare-to or snapshot, each invocation's answer compared (baselines)."""
     since_ms = int(time.time() * 1000)
     client = None if settings.local else client_factory(settings)  # one client for all
-    quiet = {**options, "on_chunk": None}  # (a streamed baseline answer is not printed)
 
     def invoke_once(target: Settings) -> InvokeResult:
         if pacer is not None:
             pacer.wait_turn()
-        own = options if target is settings else quiet
+        # (a streamed baseline answer is not printed)
+        own = options if target is settings else {**options, "on_chunk": None}
         return call_function(target, lambda _: client, say=say, options=own)
 
     def call() -> InvokeResult:

@@ -12,8 +12,8 @@ import itertools
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 Say = Callable[[str], None]
 #: a watcher with no call waiting this long ends its thread (the next call starts one):
@@ -22,14 +22,28 @@ IDLE_SECONDS = 2.0
 
 
 class _Waiting:
-    """A call waited for: who says its lines, what it is, and when its next line is due.
-    (A plain class: a dataclass would cost start-up to generate, for one line of code.)"""
+    """A call waited for, while its ``with`` body runs: who says its lines, what it is,
+    and when its next line is due. (A plain class: a dataclass would cost start-up to
+    generate; a class and not a generator's context manager: it wraps every Invoke.)"""
 
-    __slots__ = ("due", "every", "say", "start", "what")
+    __slots__ = ("due", "every", "say", "start", "token", "watcher", "what")
 
-    def __init__(self, say: Say, what: str, start: float, every: float) -> None:
-        self.say, self.what, self.start, self.every = say, what, start, every
-        self.due = start + every  # when its next line is due
+    def __init__(self, watcher: Watcher, say: Say, what: str, every: float) -> None:
+        self.watcher, self.say, self.what, self.every = watcher, say, what, every
+        self.start = self.due = 0.0  # (set on entering)
+        self.token = 0
+
+    def __enter__(self) -> None:
+        watcher = self.watcher
+        self.token = next(watcher._tokens)
+        self.start = start = watcher._clock()
+        self.due = start + self.every  # when its next line is due
+        watcher._waiting[self.token] = self
+        if watcher._thread is None or self.due < watcher._wake_at:
+            watcher._wake(self.due)
+
+    def __exit__(self, *_: object) -> None:
+        del self.watcher._waiting[self.token]  # (the thread finds it gone when it next wakes)
 
 
 class Watcher:
@@ -51,21 +65,11 @@ class Watcher:
         #: when the thread wakes next (inf while it recomputes: every new call wakes it)
         self._wake_at = math.inf
 
-    @contextmanager
-    def waiting(self, say: Say, what: str, every: float) -> Iterator[None]:
+    def waiting(self, say: Say, what: str, every: float) -> AbstractContextManager[None]:
         """While the body runs, say a line every ``every`` seconds (none when it is 0)."""
         if every <= 0:
-            yield
-            return
-        token = next(self._tokens)
-        start = self._clock()
-        self._waiting[token] = _Waiting(say, what, start, every)
-        if self._thread is None or start + every < self._wake_at:
-            self._wake(start + every)
-        try:
-            yield
-        finally:
-            del self._waiting[token]  # (the thread finds it gone when it next wakes)
+            return nullcontext()
+        return _Waiting(self, say, what, every)
 
     def _wake(self, due: float) -> None:
         """Start the thread, or wake it for a line due before it wakes."""

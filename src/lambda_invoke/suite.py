@@ -10,9 +10,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lambda_invoke.assertions import CheckResult
 from lambda_invoke.dispatch import (
     comparison_of,
     run_invocation,
@@ -27,6 +26,9 @@ from lambda_invoke.settings import Settings
 from lambda_invoke.stopping import InFlight, run_pooled
 from lambda_invoke.suitefile import Case, Cases
 from lambda_invoke.verdict import judge
+
+if TYPE_CHECKING:
+    from lambda_invoke.assertions import CheckResult
 
 
 @dataclass(slots=True)
@@ -52,7 +54,7 @@ class CaseResult:
             name=self.case.name,
             function=self.function_name,
             status=self.status,
-            assertions=tuple(check.to_dict() for check in self.checks),
+            assertions=tuple(check.to_dict() for check in self.checks) if self.checks else (),
             repeat=self.aggregates or None,
             problems=tuple(self.problems),
             seconds=self.seconds,
