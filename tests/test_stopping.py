@@ -155,3 +155,30 @@ def test_a_stop_cancels_the_queue_and_does_not_wait_for_running_work() -> None:
     assert seconds < time_budget(5)  # not the 10 s the running work would take
     assert len(started) <= 2
     assert flight.requests_sent == 2
+
+
+def test_pools_within_pools_tune_the_collector_once_and_restore_it() -> None:
+    """A suite case's compare-to runs a pool inside the suite's: the collector stays tuned
+    until the outer pool ends, then is as it was."""
+    import gc
+
+    from lambda_invoke.stopping import POOL_GC_THRESHOLD
+
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    seen: list[int] = []
+    still_frozen: list[bool] = []
+    flight = InFlight()
+
+    def inner(_: int) -> None:
+        seen.append(gc.get_threshold()[0])
+
+    def outer(_: int) -> None:
+        run_pooled(3, inner, workers=3, flight=flight)
+        seen.append(gc.get_threshold()[0])  # the inner pool ended; the outer still runs
+        still_frozen.append(gc.get_freeze_count() > frozen)
+
+    run_pooled(4, outer, workers=2, flight=flight)
+    assert seen == [max(before[0], POOL_GC_THRESHOLD)] * 16
+    assert still_frozen == [True] * 4
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == frozen

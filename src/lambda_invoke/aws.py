@@ -114,8 +114,6 @@ class Connections:
     def resolve(self, settings: Settings) -> Settings:
         """Settings with what AWS holds looked up: serverless.yml's ${ssm:}/${cf:} values,
         the stack's function, the test event."""
-        if settings.serverless is None and settings.stack is None and settings.test_event is None:
-            return settings  # (nothing to look up: every case of most suites)
         return self.resolve_test_event(self.resolve_stack(self.resolve_serverless(settings)))
 
     def resolve_serverless(self, settings: Settings) -> Settings:

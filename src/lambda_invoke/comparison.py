@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from lambda_invoke.assertions import decode_document
 from lambda_invoke.repeat import figure, percentile
+from lambda_invoke.rows import MAX_COMPARED, MAX_SAMPLES
 from lambda_invoke.snapshots import Snapshot, record
 
 if TYPE_CHECKING:
@@ -223,10 +224,6 @@ def compare(
 
 #: events with something to show kept for the reports (the rest are counted)
 MAX_SHOWN_EVENTS = 50
-#: a suite case's row keeps this many events, and this many differences of each
-CASE_DIFFERENCES = 20
-#: a suite case's row keeps this many latency samples of each side and measure
-CASE_SAMPLES = 50
 
 
 @dataclass
@@ -341,10 +338,10 @@ class Tally:
         more = f" (and {len(parts) - limit} more)" if len(parts) > limit else ""
         return f"differences from {self.against}: {'; '.join(parts[:limit])}{more}"
 
-    def case_document(self, limit: int = CASE_DIFFERENCES) -> dict[str, Any] | None:
+    def case_document(self, limit: int = MAX_COMPARED) -> dict[str, Any] | None:
         """A suite case's comparison as its row keeps it (None: nothing was compared, a
         snapshot was recorded): the figures, the noise, the first ``limit`` events with
-        differences, each with its first ``limit`` differences, and up to CASE_SAMPLES
+        differences, each with its first ``limit`` differences, and up to MAX_SAMPLES
         latency samples a side (the suite's chart pools them), so that a suite of many
         cases stays small."""
         if not self.compared:
@@ -362,8 +359,8 @@ class Tally:
         keys = ("against", "snapshot", "differences", "new-function-errors")
         latency = {
             measure.replace("_", "-"): {
-                "candidate": self.candidate_ms.get(measure, [])[:CASE_SAMPLES],
-                "baseline": self.baseline_ms.get(measure, [])[:CASE_SAMPLES],
+                "candidate": self.candidate_ms.get(measure, [])[:MAX_SAMPLES],
+                "baseline": self.baseline_ms.get(measure, [])[:MAX_SAMPLES],
             }
             for measure in ("duration_ms", "elapsed_ms")
         }

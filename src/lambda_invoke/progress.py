@@ -34,16 +34,10 @@ class _Waiting:
         self.token = 0
 
     def __enter__(self) -> None:
-        watcher = self.watcher
-        self.token = next(watcher._tokens)
-        self.start = start = watcher._clock()
-        self.due = start + self.every  # when its next line is due
-        watcher._waiting[self.token] = self
-        if watcher._thread is None or self.due < watcher._wake_at:
-            watcher._wake(self.due)
+        self.watcher._register(self)
 
     def __exit__(self, *_: object) -> None:
-        del self.watcher._waiting[self.token]  # (the thread finds it gone when it next wakes)
+        self.watcher._leave(self.token)
 
 
 class Watcher:
@@ -70,6 +64,18 @@ class Watcher:
         if every <= 0:
             return nullcontext()
         return _Waiting(self, say, what, every)
+
+    def _register(self, waiting: _Waiting) -> None:
+        """A call starts waiting: its first line is due ``every`` from now."""
+        waiting.token = next(self._tokens)
+        waiting.start = self._clock()
+        waiting.due = waiting.start + waiting.every
+        self._waiting[waiting.token] = waiting
+        if self._thread is None or waiting.due < self._wake_at:
+            self._wake(waiting.due)
+
+    def _leave(self, token: int) -> None:
+        del self._waiting[token]  # (the thread finds it gone when it next wakes)
 
     def _wake(self, due: float) -> None:
         """Start the thread, or wake it for a line due before it wakes."""

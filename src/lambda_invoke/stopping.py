@@ -67,6 +67,22 @@ class InFlight:
         entered (``StopRequested``) after a stop: nothing new is sent."""
         return _Sent(self, function)
 
+    def _sending(self, function: str) -> None:
+        with self._lock:
+            self.check()
+            self._waiting[function] = self._waiting.get(function, 0) + 1
+            self.requests_sent += 1
+
+    def _answered(self, function: str, *, stopped: bool) -> None:
+        """The request has its answer, or the run was ``stopped`` while it waited (the
+        stop line names it)."""
+        with self._lock:
+            if stopped:
+                self._stopped[function] = self._stopped.get(function, 0) + 1
+            self._waiting[function] -= 1
+            if not self._waiting[function]:
+                del self._waiting[function]
+
     @contextmanager
     def following(self, function: str, request_id: str, *, accepted: bool) -> Iterator[None]:
         """While the body runs, the log of ``request_id`` is read (``accepted``: an Event
@@ -150,20 +166,11 @@ class _Sent:
         self.flight, self.function = flight, function
 
     def __enter__(self) -> None:
-        flight, function = self.flight, self.function
-        with flight._lock:
-            flight.check()
-            flight._waiting[function] = flight._waiting.get(function, 0) + 1
-            flight.requests_sent += 1
+        self.flight._sending(self.function)
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        flight, function = self.flight, self.function
-        with flight._lock:
-            if kind is not None and not issubclass(kind, Exception):  # stopped while waiting
-                flight._stopped[function] = flight._stopped.get(function, 0) + 1
-            flight._waiting[function] -= 1
-            if not flight._waiting[function]:
-                del flight._waiting[function]
+        stopped = kind is not None and not issubclass(kind, Exception)  # a stop while waiting
+        self.flight._answered(self.function, stopped=stopped)
 
 
 def run_pooled(count: int, work: Callable[[int], None], *, workers: int, flight: InFlight) -> None:
@@ -196,7 +203,7 @@ def run_pooled(count: int, work: Callable[[int], None], *, workers: int, flight:
         for n in range(max(1, min(workers, count)))
     ]
     try:
-        with _fewer_collections():
+        with _fewer_collections:
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -216,20 +223,36 @@ def run_pooled(count: int, work: Callable[[int], None], *, workers: int, flight:
 POOL_GC_THRESHOLD = 5000
 
 
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """While a pool runs, the garbage collector leaves alone what was made before it (the
-    settings, the clients, the modules: ``gc.freeze``) and runs a seventh as often: its
-    pauses were 35 ms of a 2,000-case suite's 2.4 s, 7 ms with this (bench/pool.py). What
-    a call makes is freed by reference counting; a collection only finds cycles."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(threshold[0], POOL_GC_THRESHOLD), *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
+class _FewerCollections:
+    """While pools run, the garbage collector leaves alone what was made before the first
+    (the settings, the clients, the modules: ``gc.freeze``) and runs a seventh as often:
+    its pauses were 35 ms of a 2,000-case suite's 2.4 s, 7 ms with this (bench/pool.py).
+    What a call makes is freed by reference counting; a collection only finds cycles.
+    Pools run inside pools (a suite case's compare-to calls): the first to start tunes the
+    collector, the last to end restores it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pools = 0
+        self._threshold = gc.get_threshold()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            self._pools += 1
+            if self._pools == 1:
+                self._threshold = gc.get_threshold()
+                gc.freeze()
+                gc.set_threshold(max(self._threshold[0], POOL_GC_THRESHOLD), *self._threshold[1:])
+
+    def __exit__(self, *_: object) -> None:
+        with self._lock:
+            self._pools -= 1
+            if not self._pools:
+                gc.set_threshold(*self._threshold)
+                gc.unfreeze()
+
+
+_fewer_collections = _FewerCollections()
 
 
 #: how often a pool waiting for its work looks at the stop flag (a signal needs no look: it

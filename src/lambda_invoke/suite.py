@@ -54,7 +54,7 @@ class CaseResult:
             name=self.case.name,
             function=self.function_name,
             status=self.status,
-            assertions=tuple(check.to_dict() for check in self.checks) if self.checks else (),
+            assertions=tuple(check.to_dict() for check in self.checks),
             repeat=self.aggregates or None,
             problems=tuple(self.problems),
             seconds=self.seconds,
