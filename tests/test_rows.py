@@ -15,7 +15,9 @@ from lambda_invoke.rows import (
     Row,
     merged_rows,
     parse_shard_document,
+    rows_with_status,
     shard_document,
+    statuses,
 )
 
 ROW: dict[str, Any] = {
@@ -145,3 +147,22 @@ def test_packed_rows_read_back_as_they_were_put() -> None:
     assert list(rows[:2]) == [odd, row]
     with pytest.raises(LookupError, match="row 3 is not there yet"):
         rows[2]
+
+
+def test_statuses_and_rows_of_a_status_read_packed_rows_as_plain_ones() -> None:
+    """Counts and the failed cases come from the statuses kept beside the packed rows:
+    the same answers as from the rows themselves, in order, only those rows unpacked."""
+    fields = dict(function="fn", status_code=200, function_error=None, duration_ms=1.5,
+                  billed_duration_ms=2, elapsed_ms=3.25, request_id="r", assertions=(),
+                  repeat=None, problems=(), payload="{}")  # fmt: skip
+    plain = [
+        Row(index=n, name=f"c{n}", status=status, **fields)
+        for n, status in enumerate(["passed", "failed", "skipped", "failed"])
+    ]
+    packed = PackedRows(len(plain))
+    for n, row in enumerate(plain):
+        packed.put(n, row)
+    for rows in (plain, packed):
+        assert statuses(rows) == ["passed", "failed", "skipped", "failed"]
+        assert [row.name for row in rows_with_status(rows, "failed")] == ["c1", "c3"]
+    assert list(rows_with_status(packed, "failed")) == [plain[1], plain[3]]

@@ -18,7 +18,7 @@ from lambda_invoke.charts import QUANTILES, comparison_chart, percentile_chart, 
 from lambda_invoke.links import console_links
 from lambda_invoke.outputs import NOISE_LEARNED
 from lambda_invoke.repeat import percentile
-from lambda_invoke.rows import JUNIT_PAYLOAD, RESULTS_OUTPUT_LIMIT, Row
+from lambda_invoke.rows import JUNIT_PAYLOAD, RESULTS_OUTPUT_LIMIT, Row, statuses
 
 if TYPE_CHECKING:
     from lambda_invoke.assertions import CheckResult
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def counts(rows: Sequence[Row]) -> tuple[int, int, int]:
     """Passed, failed, not run."""
-    tally = collections.Counter(row.status for row in rows)  # (one pass: rows may be packed)
+    tally = collections.Counter(statuses(rows))
     return tally["passed"], tally["failed"], len(rows) - tally["passed"] - tally["failed"]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 
@@ -38,9 +38,9 @@ class Outcome(NamedTuple):
 
 
 class SuiteOutcome(NamedTuple):
-    """What a finished suite shows: every case in the file's order, outputs, summary."""
+    """What a finished suite shows: its failed cases in the file's order, outputs, summary."""
 
-    rows: Sequence[Row]
+    failed: Iterable[Row]
     outputs: Mapping[str, str]
     summary: str | None  # Markdown, when the summary is wanted
     line: str  # the final "N passed, M failed" line
@@ -182,11 +182,10 @@ class ActionsReporter:
         self.github.line(case_line(slot, done, total, ACTIONS_MARKS))
 
     def show_suite(self, outcome: SuiteOutcome) -> None:
-        for row in outcome.rows:
-            if row.status == "failed":
-                self.github.error("; ".join(row.problems), title=f"smoke case: {row.name}")
-                if row.logs:
-                    self.github.untrusted_group(f"Logs of {row.name}", row.logs)
+        for row in outcome.failed:
+            self.github.error("; ".join(row.problems), title=f"smoke case: {row.name}")
+            if row.logs:
+                self.github.untrusted_group(f"Logs of {row.name}", row.logs)
         if self.print_json:
             self.github.untrusted_group("Results", outcome.outputs["results"])
         self.github.set_outputs(outcome.outputs)
@@ -281,8 +280,7 @@ class ConsoleReporter:
 
     def show_suite(self, outcome: SuiteOutcome) -> None:
         """Failed cases again in the file's order, then the final line on stdout."""
-        failed = [row for row in outcome.rows if row.status == "failed"]
-        for row in failed:
+        for row in outcome.failed:
             self.fail(f"case {row.name}: {'; '.join(row.problems)}")
         if self.print_json:
             self.stdout.write(pretty_payload(outcome.outputs["results"]) + "\n")

@@ -107,6 +107,7 @@ class PackedRows(Sequence[Row]):
 
     def __init__(self, count: int) -> None:
         self._rows: list[bytes | Row | None] = [None] * count
+        self._statuses: list[str] = [""] * count  # (counted and filtered without unpacking)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -116,6 +117,7 @@ class PackedRows(Sequence[Row]):
             self._rows[index] = marshal.dumps(_fields(row))
         except ValueError:  # (marshal: "unmarshallable object")
             self._rows[index] = row
+        self._statuses[index] = row.status
 
     @overload
     def __getitem__(self, index: int) -> Row: ...
@@ -139,6 +141,19 @@ class PackedRows(Sequence[Row]):
 
 #: the row's fields in order (``dataclasses.astuple`` copies deeply)
 _fields = operator.attrgetter(*Row.__slots__)
+
+
+def statuses(rows: Sequence[Row]) -> list[str]:
+    """Each row's status, in order; packed rows are not unpacked for it (a report asks
+    for the counts and the failed rows several times: 2,000 rows took 5 ms a pass)."""
+    if isinstance(rows, PackedRows):
+        return list(rows._statuses)
+    return [row.status for row in rows]
+
+
+def rows_with_status(rows: Sequence[Row], status: str) -> Iterator[Row]:
+    """The rows of one status, in order, only those unpacked."""
+    return (rows[index] for index, of in enumerate(statuses(rows)) if of == status)
 
 
 def shard_document(

@@ -20,7 +20,7 @@ from lambda_invoke.merge import expand_patterns, load_shards
 from lambda_invoke.payload_files import write_file
 from lambda_invoke.report import counts, final_line, junit_xml, results_json, summary_markdown
 from lambda_invoke.reporters import Reporter, SuiteOutcome
-from lambda_invoke.rows import RESULTS_OUTPUT_LIMIT, shard_document
+from lambda_invoke.rows import RESULTS_OUTPUT_LIMIT, rows_with_status, shard_document
 from lambda_invoke.runner import detect
 from lambda_invoke.suitefile import load_suite_settings
 
@@ -172,7 +172,7 @@ def show_rows(
     passed, failed, _ = counts(rows)
     reporter.show_suite(
         SuiteOutcome(
-            rows=rows,
+            failed=rows_with_status(rows, "failed"),
             outputs=_Outputs({"passed": str(passed), "failed": str(failed)}, results=results),
             summary=summary_markdown(rows) if summary else None,
             line=line,
