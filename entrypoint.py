@@ -3,7 +3,7 @@
 import os
 import sys
 
-from lambda_invoke.cli import main
+from lambda_invoke.cli import process_main
 
 if __name__ == "__main__":
-    sys.exit(main(os.environ, as_action=True))
+    sys.exit(process_main(os.environ, as_action=True))

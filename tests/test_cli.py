@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from support import (
     ROOT,
@@ -183,3 +185,21 @@ def test_the_compare_topic_names_the_gates(stubbed: Stubbed) -> None:
     assert run.code == 0
     for gate in ("differences", "new-function-errors", "duration-ms-p95-ratio", "none"):
         assert gate in run.stdout
+
+
+def test_a_process_of_its_own_keeps_its_exit_and_leaves_out_the_last_collections() -> None:
+    """process_main (the console script, python -m, the entrypoint): main's exit code and
+    lines as they are; the interpreter's exit without its last garbage collections (off,
+    what is left frozen); atexit handlers still run (mutation_child.py needs them)."""
+    code = (
+        "import atexit, gc, sys\n"
+        "from lambda_invoke.cli import process_main\n"
+        "atexit.register(lambda: print('gc', gc.isenabled(), gc.get_freeze_count() > 0))\n"
+        "sys.exit(process_main({'AWS_EC2_METADATA_DISABLED': 'true'}))\n"
+    )
+    done = run_command(
+        [sys.executable, "-c", code, "-f", "fn", "--max-attempts", "0"], env=sandbox_env()
+    )
+    assert done.returncode == 2, done.stderr
+    assert "max-attempts" in done.stderr and "Traceback" not in done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "gc False True"

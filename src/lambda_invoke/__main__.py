@@ -1,6 +1,6 @@
 import os
 import sys
 
-from lambda_invoke.cli import main
+from lambda_invoke.cli import process_main
 
-sys.exit(main(os.environ))
+sys.exit(process_main(os.environ))
