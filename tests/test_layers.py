@@ -22,6 +22,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "interface",
                 "outputs",
                 "redaction",
+                "heldlines",
                 "regions",
                 "botodata",
                 "runner",

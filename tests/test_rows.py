@@ -4,7 +4,6 @@ input error naming the file and the field (exit 2), never an unexpected error.""
 from __future__ import annotations
 
 import copy
-import dataclasses
 from typing import Any
 
 import pytest
@@ -92,7 +91,7 @@ def test_a_malformed_shard_document_is_an_input_error(document: Any, message: st
 
 def test_a_row_goes_through_its_shard_document_unchanged() -> None:
     row = Row(
-        index=0, name="a", function="fn", status="failed", status_code=200,
+        place=0, name="a", function="fn", status="failed", status_code=200,
         function_error="Unhandled", duration_ms=1.5, billed_duration_ms=2, elapsed_ms=3.25,
         request_id="r", assertions=({"path": "$.ok", "passed": False},),
         repeat={"invocations": 3, "duration-ms-p50": 1.0}, problems=("x",), payload='{"e": 1}',
@@ -115,12 +114,12 @@ def test_a_row_goes_through_its_shard_document_unchanged() -> None:
 
 def test_a_shard_over_the_payload_limit_keeps_only_a_function_errors_start() -> None:
     big = Row(
-        index=0, name="big", function="fn", status="failed", status_code=200,
+        place=0, name="big", function="fn", status="failed", status_code=200,
         function_error="Unhandled", duration_ms=None, billed_duration_ms=None, elapsed_ms=None,
         request_id=None, assertions=(), repeat=None, problems=("x",), payload="p" * 600_000,
     )  # fmt: skip
     fine = Row(
-        index=1, name="fine", function="fn", status="passed", status_code=200,
+        place=1, name="fine", function="fn", status="passed", status_code=200,
         function_error=None, duration_ms=None, billed_duration_ms=None, elapsed_ms=None,
         request_id=None, assertions=(), repeat=None, problems=(), payload="{}",
     )  # fmt: skip
@@ -133,13 +132,13 @@ def test_packed_rows_read_back_as_they_were_put() -> None:
     """A suite keeps its rows packed (marshal); each reads back equal, in its place; a row
     marshal cannot hold is kept as it is; a place never filled says so."""
     row = Row(
-        index=1, name="a", function="fn", status="failed", status_code=200,
+        place=1, name="a", function="fn", status="failed", status_code=200,
         function_error="Unhandled", duration_ms=1.5, billed_duration_ms=2, elapsed_ms=3.25,
         request_id="r", assertions=({"path": "$.ok", "passed": False, "actual": [1, None]},),
         repeat={"invocations": 3, "duration-ms-p50": 1.0}, problems=("x",), payload='{"e": 1}',
         seconds=0.25, logs="START\nEND\n", region="eu-west-1", trace_id="Root=1-abc",
     )  # fmt: skip
-    odd = dataclasses.replace(row, index=0, assertions=({"actual": object()},))
+    odd = row._replace(place=0, assertions=({"actual": object()},))
     rows = PackedRows(3)
     rows.put(1, row)
     rows.put(0, odd)
@@ -156,7 +155,7 @@ def test_statuses_and_rows_of_a_status_read_packed_rows_as_plain_ones() -> None:
                   billed_duration_ms=2, elapsed_ms=3.25, request_id="r", assertions=(),
                   repeat=None, problems=(), payload="{}")  # fmt: skip
     plain = [
-        Row(index=n, name=f"c{n}", status=status, **fields)
+        Row(place=n, name=f"c{n}", status=status, **fields)
         for n, status in enumerate(["passed", "failed", "skipped", "failed"])
     ]
     packed = PackedRows(len(plain))

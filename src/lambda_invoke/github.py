@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, TextIO
 
+from lambda_invoke.heldlines import HeldLines
 from lambda_invoke.redaction import Secrets
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ class GitHubActions:
         self.spill = spill
         self.summary_path = summary_path
         self.stream = stream
+        self.held = HeldLines(stream)  # a suite's case lines
         self.secrets = secrets or Secrets()
         self.annotations: dict[str, int] = {}  # kind -> annotations made
         self.unshown: dict[str, int] = {}  # kind -> lines past the limit, in the log only
@@ -80,8 +82,7 @@ class GitHubActions:
     def add_mask(self, secret: str) -> None:
         """Ask the runner to hide ``secret`` from every later line; redact it here too."""
         if self.secrets.add(secret):
-            self.stream.write(f"::add-mask::{escape_data(secret)}\n")
-            self.stream.flush()
+            self._write(f"::add-mask::{escape_data(secret)}\n")
 
     def set_outputs(self, outputs: Mapping[str, str]) -> None:
         """The step's outputs, together under OUTPUTS_LIMIT: the largest are left out (with
@@ -113,8 +114,7 @@ class GitHubActions:
             f"{key}={escape_property(redact(value))}" for key, value in properties.items()
         )
         head = f"::{name} {props}" if props else f"::{name}"
-        self.stream.write(f"{head}::{escape_data(inert(redact(message)))}\n")
-        self.stream.flush()
+        self._write(f"{head}::{escape_data(inert(redact(message)))}\n")
 
     def error(self, message: str, title: str = "lambda-invoke") -> None:
         self.annotate("error", message, title)
@@ -134,7 +134,9 @@ class GitHubActions:
         self.line(f"{kind} ({title}): {message}")
 
     def finish(self) -> None:
-        """The last annotation of a kind says how many more are only in the log."""
+        """The held lines written; the last annotation of a kind says how many more are
+        only in the log."""
+        self.release()
         for kind, count in self.unshown.items():
             self.command(
                 kind,
@@ -144,19 +146,34 @@ class GitHubActions:
             )
         self.unshown = {}
 
-    def line(self, text: str) -> None:
-        """A plain log line; what it quotes (headers, values, messages) cannot act."""
-        self.stream.write(f"{inert_line(self.secrets.redact(text))}\n")
+    def line(self, text: str, *, held: bool = False) -> None:
+        """A plain log line; what it quotes (headers, values, messages) cannot act.
+        ``held``: written with the next batch (a suite's case line, heldlines)."""
+        line = f"{inert_line(self.secrets.redact(text))}\n"
+        if held:
+            self.held.hold(line)
+        else:
+            self._write(line)
+
+    def release(self) -> None:
+        """The held lines written now."""
+        self.held.release()
+
+    def _write(self, text: str) -> None:
+        """Whatever goes to the runner's log, after the lines held before it."""
+        self.held.release()
+        self.stream.write(text)
         self.stream.flush()
 
     def untrusted_group(self, title: str, text: str) -> None:
         """A collapsible group whose lines cannot run workflow commands."""
         token = secrets.token_hex(16)
         text = self.secrets.redact(text)
-        self.stream.write(f"::group::{escape_data(title)}\n::stop-commands::{token}\n")
-        self.stream.write(text if text.endswith("\n") or not text else text + "\n")
-        self.stream.write(f"::{token}::\n::endgroup::\n")
-        self.stream.flush()
+        body = text if text.endswith("\n") or not text else text + "\n"
+        self._write(
+            f"::group::{escape_data(title)}\n::stop-commands::{token}\n{body}"
+            f"::{token}::\n::endgroup::\n"
+        )
 
     def append_summary(self, markdown: str) -> None:
         if not self.summary_path:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 
+from lambda_invoke.heldlines import HeldLines
 from lambda_invoke.loading import parse_json
 from lambda_invoke.redaction import Secrets
 
@@ -64,6 +65,10 @@ class Reporter(Protocol):
     def show_suite(self, outcome: SuiteOutcome) -> None: ...
 
     def finish(self) -> None: ...
+
+    def release(self) -> None:
+        """Write the suite's case lines held so far (heldlines: they are written in
+        batches); the pool's waiting thread calls it as it polls."""
 
 
 def pretty_payload(text: str) -> str:
@@ -179,7 +184,10 @@ class ActionsReporter:
             )
 
     def case_done(self, slot: CaseResult, done: int, total: int) -> None:
-        self.github.line(case_line(slot, done, total, ACTIONS_MARKS))
+        self.github.line(case_line(slot, done, total, ACTIONS_MARKS), held=True)
+
+    def release(self) -> None:
+        self.github.release()
 
     def show_suite(self, outcome: SuiteOutcome) -> None:
         for row in outcome.failed:
@@ -211,8 +219,10 @@ class ConsoleReporter:
         self.print_json = print_json
         self.streamed_newline = True
         self.secrets = secrets or Secrets()
+        self.case_lines = HeldLines(stderr)
 
     def _err(self, text: str) -> None:
+        self.case_lines.release()
         self.stderr.write(self.secrets.redact(text) + "\n")
         self.stderr.flush()
 
@@ -230,7 +240,11 @@ class ConsoleReporter:
         self.secrets.add(secret)
 
     def finish(self) -> None:
-        """Nothing is held back at a terminal."""
+        """The case lines still held are written."""
+        self.case_lines.release()
+
+    def release(self) -> None:
+        self.case_lines.release()
 
     def chunk(self, data: bytes) -> None:
         """A streamed payload piece, on stdout as it arrives (with --json, only the
@@ -276,10 +290,13 @@ class ConsoleReporter:
         self.stdout.flush()
 
     def case_done(self, slot: CaseResult, done: int, total: int) -> None:
-        self._err(case_line(slot, done, total, CONSOLE_MARKS))
+        self.case_lines.hold(
+            self.secrets.redact(case_line(slot, done, total, CONSOLE_MARKS)) + "\n"
+        )
 
     def show_suite(self, outcome: SuiteOutcome) -> None:
         """Failed cases again in the file's order, then the final line on stdout."""
+        self.case_lines.release()
         for row in outcome.failed:
             self.fail(f"case {row.name}: {'; '.join(row.problems)}")
         if self.print_json:

@@ -173,13 +173,21 @@ class _Sent:
         self.flight._answered(self.function, stopped=stopped)
 
 
-def run_pooled(count: int, work: Callable[[int], None], *, workers: int, flight: InFlight) -> None:
+def run_pooled(
+    count: int,
+    work: Callable[[int], None],
+    *,
+    workers: int,
+    flight: InFlight,
+    tick: Callable[[], None] | None = None,
+) -> None:
     """``work(0) ... work(count - 1)`` on ``workers`` threads that take the next index as
     they free up (no future per item: waiting on hundreds of futures cost more than the
     calls). The first error ends the run: nothing more is started, the work already
     running is waited for, and the error is raised here. A stop (a BaseException in this
     thread, or the flag) starts nothing more and does not wait for what runs: the boundary
-    ends the process."""
+    ends the process. ``tick``: called here every STOP_POLL_SECONDS while the work runs
+    (a suite writes the case lines it holds)."""
     indexes = iter(range(count))  # (next() on it is atomic under the GIL: no lock)
     errors: list[Exception] = []
     failed = threading.Event()
@@ -210,6 +218,8 @@ def run_pooled(count: int, work: Callable[[int], None], *, workers: int, flight:
                 while thread.is_alive():
                     thread.join(STOP_POLL_SECONDS)
                     flight.check()
+                    if tick is not None:
+                        tick()
     except BaseException:
         failed.set()  # nothing more is started; what runs is not waited for
         raise

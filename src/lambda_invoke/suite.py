@@ -50,7 +50,7 @@ class CaseResult:
     def to_row(self) -> Row:
         """The case's row, from which every report is rendered (report.py)."""
         return Row(
-            index=self.case.index,
+            place=self.case.index,
             name=self.case.name,
             function=self.function_name,
             status=self.status,
@@ -132,11 +132,13 @@ def execute_cases(
     invoke_options: Mapping[str, Any] | None = None,
     follow: Callable[..., InvokeResult] | None = None,
     max_rate: float = 0.0,
+    tick: Callable[[], None] | None = None,
 ) -> PackedRows:
     """Run every case on a thread pool; the rows keep the cases' order (a case not run, as
     after a stop, is a skipped row).
 
-    ``say`` and ``on_done`` are called from worker threads, one at a time. A case's
+    ``say`` and ``on_done`` are called from worker threads, one at a time; ``tick`` from
+    the waiting thread while the cases run (stopping.run_pooled). A case's
     failure (AWS error included) fails that case only. What a case's run kept (its answer,
     checks, result, settings) is let go once its row is made: a suite's memory is its rows.
     """
@@ -156,7 +158,8 @@ def execute_cases(
         rows.put(index, runner.run(CaseResult(cases[index])))
         cases.let_go(index)
 
-    run_pooled(len(cases), run, workers=max(1, min(max_concurrency, len(cases))), flight=flight)
+    workers = max(1, min(max_concurrency, len(cases)))
+    run_pooled(len(cases), run, workers=workers, flight=flight, tick=tick)
     for index in cases.not_let_go():  # not run: after a stop
         rows.put(index, CaseResult(cases[index]).to_row())
     return rows

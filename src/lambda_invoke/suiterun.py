@@ -72,6 +72,7 @@ def run_suite(
         invoke_options=invoke_options,
         follow=partial(follow_log, client_factory=client_factory, connections=connections),
         max_rate=suite.max_rate,
+        tick=reporter.release,
     )
     seconds = time.monotonic() - started
     code = show_rows(
