@@ -4,7 +4,9 @@ defaults, and the reports (JUnit XML, summary, results output)."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -392,3 +394,49 @@ def test_each_case_is_let_go_once_it_has_run() -> None:
         with pytest.raises(LookupError, match=f"case {index + 1} has run and was let go"):
             cases[index]
     assert cases.not_let_go() == [] and len(cases) == 2
+
+
+def test_the_first_cases_client_is_made_before_the_pool_starts() -> None:
+    """Made by the thread that starts the pool (then its objects are out of the pool's
+    garbage collections), once for the cases that share it."""
+    from support import invoke_response
+
+    from lambda_invoke.suite import execute_cases
+    from lambda_invoke.suitefile import Cases
+
+    stubbed = Stubbed()
+    for _ in range(3):
+        stubbed.stubber.add_response("invoke", invoke_response())
+    made_on: list[str] = []
+
+    def factory(settings: Any) -> Any:
+        made_on.append(threading.current_thread().name)
+        return stubbed.client
+
+    text = "cases:\n" + "".join(f"  - {{name: c{n}, function-name: fn}}\n" for n in range(3))
+    rows = execute_cases(
+        Cases(suite(text)), client_factory=factory, max_concurrency=3, fail_fast=False,
+        say=lambda _text: None, on_done=lambda _slot: None,
+        invoke_options={"sleep": lambda _s: None, "progress_interval": 0},
+    )  # fmt: skip
+    assert [row.status for row in rows] == ["passed"] * 3
+    assert made_on == [threading.current_thread().name]
+
+
+def test_a_client_that_cannot_be_made_fails_each_case_that_needs_it() -> None:
+    """What goes wrong making the first case's client before the pool is that case's own
+    problem, and the next case's: each says it, the suite runs on."""
+    from lambda_invoke.errors import AwsError
+    from lambda_invoke.suite import execute_cases
+    from lambda_invoke.suitefile import Cases
+
+    def factory(settings: Any) -> Any:
+        raise AwsError("the config profile (nope) could not be found")
+
+    text = "cases:\n  - {name: a, function-name: fn}\n  - {name: b, function-name: fn}\n"
+    rows = execute_cases(
+        Cases(suite(text)), client_factory=factory, max_concurrency=2, fail_fast=False,
+        say=lambda _text: None, on_done=lambda _slot: None,
+    )  # fmt: skip
+    assert [(row.name, row.status) for row in rows] == [("a", "failed"), ("b", "failed")]
+    assert rows[0].problems == ("the config profile (nope) could not be found",)
