@@ -240,8 +240,8 @@ class ConsoleReporter:
         self.secrets.add(secret)
 
     def finish(self) -> None:
-        """The case lines still held are written."""
-        self.case_lines.release()
+        """The run is over: the case lines still held are written."""
+        self.release()
 
     def release(self) -> None:
         self.case_lines.release()

@@ -48,7 +48,7 @@ def _loaders(c_parser: bool = True) -> tuple[type[Any], type[Any]]:
 
         def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
             """A text scalar is its value, as PyYAML's own constructor makes it (most of a
-            suite's values: a fifth of its set-up went to that constructor's lookups)."""
+            suite's values: its lookups took 4 ms of the 45 that 2,000 cases take to read)."""
             if node.tag == str_tag and type(node) is yaml.ScalarNode:
                 return node.value
             return super().construct_object(node, deep)
