@@ -74,7 +74,7 @@ class GitHubActions:
         self.spill = spill
         self.summary_path = summary_path
         self.stream = stream
-        self.held = HeldLines(stream)  # a suite's case lines
+        self.case_lines = HeldLines(stream)  # a suite's case lines (as ConsoleReporter's)
         self.secrets = secrets or Secrets()
         self.annotations: dict[str, int] = {}  # kind -> annotations made
         self.unshown: dict[str, int] = {}  # kind -> lines past the limit, in the log only
@@ -151,17 +151,17 @@ class GitHubActions:
         ``held``: written with the next batch (a suite's case line, heldlines)."""
         line = f"{inert_line(self.secrets.redact(text))}\n"
         if held:
-            self.held.hold(line)
+            self.case_lines.hold(line)
         else:
             self._write(line)
 
     def release(self) -> None:
         """The held lines written now."""
-        self.held.release()
+        self.case_lines.release()
 
     def _write(self, text: str) -> None:
         """Whatever goes to the runner's log, after the lines held before it."""
-        self.held.release()
+        self.case_lines.release()
         self.stream.write(text)
         self.stream.flush()
 
